@@ -1,0 +1,124 @@
+"use client";
+import Editor, { type OnMount } from "@monaco-editor/react";
+import type * as Monaco from "monaco-editor";
+import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import type { CodeMarker } from "@/lib/notebook/types";
+import { setupMonaco } from "./monaco-setup";
+
+export interface MonacoEditorProps {
+  value: string;
+  language: string;
+  ariaLabel: string;
+  markers: CodeMarker[];
+  autoFocus: boolean;
+  onChange(value: string): void;
+  onRun(): void;
+  onReady(): void;
+  /** Language-specific setup (types for tfjs, a grammar for Cypher), run once per Monaco. */
+  configure?: (monaco: typeof Monaco) => void;
+}
+
+const LINE_HEIGHT = 20;
+const PADDING = 12;
+const monacoInstance = setupMonaco();
+const configuredLanguages = new Set<string>();
+
+const darkQuery = "(prefers-color-scheme: dark)";
+function subscribeToScheme(onChange: () => void): () => void {
+  const query = window.matchMedia(darkQuery);
+  query.addEventListener("change", onChange);
+  return () => query.removeEventListener("change", onChange);
+}
+
+function usePrefersDark(): boolean {
+  return useSyncExternalStore(subscribeToScheme, () => window.matchMedia(darkQuery).matches, () => false);
+}
+
+/** The real editor. Grows with its content, so the page does not jump when it replaces the <pre>. */
+export function MonacoEditor(props: MonacoEditorProps) {
+  const { markers, onRun, onReady, configure, language } = props;
+  const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
+  const onRunRef = useRef(onRun);
+  const [height, setHeight] = useState(() => props.value.split("\n").length * LINE_HEIGHT + 2 * PADDING);
+  const dark = usePrefersDark();
+
+  useEffect(() => {
+    onRunRef.current = onRun;
+  }, [onRun]);
+
+  // The editor owns its text while the learner types (a controlled value drops keystrokes);
+  // changes from outside (reset, restore, "use this solution") are pushed in as one undoable edit.
+  useEffect(() => {
+    const editor = editorRef.current;
+    const model = editor?.getModel();
+    if (!editor || !model || model.getValue() === props.value) return;
+    editor.pushUndoStop();
+    editor.executeEdits("courses", [{ range: model.getFullModelRange(), text: props.value }]);
+    editor.pushUndoStop();
+  }, [props.value]);
+
+  useEffect(() => {
+    const model = editorRef.current?.getModel();
+    if (!model) return;
+    monacoInstance.editor.setModelMarkers(
+      model,
+      "courses",
+      markers.map((m) => ({
+        severity: monacoInstance.MarkerSeverity.Error,
+        message: m.message,
+        startLineNumber: m.line,
+        startColumn: m.column ?? 1,
+        endLineNumber: m.endLine ?? m.line,
+        endColumn: m.endColumn ?? (m.column ? m.column + 1 : model.getLineMaxColumn(Math.min(m.line, model.getLineCount()))),
+      })),
+    );
+  }, [markers]);
+
+  const handleMount: OnMount = (editor, monaco) => {
+    editorRef.current = editor;
+    if (configure && !configuredLanguages.has(language)) {
+      configuredLanguages.add(language);
+      configure(monaco);
+    }
+    editor.addCommand(monaco.KeyMod.Shift | monaco.KeyCode.Enter, () => onRunRef.current());
+    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => onRunRef.current());
+    const resize = () => setHeight(Math.max(editor.getContentHeight(), LINE_HEIGHT + 2 * PADDING));
+    editor.onDidContentSizeChange(resize);
+    resize();
+    if (props.autoFocus) editor.focus();
+    onReady();
+  };
+
+  return (
+    <Editor
+      height={height}
+      defaultValue={props.value}
+      language={language}
+      theme={dark ? "courses-dark" : "courses-light"}
+      onChange={(v) => props.onChange(v ?? "")}
+      onMount={handleMount}
+      loading={null}
+      options={{
+        ariaLabel: props.ariaLabel,
+        fontSize: 13.5,
+        lineHeight: LINE_HEIGHT,
+        fontFamily: 'ui-monospace, "SFMono-Regular", "Cascadia Code", "Roboto Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace',
+        minimap: { enabled: false },
+        scrollBeyondLastLine: false,
+        scrollbar: { alwaysConsumeMouseWheel: false, vertical: "hidden" },
+        overviewRulerLanes: 0,
+        lineNumbers: "off",
+        glyphMargin: false,
+        folding: false,
+        renderLineHighlight: "none",
+        padding: { top: PADDING, bottom: PADDING },
+        automaticLayout: true,
+        tabSize: language === "rust" ? 4 : 2,
+        wordWrap: "off",
+        fixedOverflowWidgets: true,
+        accessibilitySupport: "auto",
+        tabFocusMode: false,
+      }}
+    />
+  );
+}

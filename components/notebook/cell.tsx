@@ -1,0 +1,211 @@
+"use client";
+import type * as Monaco from "monaco-editor";
+import { useEffect, useState, type ReactNode } from "react";
+import { CodeEditor } from "@/components/editor/code-editor";
+import type { CellState } from "@/lib/notebook/reducer";
+import { isEdited } from "@/lib/notebook/reducer";
+import type { CellKind } from "@/lib/notebook/types";
+import { OutputView } from "./outputs/output-view";
+import { useNotebook } from "./notebook-context";
+import styles from "./cell.module.css";
+
+const KIND_LABEL: Record<CellKind, string> = { tfjs: "TensorFlow.js", cypher: "Cypher", rust: "Rust" };
+const EDITOR_LANGUAGE: Record<CellKind, string> = { tfjs: "javascript", cypher: "cypher", rust: "rust" };
+
+/** Per-kind editor setup, loaded with the editor (never on first paint). */
+const CONFIGURE_EDITOR: Partial<Record<CellKind, (monaco: typeof Monaco) => void>> = {
+  tfjs: (monaco) => void import("@/lib/kernel/editor-types").then((m) => m.configureTfjsEditor(monaco)),
+};
+
+export interface CellProps {
+  id: string;
+  kind: CellKind;
+  role: "cell" | "exercise";
+  highlightedHtml: string;
+  hidden: boolean;
+  hints: ReactNode[];
+  solution?: string;
+}
+
+function useElapsed(cell: CellState | undefined): number | null {
+  const [now, setNow] = useState(() => Date.now());
+  const running = cell?.status === "running";
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => setNow(Date.now()), 100);
+    return () => clearInterval(timer);
+  }, [running]);
+  return running && cell?.startedAt ? Math.max(0, now - cell.startedAt) : null;
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function StatusLine({ cell }: { cell: CellState }) {
+  const elapsed = useElapsed(cell);
+  const text =
+    cell.status === "queued" ? "Queued"
+    : cell.status === "running" ? `Running… ${formatMs(elapsed ?? 0)}`
+    : cell.status === "done" ? `Done in ${formatMs(cell.durationMs ?? 0)}`
+    : cell.status === "error" ? "Error"
+    : cell.status === "interrupted" ? "Interrupted"
+    : cell.runCount === 0 ? "Not run yet" : "";
+  return (
+    <span className={`${styles.status} ${styles[`status-${cell.status}`]}`} aria-live="polite" data-status={cell.status}>
+      {text}
+    </span>
+  );
+}
+
+export function Cell(props: CellProps) {
+  const notebook = useNotebook();
+  const cell = notebook.state.cells[props.id];
+  const [hintsShown, setHintsShown] = useState(0);
+  const [solutionShown, setSolutionShown] = useState(false);
+  const [expanded, setExpanded] = useState(!props.hidden);
+  if (!cell) return null;
+  const unavailable = notebook.unavailable[props.kind];
+  const conflict = cell.conflict;
+  const busy = cell.status === "running" || cell.status === "queued";
+  const label = `${KIND_LABEL[props.kind]} cell ${props.id}`;
+
+  return (
+    <section
+      className={`${styles.cell} ${props.role === "exercise" ? styles.exercise : ""}`}
+      aria-label={label}
+      data-cell-id={props.id}
+      data-cell-kind={props.kind}
+      id={`cell-${props.id}`}
+    >
+      <div className={styles.header}>
+        <span className={`${styles.badge} ${styles[props.kind]}`}>{KIND_LABEL[props.kind]}</span>
+        {props.role === "exercise" && <span className={styles.exerciseBadge}>Exercise</span>}
+        {isEdited(cell) && <span className={styles.edited}>edited</span>}
+        <StatusLine cell={cell} />
+        <div className={styles.toolbar}>
+          {busy ? (
+            <button type="button" className="button" onClick={notebook.interrupt} aria-label={`Stop ${label}`}>
+              ■ Stop
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button primary"
+              onClick={() => notebook.run(props.id)}
+              disabled={unavailable !== undefined}
+              aria-label={`Run ${label}`}
+              title={unavailable ?? "Run (Shift+Enter)"}
+            >
+              ▶ Run
+            </button>
+          )}
+          <details className={styles.menu}>
+            <summary className="button" aria-label={`More actions for ${label}`}>
+              ⋯
+            </summary>
+            <div className={styles.menuItems}>
+              <button type="button" onClick={() => notebook.runAbove(props.id)}>
+                Run all above
+              </button>
+              <button type="button" onClick={() => notebook.reset(props.id)}>
+                Reset to lesson code
+              </button>
+              {props.solution !== undefined && (
+                <button type="button" onClick={() => setSolutionShown((s) => !s)}>
+                  {solutionShown ? "Hide solution" : "Show solution"}
+                </button>
+              )}
+            </div>
+          </details>
+        </div>
+      </div>
+      {unavailable && <p className={styles.unavailable}>{unavailable}</p>}
+      {conflict && (
+        <div className={styles.conflict} role="alert">
+          <p>The lesson&rsquo;s code for this cell changed since you edited it. Which version do you want?</p>
+          <button type="button" className="button" onClick={() => notebook.resolveConflict(props.id, "mine")}>
+            Keep mine
+          </button>{" "}
+          <button type="button" className="button" onClick={() => notebook.resolveConflict(props.id, "lesson")}>
+            Take the new lesson code
+          </button>
+        </div>
+      )}
+      {props.hidden && (
+        <button type="button" className={styles.reveal} aria-expanded={expanded} onClick={() => setExpanded((e) => !e)}>
+          {expanded ? "Hide setup code" : "Show setup code"}
+        </button>
+      )}
+      {expanded && (
+        <div
+          onKeyDown={(event) => {
+            if (event.key === "Enter" && event.shiftKey && !busy && !unavailable) {
+              event.preventDefault();
+              notebook.run(props.id);
+            }
+          }}
+        >
+          <CodeEditor
+            highlightedHtml={props.highlightedHtml}
+            edited={isEdited(cell)}
+            code={cell.code}
+            language={EDITOR_LANGUAGE[props.kind]}
+            ariaLabel={`${label} code`}
+            markers={cell.markers}
+            onChange={(code) => notebook.edit(props.id, code)}
+            onRun={() => notebook.run(props.id)}
+            configure={CONFIGURE_EDITOR[props.kind]}
+          />
+        </div>
+      )}
+      {(cell.outputs.length > 0 || cell.check) && (
+        <div className={styles.outputs} aria-label={`Output of ${label}`} role="region" data-testid="cell-output">
+          {cell.outputs.map((output, i) => (
+            <OutputView key={i} output={output} />
+          ))}
+          {cell.check && (
+            <p className={cell.check.passed ? styles.passed : styles.failed} role="status" data-check={cell.check.passed ? "passed" : "failed"}>
+              {cell.check.passed ? "✓ " : "✗ "}
+              {cell.check.message}
+            </p>
+          )}
+        </div>
+      )}
+      {props.role === "exercise" && props.hints.length > 0 && (
+        <div className={styles.hints}>
+          {props.hints.slice(0, hintsShown).map((hint, i) => (
+            <div key={i} className={styles.hint}>
+              <strong>Hint {i + 1}.</strong> {hint}
+            </div>
+          ))}
+          {hintsShown < props.hints.length && (
+            <button type="button" className="button" onClick={() => setHintsShown((n) => n + 1)}>
+              Show hint {hintsShown + 1} of {props.hints.length}
+            </button>
+          )}
+        </div>
+      )}
+      {solutionShown && props.solution !== undefined && (
+        <div className={styles.solution}>
+          <p>
+            <strong>Solution</strong>
+          </p>
+          <pre>
+            <code>{props.solution}</code>
+          </pre>
+          <button
+            type="button"
+            className="button"
+            onClick={() => {
+              notebook.edit(props.id, props.solution ?? "");
+              setSolutionShown(false);
+            }}
+          >
+            Use this solution
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

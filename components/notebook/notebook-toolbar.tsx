@@ -1,0 +1,43 @@
+"use client";
+import dynamic from "next/dynamic";
+import { useNotebook } from "./notebook-context";
+import styles from "./notebook-toolbar.module.css";
+
+// The kernel bar pulls in the kernel client and its protocol: load it after first paint, in a
+// placeholder of its own height so nothing moves.
+const KernelBar = dynamic(() => import("./kernel-bar").then((m) => m.KernelBar), {
+  ssr: false,
+  loading: () => <div className={styles.kernelPlaceholder} aria-hidden="true" />,
+});
+
+/** Lesson-wide controls: run every cell in order, stop what is running. */
+export function NotebookToolbar() {
+  const notebook = useNotebook();
+  const cells = Object.values(notebook.state.cells);
+  const busy = cells.some((c) => c.status === "running" || c.status === "queued");
+  const runnable = cells.some((c) => notebook.unavailable[c.kind] === undefined);
+  const hasTfjs = cells.some((c) => c.kind === "tfjs");
+  return (
+    <>
+      <div className={styles.toolbar} role="toolbar" aria-label="Notebook">
+        <button
+          type="button"
+          className="button"
+          onClick={notebook.runAll}
+          disabled={busy || !runnable}
+        >
+          ▶ Run all
+        </button>
+        {busy && (
+          <button type="button" className="button" onClick={notebook.interrupt}>
+            ■ Stop all
+          </button>
+        )}
+        <span className={styles.tip}>
+          <kbd>Shift</kbd>+<kbd>Enter</kbd> runs the cell you are editing
+        </span>
+      </div>
+      {hasTfjs && <KernelBar lessonKey={notebook.lessonKey} />}
+    </>
+  );
+}

@@ -1,0 +1,65 @@
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { getAuth } from "./auth";
+
+// Session helpers for server components, server actions and route handlers. They return the
+// app's own SessionUser, never the library's types.
+
+export type Role = "learner" | "instructor" | "admin";
+export type SessionUser = { id: string; email: string; name: string; role: Role };
+
+function toRole(value: unknown): Role {
+  return value === "instructor" || value === "admin" ? value : "learner";
+}
+
+// Verifying the signed session cookies costs Web Crypto work on every request; the sync route
+// is called often by the same browsers. Verified results are kept for a few seconds, keyed by
+// the exact Cookie header — far inside better-auth's own 5-minute cookie cache, so a sign-out
+// is not delayed noticeably more than the library already allows.
+const VERIFIED_TTL_MS = 5_000;
+const VERIFIED_MAX = 10_000;
+const verified = new Map<string, { user: SessionUser; until: number }>();
+
+/** The signed-in user for these request headers, or null. */
+export async function getSessionFromHeaders(requestHeaders: Headers): Promise<SessionUser | null> {
+  const cookie = requestHeaders.get("cookie");
+  const now = Date.now();
+  const hit = cookie ? verified.get(cookie) : undefined;
+  if (hit && hit.until > now) return hit.user;
+  const session = await getAuth().api.getSession({ headers: requestHeaders });
+  if (!session) return null;
+  const raw = session.user as { id: string; email: string; name: string; role?: unknown };
+  const user: SessionUser = { id: raw.id, email: raw.email, name: raw.name, role: toRole(raw.role) };
+  if (cookie) {
+    if (verified.size >= VERIFIED_MAX) verified.clear();
+    verified.set(cookie, { user, until: now + VERIFIED_TTL_MS });
+  }
+  return user;
+}
+
+/** Forget verified sessions (sign-out in the same process, tests). */
+export function forgetVerifiedSessions(): void {
+  verified.clear();
+}
+
+/**
+ * The signed-in user of the current request (server components and actions), or null. If the
+ * session cannot be checked (database unreachable) the page renders as for a visitor instead
+ * of failing: lessons must keep serving during an outage.
+ */
+export async function getSession(): Promise<SessionUser | null> {
+  const requestHeaders = await headers();
+  try {
+    return await getSessionFromHeaders(requestHeaders);
+  } catch (error) {
+    console.error(`[auth] session check failed: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+}
+
+/** The signed-in user, or a redirect to the sign-in page that comes back to `returnTo`. */
+export async function requireUser(returnTo?: string): Promise<SessionUser> {
+  const user = await getSession();
+  if (!user) redirect(returnTo ? `/sign-in?next=${encodeURIComponent(returnTo)}` : "/sign-in");
+  return user;
+}

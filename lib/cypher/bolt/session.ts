@@ -1,0 +1,342 @@
+/**
+ * One Bolt connection's state machine, free of sockets: `handle(request)` returns the response
+ * messages to send. States follow the Bolt 5 specification (CONNECTED → AUTHENTICATION → READY ⇄
+ * STREAMING / TX_READY ⇄ TX_STREAMING, FAILED until RESET, DEFUNCT closes).
+ */
+import { createHash, timingSafeEqual } from "node:crypto";
+import type { CypherDatabase, QueryResult, Transaction } from "../database";
+import { CypherError } from "../errors";
+import type { CypherValue } from "../values";
+import { failure, ignored, meta, record, success, type Meta, type Request } from "./messages";
+import { PackStreamError, type PackStructure, type PackValue } from "./packstream";
+import { fromPack, toPack } from "./value-codec";
+import type { AuthGuard } from "./auth-guard";
+import { adminCommand } from "./admin-commands";
+
+export interface BoltVersion {
+  major: number;
+  minor: number;
+}
+
+export interface SessionOptions {
+  /** Looked up per transaction, so an embedding process can swap the graph (TCK reset). */
+  database: () => CypherDatabase;
+  user: string;
+  password: string;
+  version: BoltVersion;
+  connectionId: string;
+  /** host:port clients should use, returned by ROUTE when the client sent no address. */
+  advertisedAddress: string;
+  /** Upper bound for any transaction, so one runaway query cannot hold the event loop for long. */
+  maxTxTimeoutMs: number;
+  /** Shared across a server's connections: locks a user out briefly after repeated wrong passwords. */
+  authGuard?: AuthGuard;
+  /** The client's address; lockouts apply per user and address, so strangers cannot lock out the app. */
+  clientAddress?: string;
+  now?: () => number;
+}
+
+export const SERVER_AGENT = "Neo4j/5.26.0";
+
+type State = "CONNECTED" | "AUTHENTICATION" | "READY" | "STREAMING" | "TX_READY" | "TX_STREAMING" | "FAILED" | "DEFUNCT";
+
+interface OpenResult {
+  qid: bigint;
+  columns: string[];
+  rows: CypherValue[][];
+  next: number;
+  result: QueryResult;
+  /** Auto-commit results carry the bookmark of their (already committed) transaction. */
+  bookmark?: string;
+}
+
+export interface HandleResult {
+  responses: PackStructure[];
+  /** Close the connection after sending the responses. */
+  close: boolean;
+}
+
+let bookmarkCounter = 0;
+const nextBookmark = (): string => `courses:tx${++bookmarkCounter}`;
+
+function digest(s: string): Buffer {
+  return createHash("sha256").update(s, "utf8").digest();
+}
+
+export class BoltSession {
+  state: State = "CONNECTED";
+  private tx: Transaction | undefined;
+  private txDeadline: number | undefined;
+  private results: OpenResult[] = [];
+  private qidCounter = 0n;
+  private readonly now: () => number;
+
+  constructor(private readonly options: SessionOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  private get needsLogon(): boolean {
+    return this.options.version.major > 5 || this.options.version.minor >= 1;
+  }
+
+  handle(req: Request): HandleResult {
+    const one = (r: PackStructure, close = false): HandleResult => ({ responses: [r], close });
+    if (req.type === "GOODBYE") {
+      this.cleanup();
+      this.state = "DEFUNCT";
+      return { responses: [], close: true };
+    }
+    if (this.state === "DEFUNCT") return { responses: [], close: true };
+    if (req.type === "RESET") {
+      if (this.state === "CONNECTED" || this.state === "AUTHENTICATION") return this.protocolViolation("RESET before authentication");
+      this.cleanup();
+      this.state = "READY";
+      return one(success());
+    }
+    if (this.state === "FAILED") return one(ignored());
+    try {
+      return this.dispatch(req);
+    } catch (e) {
+      return this.fail(e);
+    }
+  }
+
+  /** Roll back whatever is open (connection closing or RESET). */
+  cleanup(): void {
+    if (this.tx?.open) this.tx.rollback();
+    this.tx = undefined;
+    this.txDeadline = undefined;
+    this.results = [];
+  }
+
+  private protocolViolation(message: string): HandleResult {
+    this.cleanup();
+    this.state = "DEFUNCT";
+    return { responses: [failure("Neo.ClientError.Request.Invalid", message)], close: true };
+  }
+
+  private dispatch(req: Request): HandleResult {
+    const one = (r: PackStructure): HandleResult => ({ responses: [r], close: false });
+    switch (req.type) {
+      case "HELLO": {
+        if (this.state !== "CONNECTED") return this.protocolViolation("HELLO sent twice");
+        if (!this.needsLogon) {
+          // Bolt 5.0 carries the credentials in HELLO.
+          const denied = this.authenticate(req.extra);
+          if (denied) return denied;
+          this.state = "READY";
+        } else this.state = "AUTHENTICATION";
+        return one(success(meta({ server: SERVER_AGENT, connection_id: this.options.connectionId, hints: new Map() })));
+      }
+      case "LOGON": {
+        if (this.state !== "AUTHENTICATION") return this.protocolViolation(`LOGON is not allowed in state ${this.state}`);
+        const denied = this.authenticate(req.auth);
+        if (denied) return denied;
+        this.state = "READY";
+        return one(success());
+      }
+      case "LOGOFF": {
+        if (this.state !== "READY") return this.protocolViolation(`LOGOFF is not allowed in state ${this.state}`);
+        this.state = "AUTHENTICATION";
+        return one(success());
+      }
+      case "TELEMETRY":
+        if (!this.authenticated) return this.protocolViolation("TELEMETRY before authentication");
+        return one(success());
+      case "ROUTE": {
+        if (!this.authenticated) return this.protocolViolation("ROUTE before authentication");
+        const addressValue = req.routing.get("address");
+        const address = typeof addressValue === "string" && addressValue ? addressValue : this.options.advertisedAddress;
+        const server = (role: string): PackValue => meta({ addresses: [address], role });
+        const db = req.extra.get("db");
+        return one(
+          success(
+            meta({
+              rt: meta({ ttl: 300n, db: typeof db === "string" ? db : "neo4j", servers: [server("ROUTE"), server("READ"), server("WRITE")] }),
+            }),
+          ),
+        );
+      }
+      case "BEGIN": {
+        if (this.state !== "READY") return this.protocolViolation(`BEGIN is not allowed in state ${this.state}`);
+        this.tx = this.options.database().beginTransaction();
+        this.txDeadline = this.deadlineFrom(req.extra);
+            this.state = "TX_READY";
+        return one(success());
+      }
+      case "RUN":
+        return this.run(req.query, req.params, req.extra);
+      case "PULL":
+      case "DISCARD":
+        return this.pull(req.type, req.n, req.qid);
+      case "COMMIT": {
+        if (!this.tx || (this.state !== "TX_READY" && this.state !== "TX_STREAMING")) return this.protocolViolation("COMMIT outside a transaction");
+        const tx = this.tx;
+        this.tx = undefined;
+        this.results = [];
+        this.state = "READY";
+        tx.commit();
+        return one(success(meta({ bookmark: nextBookmark() })));
+      }
+      case "ROLLBACK": {
+        if (!this.tx || (this.state !== "TX_READY" && this.state !== "TX_STREAMING")) return this.protocolViolation("ROLLBACK outside a transaction");
+        this.cleanup();
+        this.state = "READY";
+        return one(success());
+      }
+      case "GOODBYE":
+      case "RESET":
+        throw new Error("handled before dispatch");
+    }
+  }
+
+  private get authenticated(): boolean {
+    return this.state !== "CONNECTED" && this.state !== "AUTHENTICATION";
+  }
+
+  private authenticate(auth: Meta): HandleResult | null {
+    const scheme = auth.get("scheme");
+    const principal = auth.get("principal");
+    const credentials = auth.get("credentials");
+    const guard = this.options.authGuard;
+    const who = `${this.options.clientAddress ?? ""}|${typeof principal === "string" ? principal : ""}`;
+    if (guard?.locked(who)) {
+      this.state = "DEFUNCT";
+      return {
+        responses: [failure("Neo.ClientError.Security.AuthenticationRateLimit", "The client has provided incorrect authentication details too many times in a row. Try again in a few seconds.")],
+        close: true,
+      };
+    }
+    const ok =
+      scheme === "basic" &&
+      typeof principal === "string" &&
+      typeof credentials === "string" &&
+      // Compare digests so the comparison takes the same time whatever the lengths.
+      timingSafeEqual(digest(principal), digest(this.options.user)) &&
+      timingSafeEqual(digest(credentials), digest(this.options.password));
+    if (ok) {
+      guard?.recordSuccess(who);
+      return null;
+    }
+    guard?.recordFailure(who);
+    this.state = "DEFUNCT";
+    const message =
+      scheme === "basic" || scheme === undefined
+        ? "The client is unauthorized due to authentication failure."
+        : `Unsupported authentication scheme '${String(scheme)}': this server accepts basic authentication only.`;
+    return { responses: [failure("Neo.ClientError.Security.Unauthorized", message)], close: true };
+  }
+
+  private deadlineFrom(extra: Meta): number {
+    const t = extra.get("tx_timeout");
+    const requested = typeof t === "bigint" && t > 0n ? Number(t) : this.options.maxTxTimeoutMs;
+    return this.now() + Math.min(requested, this.options.maxTxTimeoutMs);
+  }
+
+  /** Tool statements (SHOW DATABASES, dbms.components()…) are answered or rewritten before the engine. */
+  private execute(tx: Transaction, query: string, params: Map<string, CypherValue>, deadline: number | undefined): QueryResult {
+    const admin = adminCommand(query, { user: this.options.user, version: SERVER_AGENT.split("/")[1] ?? "5", address: this.options.advertisedAddress });
+    if (admin?.kind === "result") return admin.result;
+    return tx.run(admin?.kind === "rewrite" ? admin.query : query, params, { deadline });
+  }
+
+  private run(query: string, packParams: Map<string, PackValue>, extra: Meta): HandleResult {
+    const params = new Map<string, CypherValue>();
+    for (const [k, v] of packParams) params.set(k, fromPack(v));
+    const started = this.now();
+    if (this.state === "READY") {
+      const tx = this.options.database().beginTransaction();
+      let result: QueryResult;
+      try {
+        result = this.execute(tx, query, params, this.deadlineFrom(extra));
+        tx.commit();
+      } catch (e) {
+        if (tx.open) tx.rollback();
+        throw e;
+      }
+      this.results = [{ qid: -1n, columns: result.columns, rows: result.rows, next: 0, result, bookmark: nextBookmark() }];
+      this.state = "STREAMING";
+      return { responses: [success(meta({ fields: result.columns, t_first: BigInt(this.now() - started) }))], close: false };
+    }
+    if ((this.state === "TX_READY" || this.state === "TX_STREAMING") && this.tx) {
+      const result = this.execute(this.tx, query, params, this.txDeadline);
+      const qid = this.qidCounter++;
+      this.results.push({ qid, columns: result.columns, rows: result.rows, next: 0, result });
+      this.state = "TX_STREAMING";
+      return { responses: [success(meta({ fields: result.columns, t_first: BigInt(this.now() - started), qid }))], close: false };
+    }
+    return this.protocolViolation(`RUN is not allowed in state ${this.state}`);
+  }
+
+  private pull(kind: "PULL" | "DISCARD", n: bigint, qid: bigint): HandleResult {
+    if (this.state !== "STREAMING" && this.state !== "TX_STREAMING") return this.protocolViolation(`${kind} without an open result`);
+    const index = qid === -1n ? this.results.length - 1 : this.results.findIndex((r) => r.qid === qid);
+    const open = this.results[index];
+    if (!open) return this.protocolViolation(`${kind} for an unknown query id ${qid}`);
+    const responses: PackStructure[] = [];
+    const end = n < 0n ? open.rows.length : Math.min(open.rows.length, open.next + Number(n));
+    // Encode (and so validate) every value here, where a failure becomes a FAILURE message.
+    if (kind === "PULL") for (let i = open.next; i < end; i++) responses.push(record(open.rows[i]!.map(toPack)));
+    open.next = kind === "PULL" ? end : n < 0n ? open.rows.length : end;
+    if (open.next < open.rows.length) {
+      responses.push(success(meta({ has_more: true })));
+      return { responses, close: false };
+    }
+    this.results.splice(index, 1);
+    const summary = meta({
+      type: open.result.queryType,
+      t_last: 0n,
+      db: "neo4j",
+      stats: statsMeta(open.result),
+      bookmark: open.bookmark,
+    });
+    responses.push(success(summary));
+    if (this.state === "STREAMING") this.state = "READY";
+    else if (this.results.length === 0) this.state = "TX_READY";
+    return { responses, close: false };
+  }
+
+  private fail(e: unknown): HandleResult {
+    this.cleanup();
+    this.state = "FAILED";
+    return { responses: [failureFor(e)], close: false };
+  }
+}
+
+const STAT_KEYS: [keyof QueryResult["stats"], string][] = [
+  ["nodesCreated", "nodes-created"],
+  ["nodesDeleted", "nodes-deleted"],
+  ["relationshipsCreated", "relationships-created"],
+  ["relationshipsDeleted", "relationships-deleted"],
+  ["propertiesSet", "properties-set"],
+  ["labelsAdded", "labels-added"],
+  ["labelsRemoved", "labels-removed"],
+];
+
+function statsMeta(r: QueryResult): Meta | undefined {
+  const m: Meta = new Map();
+  for (const [key, wire] of STAT_KEYS) if (r.stats[key] > 0) m.set(wire, BigInt(r.stats[key]));
+  if (m.size === 0) return undefined;
+  m.set("contains-updates", true);
+  return m;
+}
+
+/** Engine errors keep their Neo4j code; the TCK type/phase/detail and the position travel in the diagnostic record. */
+export function failureFor(e: unknown): PackStructure {
+  if (e instanceof CypherError) {
+    const diagnostic: Meta = meta({
+      OPERATION: "",
+      OPERATION_CODE: "0",
+      CURRENT_SCHEMA: "/",
+      _classification: e.neo4jCode.startsWith("Neo.ClientError") ? "CLIENT_ERROR" : "DATABASE_ERROR",
+      _position: e.position ? meta({ offset: BigInt(e.position.offset), line: BigInt(e.position.line), column: BigInt(e.position.column) }) : undefined,
+      _cypher_type: e.type,
+      _cypher_phase: e.phase,
+      _cypher_detail: e.detail,
+    });
+    return failure(e.neo4jCode, e.message, { diagnostic_record: diagnostic, gql_status: "50N42" });
+  }
+  if (e instanceof PackStreamError) return failure("Neo.ClientError.Request.Invalid", e.message);
+  const message = e instanceof Error ? e.message : String(e);
+  return failure("Neo.DatabaseError.General.UnknownError", `Internal error: ${message}`);
+}

@@ -1,0 +1,850 @@
+import { tokenize, UNICODE_DASH, UNICODE_GT, UNICODE_LT, type Token } from "./lexer";
+import { syntaxError, positionAt, CypherError } from "./errors";
+import type {
+  Clause, Expr, MapProjItem, NodePat, OrderItem, PatternPart, Projection, Query, RelPat, RemoveItem, ReturnItem, SetItem, SingleQuery,
+} from "./ast";
+
+const INT_MAX = 9223372036854775807n;
+
+/** Recursive-descent parser for openCypher. Errors are SyntaxErrors with line/column positions. */
+class Parser {
+  private i = 0;
+  private readonly toks: Token[];
+  constructor(private readonly src: string) {
+    this.toks = tokenize(src);
+  }
+
+  // ---------------------------------------------------------------- token helpers
+  private get tok(): Token {
+    return this.toks[this.i]!;
+  }
+  private peek(k = 1): Token {
+    return this.toks[Math.min(this.i + k, this.toks.length - 1)]!;
+  }
+  private err(msg: string, t: Token = this.tok, detail = "UnexpectedSyntax"): CypherError {
+    return syntaxError(detail, msg, positionAt(this.src, t.pos));
+  }
+  private unexpected(expected: string): CypherError {
+    const t = this.tok;
+    if (t.k === "punct" && t.s.startsWith("~"))
+      return this.err(`Invalid input '${this.src.slice(t.pos, t.end)}': this unicode character is only allowed in relationship patterns`, t, "InvalidUnicodeCharacter");
+    const shown = t.k === "eof" ? "end of input" : `'${this.src.slice(t.pos, t.end)}'`;
+    return this.err(`Invalid input ${shown}: expected ${expected}`);
+  }
+  /** Kind test that TypeScript does not narrow across token consumption. */
+  private kindIs(k: Token["k"]): boolean {
+    return this.tok.k === k;
+  }
+  private isKw(w: string, t: Token = this.tok): boolean {
+    return t.k === "ident" && t.s.toUpperCase() === w;
+  }
+  private acceptKw(...ws: string[]): boolean {
+    for (let k = 0; k < ws.length; k++) if (!this.isKw(ws[k]!, this.peek(k))) return false;
+    this.i += ws.length;
+    return true;
+  }
+  private expectKw(...ws: string[]): void {
+    if (!this.acceptKw(...ws)) throw this.unexpected(ws.join(" "));
+  }
+  private isP(s: string, t: Token = this.tok): boolean {
+    return t.k === "punct" && t.s === s;
+  }
+  /** ASCII or unicode dash / angle bracket (the latter only count inside relationship patterns). */
+  private isDash(t: Token = this.tok): boolean {
+    return this.isP("-", t) || this.isP(UNICODE_DASH, t);
+  }
+  private acceptAny(...ss: string[]): boolean {
+    if (this.tok.k === "punct" && ss.includes(this.tok.s)) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+  private acceptP(s: string): boolean {
+    if (this.isP(s)) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+  private expectP(s: string): Token {
+    if (!this.isP(s)) throw this.unexpected(`'${s}'`);
+    return this.toks[this.i++]!;
+  }
+  private name(): string {
+    const t = this.tok;
+    if (t.k === "ident" || t.k === "qident") {
+      this.i++;
+      return t.s;
+    }
+    throw this.unexpected("an identifier");
+  }
+  private symbolicName(): string {
+    return this.name();
+  }
+
+  // ---------------------------------------------------------------- query structure
+  parseQuery(): Query {
+    const q = this.query();
+    this.acceptP(";");
+    if (this.tok.k !== "eof") throw this.unexpected("end of query");
+    q.paramNames = [...new Set(this.toks.filter((t) => t.k === "param").map((t) => t.s))];
+    return q;
+  }
+
+  private query(): Query {
+    const parts: SingleQuery[] = [this.singleQuery()];
+    const unionAll: boolean[] = [];
+    while (this.isKw("UNION")) {
+      this.i++;
+      unionAll.push(this.acceptKw("ALL"));
+      parts.push(this.singleQuery());
+    }
+    return { parts, unionAll };
+  }
+
+  private singleQuery(): SingleQuery {
+    const clauses: Clause[] = [];
+    for (;;) {
+      const c = this.clause();
+      if (!c) break;
+      clauses.push(c);
+    }
+    if (clauses.length === 0) throw this.unexpected("a clause");
+    return { clauses };
+  }
+
+  private clause(): Clause | undefined {
+    const t = this.tok;
+    const pos = t.pos;
+    if (t.k !== "ident") return undefined;
+    const w = t.s.toUpperCase();
+    switch (w) {
+      case "MATCH":
+        this.i++;
+        return this.matchRest(false, pos);
+      case "OPTIONAL":
+        this.i++;
+        this.expectKw("MATCH");
+        return this.matchRest(true, pos);
+      case "UNWIND": {
+        this.i++;
+        const expr = this.expr();
+        this.expectKw("AS");
+        return { t: "unwind", expr, v: this.name(), pos };
+      }
+      case "WITH": {
+        this.i++;
+        const p = this.projection(true);
+        let where: Expr | undefined;
+        if (this.acceptKw("WHERE")) where = this.expr();
+        return { t: "with", ...p, where, pos };
+      }
+      case "RETURN":
+        this.i++;
+        return { t: "return", ...this.projection(false), pos };
+      case "CREATE":
+        this.i++;
+        return { t: "create", patterns: this.patternList(), pos };
+      case "MERGE": {
+        this.i++;
+        const pattern = this.patternPart();
+        const onCreate: SetItem[] = [];
+        const onMatch: SetItem[] = [];
+        while (this.isKw("ON")) {
+          this.i++;
+          if (this.acceptKw("CREATE")) {
+            this.expectKw("SET");
+            onCreate.push(...this.setItems());
+          } else if (this.acceptKw("MATCH")) {
+            this.expectKw("SET");
+            onMatch.push(...this.setItems());
+          } else throw this.unexpected("CREATE or MATCH");
+        }
+        return { t: "merge", pattern, onCreate, onMatch, pos };
+      }
+      case "SET":
+        this.i++;
+        return { t: "set", items: this.setItems(), pos };
+      case "REMOVE": {
+        this.i++;
+        const items: RemoveItem[] = [];
+        do items.push(this.removeItem());
+        while (this.acceptP(","));
+        return { t: "remove", items, pos };
+      }
+      case "DELETE":
+        this.i++;
+        return { t: "delete", detach: false, exprs: this.exprList(), pos };
+      case "DETACH":
+        this.i++;
+        this.expectKw("DELETE");
+        return { t: "delete", detach: true, exprs: this.exprList(), pos };
+      case "FOREACH": {
+        // Neo4j's FOREACH (x IN list | updating clauses): not in the TCK, common in tutorials
+        this.i++;
+        this.expectP("(");
+        const v = this.name();
+        this.expectKw("IN");
+        const list = this.expr();
+        this.expectP("|");
+        const body: Clause[] = [];
+        for (let c = this.clause(); c; c = this.clause()) body.push(c);
+        if (body.length === 0) throw this.unexpected("an updating clause");
+        this.expectP(")");
+        return { t: "foreach", v, list, body, pos };
+      }
+      case "CALL":
+        this.i++;
+        if (this.isP("{")) {
+          this.i++;
+          const query = this.query();
+          this.expectP("}");
+          return { t: "subquery", query, pos };
+        }
+        return this.callRest(pos);
+      default:
+        return undefined;
+    }
+  }
+
+  private matchRest(optional: boolean, pos: number): Clause {
+    const patterns = this.patternList();
+    let where: Expr | undefined;
+    if (this.acceptKw("WHERE")) where = this.expr();
+    return { t: "match", optional, patterns, where, pos };
+  }
+
+  private callRest(pos: number): Clause {
+    let name = this.name();
+    while (this.acceptP(".")) name += "." + this.name();
+    let args: Expr[] | undefined;
+    if (this.acceptP("(")) {
+      args = [];
+      if (!this.isP(")")) args = this.exprList();
+      this.expectP(")");
+    }
+    let yields: { name: string; alias: string }[] | undefined;
+    let yieldStar = false;
+    let where: Expr | undefined;
+    if (this.acceptKw("YIELD")) {
+      if (this.acceptP("*")) yieldStar = true;
+      else if (this.acceptP("-")) yields = [];
+      else {
+        yields = [];
+        do {
+          const n = this.name();
+          const alias = this.acceptKw("AS") ? this.name() : n;
+          yields.push({ name: n, alias });
+        } while (this.acceptP(","));
+        if (this.acceptKw("WHERE")) where = this.expr();
+      }
+    }
+    return { t: "call", name, args, yields, yieldStar, where, pos };
+  }
+
+  private projection(isWith: boolean): Projection {
+    const distinct = this.acceptKw("DISTINCT");
+    let star = false;
+    const items: ReturnItem[] = [];
+    if (this.acceptP("*")) {
+      star = true;
+      if (!this.acceptP(",")) return this.projectionTail({ distinct, star, items });
+    }
+    do {
+      const start = this.tok.pos;
+      const expr = this.expr();
+      const end = this.toks[this.i - 1]!.end;
+      if (this.acceptKw("AS")) items.push({ expr, alias: this.name(), explicit: true, pos: start });
+      else {
+        void isWith;
+        items.push({ expr, alias: expr.t === "var" ? expr.name : this.src.slice(start, end), explicit: false, pos: start });
+      }
+    } while (this.acceptP(","));
+    return this.projectionTail({ distinct, star, items });
+  }
+
+  private projectionTail(p: Projection): Projection {
+    if (this.acceptKw("ORDER")) {
+      this.expectKw("BY");
+      const order: OrderItem[] = [];
+      do {
+        const expr = this.expr();
+        let desc = false;
+        if (this.acceptKw("DESC") || this.acceptKw("DESCENDING")) desc = true;
+        else if (this.acceptKw("ASC") || this.acceptKw("ASCENDING")) desc = false;
+        order.push({ expr, desc });
+      } while (this.acceptP(","));
+      p.order = order;
+    }
+    if (this.acceptKw("SKIP")) p.skip = this.expr();
+    if (this.acceptKw("LIMIT")) p.limit = this.expr();
+    return p;
+  }
+
+  private setItems(): SetItem[] {
+    const items: SetItem[] = [];
+    do items.push(this.setItem());
+    while (this.acceptP(","));
+    return items;
+  }
+
+  private setItem(): SetItem {
+    const pos = this.tok.pos;
+    if ((this.tok.k === "ident" || this.tok.k === "qident") && (this.isP("=", this.peek()) || this.isP("+=", this.peek()))) {
+      const v = this.name();
+      if (this.acceptP("=")) return { kind: "replace", v, value: this.expr(), pos };
+      this.expectP("+=");
+      return { kind: "merge", v, value: this.expr(), pos };
+    }
+    if ((this.tok.k === "ident" || this.tok.k === "qident") && this.isP(":", this.peek())) {
+      const v = this.name();
+      return { kind: "labels", v, labels: this.labelList(), pos };
+    }
+    const target = this.atomWithPostfix(false);
+    if (target.t !== "prop") throw this.unexpected("a property");
+    this.expectP("=");
+    return { kind: "prop", target: target.obj, key: target.key, value: this.expr() };
+  }
+
+  private removeItem(): RemoveItem {
+    const pos = this.tok.pos;
+    if ((this.tok.k === "ident" || this.tok.k === "qident") && this.isP(":", this.peek())) {
+      const v = this.name();
+      return { kind: "labels", v, labels: this.labelList(), pos };
+    }
+    const target = this.atomWithPostfix(false);
+    if (target.t !== "prop") throw this.unexpected("a property or labels");
+    return { kind: "prop", target: target.obj, key: target.key };
+  }
+
+  private labelList(): string[] {
+    const labels: string[] = [];
+    while (this.acceptP(":")) labels.push(this.symbolicName());
+    return labels;
+  }
+
+  private exprList(): Expr[] {
+    const out = [this.expr()];
+    while (this.acceptP(",")) out.push(this.expr());
+    return out;
+  }
+
+  // ---------------------------------------------------------------- patterns
+  private patternList(): PatternPart[] {
+    const out = [this.patternPart()];
+    while (this.acceptP(",")) out.push(this.patternPart());
+    return out;
+  }
+
+  private patternPart(): PatternPart {
+    const pos = this.tok.pos;
+    let v: string | undefined;
+    if ((this.tok.k === "ident" || this.tok.k === "qident") && this.isP("=", this.peek())) {
+      v = this.name();
+      this.i++;
+    }
+    if (this.isKw("SHORTESTPATH") || this.isKw("ALLSHORTESTPATHS")) {
+      const shortest = this.isKw("SHORTESTPATH") ? "shortest" : "all";
+      this.i++;
+      this.expectP("(");
+      const p = this.patternElement(pos);
+      this.expectP(")");
+      return { ...p, v, shortest };
+    }
+    const p = this.patternElement(pos);
+    return { ...p, v };
+  }
+
+  private patternElement(pos: number): PatternPart {
+    if (this.isP("(") && this.isP("(", this.peek())) {
+      // parenthesised pattern element
+      this.i++;
+      const p = this.patternElement(pos);
+      this.expectP(")");
+      return p;
+    }
+    const nodes: NodePat[] = [this.nodePattern()];
+    const rels: RelPat[] = [];
+    while (this.isDash() || ((this.isP("<") || this.isP(UNICODE_LT)) && this.isDash(this.peek()))) {
+      rels.push(this.relPattern());
+      nodes.push(this.nodePattern());
+    }
+    return { nodes, rels, pos };
+  }
+
+  private nodePattern(): NodePat {
+    const pos = this.tok.pos;
+    this.expectP("(");
+    let v: string | undefined;
+    if (this.tok.k === "ident" || this.tok.k === "qident") v = this.name();
+    const labels: string[] = [];
+    let anyOf: string[][] | undefined;
+    while (this.acceptP(":")) {
+      const group = [this.symbolicName()];
+      while (this.acceptP("|")) {
+        this.acceptP(":");
+        group.push(this.symbolicName());
+      }
+      labels.push(...group);
+      if (group.length > 1) (anyOf ??= []).push(group);
+    }
+    let props: Expr | undefined;
+    if (this.isP("{")) props = this.mapLiteral();
+    else if (this.tok.k === "param") props = { t: "param", name: this.toks[this.i++]!.s };
+    if (this.isKw("WHERE")) throw this.unexpected("')'");
+    this.expectP(")");
+    if (anyOf) {
+      // labels outside alternatives are single-label groups
+      const inGroups = new Set(anyOf.flat());
+      anyOf.push(...labels.filter((l) => !inGroups.has(l)).map((l) => [l]));
+      return { v, labels, anyOf, props, pos };
+    }
+    return { v, labels, props, pos };
+  }
+
+  private relPattern(): RelPat {
+    const pos = this.tok.pos;
+    let left = false;
+    if (this.acceptAny("<", UNICODE_LT)) left = true;
+    if (!this.acceptAny("-", UNICODE_DASH)) throw this.unexpected("'-'");
+    let v: string | undefined;
+    const types: string[] = [];
+    let props: Expr | undefined;
+    let varLength: RelPat["varLength"];
+    if (this.acceptP("[")) {
+      if (this.tok.k === "ident" || this.tok.k === "qident") v = this.name();
+      if (this.acceptP(":")) {
+        types.push(this.symbolicName());
+        while (this.acceptP("|")) {
+          this.acceptP(":");
+          types.push(this.symbolicName());
+        }
+      }
+      if (this.isP("..") || this.tok.k === "int")
+        throw this.err("Variable length relationships must use the '*' operator", this.tok, "InvalidRelationshipPattern");
+      if (this.acceptP("*")) {
+        varLength = {};
+        if (this.isP("-") || (this.isP("..") && this.isP("-", this.peek())))
+          throw this.err("Variable length bounds must be non-negative", this.tok, "InvalidRelationshipPattern");
+        if (this.kindIs("int")) varLength.min = this.smallInt();
+        if (this.acceptP("..")) {
+          if (this.isP("-")) throw this.err("Variable length bounds must be non-negative", this.tok, "InvalidRelationshipPattern");
+          if (this.kindIs("int")) varLength.max = this.smallInt();
+        } else if (varLength.min !== undefined) varLength.max = varLength.min;
+      }
+      if (this.isP("{")) props = this.mapLiteral();
+      else if (this.tok.k === "param") props = { t: "param", name: this.toks[this.i++]!.s };
+      this.expectP("]");
+    }
+    if (!this.acceptAny("-", UNICODE_DASH)) throw this.unexpected("'-'");
+    let right = false;
+    if (this.acceptAny(">", UNICODE_GT)) right = true;
+    const dir = left && !right ? "in" : right && !left ? "out" : "both";
+    return { v, types, dir, props, varLength, pos };
+  }
+
+  private smallInt(): number {
+    const t = this.toks[this.i++]!;
+    return Number(parseIntLiteral(t.s, () => this.err("Invalid number literal", t, "InvalidNumberLiteral")));
+  }
+
+  // ---------------------------------------------------------------- expressions
+  expr(): Expr {
+    return this.orExpr();
+  }
+  private orExpr(): Expr {
+    let l = this.xorExpr();
+    while (this.acceptKw("OR")) l = { t: "bin", op: "OR", l, r: this.xorExpr() };
+    return l;
+  }
+  private xorExpr(): Expr {
+    let l = this.andExpr();
+    while (this.acceptKw("XOR")) l = { t: "bin", op: "XOR", l, r: this.andExpr() };
+    return l;
+  }
+  private andExpr(): Expr {
+    let l = this.notExpr();
+    while (this.acceptKw("AND")) l = { t: "bin", op: "AND", l, r: this.notExpr() };
+    return l;
+  }
+  private notExpr(): Expr {
+    if (this.acceptKw("NOT")) return { t: "not", e: this.notExpr() };
+    return this.comparison();
+  }
+  private compOp(): string | undefined {
+    const t = this.tok;
+    if (t.k === "punct" && ["=", "<>", "!=", "<", ">", "<=", ">="].includes(t.s)) {
+      return t.s === "!=" ? "<>" : t.s;
+    }
+    return undefined;
+  }
+  private comparison(): Expr {
+    const first = this.predicateExpr();
+    let op = this.compOp();
+    if (!op) return first;
+    const terms: Expr[] = [first];
+    const ops: string[] = [];
+    while (op) {
+      this.i++;
+      ops.push(op);
+      terms.push(this.predicateExpr());
+      op = this.compOp();
+    }
+    let out: Expr = { t: "bin", op: ops[0]!, l: terms[0]!, r: terms[1]! };
+    for (let k = 1; k < ops.length; k++)
+      out = { t: "bin", op: "AND", l: out, r: { t: "bin", op: ops[k]!, l: terms[k]!, r: terms[k + 1]! } };
+    return out;
+  }
+  private predicateExpr(): Expr {
+    let l = this.addExpr();
+    for (;;) {
+      if (this.isKw("STARTS") && this.isKw("WITH", this.peek())) {
+        this.i += 2;
+        l = { t: "bin", op: "STARTS WITH", l, r: this.addExpr() };
+      } else if (this.isKw("ENDS") && this.isKw("WITH", this.peek())) {
+        this.i += 2;
+        l = { t: "bin", op: "ENDS WITH", l, r: this.addExpr() };
+      } else if (this.acceptKw("CONTAINS")) l = { t: "bin", op: "CONTAINS", l, r: this.addExpr() };
+      else if (this.acceptKw("IN")) l = { t: "bin", op: "IN", l, r: this.addExpr() };
+      else if (this.acceptP("=~")) l = { t: "bin", op: "=~", l, r: this.addExpr() };
+      else if (this.isKw("IS")) {
+        if (this.acceptKw("IS", "NULL")) l = { t: "isnull", e: l, neg: false };
+        else if (this.acceptKw("IS", "NOT", "NULL")) l = { t: "isnull", e: l, neg: true };
+        else {
+          this.i++;
+          throw this.unexpected("NULL or NOT NULL");
+        }
+      } else return l;
+    }
+  }
+  private addExpr(): Expr {
+    let l = this.mulExpr();
+    for (;;) {
+      if (this.isP("+") || this.isP("-")) {
+        const op = this.toks[this.i++]!.s;
+        l = { t: "bin", op, l, r: this.mulExpr() };
+      } else return l;
+    }
+  }
+  private mulExpr(): Expr {
+    let l = this.powExpr();
+    for (;;) {
+      if (this.isP("*") || this.isP("/") || this.isP("%")) {
+        const op = this.toks[this.i++]!.s;
+        l = { t: "bin", op, l, r: this.powExpr() };
+      } else return l;
+    }
+  }
+  private powExpr(): Expr {
+    let l = this.unary();
+    while (this.acceptP("^")) l = { t: "bin", op: "^", l, r: this.unary() };
+    return l;
+  }
+  private unary(): Expr {
+    if (this.isP("-")) {
+      const nt = this.peek();
+      if (nt.k === "int" || nt.k === "float") {
+        this.i++;
+        const e = this.atomWithPostfix(true, true);
+        return e;
+      }
+      this.i++;
+      return { t: "neg", e: this.unary() };
+    }
+    if (this.acceptP("+")) return this.unary();
+    return this.atomWithPostfix(true);
+  }
+
+  private atomWithPostfix(labels: boolean, negativeNumber = false): Expr {
+    let e = this.atom(negativeNumber);
+    for (;;) {
+      if (this.isP(".")) {
+        this.i++;
+        e = { t: "prop", obj: e, key: this.name() };
+      } else if (this.isP("[")) {
+        this.i++;
+        if (this.acceptP("..")) {
+          const to = this.isP("]") ? undefined : this.expr();
+          this.expectP("]");
+          e = { t: "slice", obj: e, to };
+          continue;
+        }
+        const a = this.expr();
+        if (this.acceptP("..")) {
+          const to = this.isP("]") ? undefined : this.expr();
+          this.expectP("]");
+          e = { t: "slice", obj: e, from: a, to };
+          continue;
+        }
+        this.expectP("]");
+        e = { t: "index", obj: e, idx: a };
+      } else if (labels && this.isP(":") && (this.peek().k === "ident" || this.peek().k === "qident")) {
+        const ls: string[] = [];
+        while (this.acceptP(":")) ls.push(this.symbolicName());
+        e = { t: "labels", e, labels: ls };
+      } else return e;
+    }
+  }
+
+  private mapLiteral(): Expr {
+    this.expectP("{");
+    const entries: [string, Expr][] = [];
+    if (!this.isP("}")) {
+      do {
+        const k = this.propertyKeyName();
+        this.expectP(":");
+        entries.push([k, this.expr()]);
+      } while (this.acceptP(","));
+    }
+    this.expectP("}");
+    return { t: "map", entries };
+  }
+
+  private propertyKeyName(): string {
+    return this.name();
+  }
+
+  /** Try to parse a relationship pattern at the current position; restore and return undefined if it is not one. */
+  private tryPattern(requireRel: boolean): PatternPart | undefined {
+    const save = this.i;
+    try {
+      const pos = this.tok.pos;
+      let v: string | undefined;
+      if ((this.tok.k === "ident" || this.tok.k === "qident") && this.isP("=", this.peek())) {
+        v = this.name();
+        this.i++;
+      }
+      const p = this.patternElement(pos);
+      if (requireRel && p.rels.length === 0) {
+        this.i = save;
+        return undefined;
+      }
+      return { ...p, v };
+    } catch (e) {
+      this.i = save;
+      if (e instanceof CypherError) return undefined;
+      throw e;
+    }
+  }
+
+  private atom(negative = false): Expr {
+    const t = this.tok;
+    switch (t.k) {
+      case "int": {
+        this.i++;
+        const v = parseIntLiteral((negative ? "-" : "") + t.s, () => this.err(`Invalid number literal '${t.s}'`, t, "InvalidNumberLiteral"));
+        if (v > INT_MAX || v < -INT_MAX - 1n) throw this.err(`integer is too large: ${t.s}`, t, "IntegerOverflow");
+        return { t: "lit", v };
+      }
+      case "float": {
+        this.i++;
+        const txt = t.s.replace(/_/g, "");
+        if (!/^[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?$/.test(txt) && !/^[0-9]+\.[0-9]+([eE][-+]?[0-9]+)?$/.test(txt))
+          throw this.err(`Invalid number literal '${t.s}'`, t, "InvalidNumberLiteral");
+        const f = Number(txt);
+        if (!Number.isFinite(f)) throw this.err(`floating point number is too large: ${t.s}`, t, "FloatingPointOverflow");
+        return { t: "lit", v: negative ? -f : f };
+      }
+      case "string":
+        this.i++;
+        return { t: "lit", v: t.s };
+      case "param":
+        this.i++;
+        return { t: "param", name: t.s };
+      case "punct":
+        return this.punctAtom(t);
+      case "qident":
+        this.i++;
+        if (this.isP("{")) return this.mapProjection({ t: "var", name: t.s, pos: t.pos });
+        return { t: "var", name: t.s, pos: t.pos };
+      case "ident":
+        return this.identAtom(t);
+      default:
+        throw this.unexpected("an expression");
+    }
+  }
+
+  private punctAtom(t: Token): Expr {
+    if (t.s === "(") {
+      const p = this.tryPattern(true);
+      if (p) return { t: "pattern", pattern: p };
+      this.i++;
+      const e = this.expr();
+      this.expectP(")");
+      return e;
+    }
+    if (t.s === "{") return this.mapLiteral();
+    if (t.s === "[") {
+      this.i++;
+      // list comprehension
+      if ((this.tok.k === "ident" || this.tok.k === "qident") && this.isKw("IN", this.peek())) {
+        const v = this.name();
+        this.i++;
+        const list = this.expr();
+        let where: Expr | undefined;
+        let proj: Expr | undefined;
+        if (this.acceptKw("WHERE")) where = this.expr();
+        if (this.acceptP("|")) proj = this.expr();
+        this.expectP("]");
+        return { t: "listComp", v, list, where, proj };
+      }
+      // pattern comprehension
+      if (this.isP("(") || ((this.tok.k === "ident" || this.tok.k === "qident") && this.isP("=", this.peek()))) {
+        const save = this.i;
+        const p = this.tryPattern(false);
+        if (p && (this.isKw("WHERE") || this.isP("|"))) {
+          let where: Expr | undefined;
+          if (this.acceptKw("WHERE")) where = this.expr();
+          this.expectP("|");
+          const proj = this.expr();
+          this.expectP("]");
+          return { t: "patternComp", v: p.v, pattern: p, where, proj };
+        }
+        this.i = save;
+      }
+      const items: Expr[] = [];
+      if (!this.isP("]")) items.push(...this.exprList());
+      this.expectP("]");
+      return { t: "list", items };
+    }
+    throw this.unexpected("an expression");
+  }
+
+  private mapProjection(obj: Expr): Expr {
+    this.expectP("{");
+    const items: MapProjItem[] = [];
+    if (!this.isP("}")) {
+      do {
+        if (this.acceptP(".")) {
+          if (this.acceptP("*")) items.push({ kind: "all" });
+          else items.push({ kind: "prop", key: this.name() });
+        } else {
+          const n = this.name();
+          if (this.acceptP(":")) items.push({ kind: "lit", key: n, expr: this.expr() });
+          else items.push({ kind: "var", name: n });
+        }
+      } while (this.acceptP(","));
+    }
+    this.expectP("}");
+    return { t: "mapProj", obj, items };
+  }
+
+  private identAtom(t: Token): Expr {
+    const w = t.s.toUpperCase();
+    const next = this.peek();
+    if (w === "TRUE") return this.i++, { t: "lit", v: true };
+    if (w === "FALSE") return this.i++, { t: "lit", v: false };
+    if (w === "NULL") return this.i++, { t: "lit", v: null };
+    if (w === "CASE") return this.caseExpr();
+    if ((w === "EXISTS" || w === "COUNT") && this.isP("{", next)) {
+      this.i += 2;
+      let res: { query?: Query; patterns?: PatternPart[]; where?: Expr };
+      const c = this.tok;
+      if (c.k === "ident" && ["MATCH", "OPTIONAL", "UNWIND", "WITH", "CALL", "RETURN"].includes(c.s.toUpperCase())) res = { query: this.query() };
+      else {
+        const patterns = this.patternList();
+        let where: Expr | undefined;
+        if (this.acceptKw("WHERE")) where = this.expr();
+        res = { patterns, where };
+      }
+      this.expectP("}");
+      return w === "EXISTS" ? { t: "exists", ...res } : { t: "countSub", ...res };
+    }
+    if (["ALL", "ANY", "NONE", "SINGLE"].includes(w) && this.isP("(", next)) {
+      const a = this.peek(2);
+      if ((a.k === "ident" || a.k === "qident") && this.isKw("IN", this.peek(3))) {
+        this.i += 2;
+        const v = this.name();
+        this.i++;
+        const list = this.expr();
+        let where: Expr | undefined;
+        if (this.acceptKw("WHERE")) where = this.expr();
+        this.expectP(")");
+        return { t: "quant", kind: w.toLowerCase() as "all", v, list, where };
+      }
+    }
+    if (w === "REDUCE" && this.isP("(", next)) {
+      this.i += 2;
+      const acc = this.name();
+      this.expectP("=");
+      const init = this.expr();
+      this.expectP(",");
+      const v = this.name();
+      this.expectKw("IN");
+      const list = this.expr();
+      this.expectP("|");
+      const expr = this.expr();
+      this.expectP(")");
+      return { t: "reduce", acc, init, v, list, expr };
+    }
+    // function call, possibly namespaced
+    let k = this.i;
+    const parts: string[] = [this.toks[k]!.s];
+    k++;
+    while (this.isP(".", this.toks[k]) && (this.toks[k + 1]?.k === "ident" || this.toks[k + 1]?.k === "qident")) {
+      parts.push(this.toks[k + 1]!.s);
+      k += 2;
+    }
+    if (this.isP("(", this.toks[k])) {
+      this.i = k + 1;
+      const name = parts.join(".");
+      if (name.toLowerCase() === "count" && this.isP("*")) {
+        this.i++;
+        this.expectP(")");
+        return { t: "call", name: "count", args: [], distinct: false, star: true, pos: t.pos };
+      }
+      const distinct = this.acceptKw("DISTINCT");
+      const args: Expr[] = [];
+      if (!this.isP(")")) args.push(...this.exprList());
+      this.expectP(")");
+      return { t: "call", name, args, distinct, star: false, pos: t.pos };
+    }
+    this.i++;
+    if (this.isP("{")) return this.mapProjection({ t: "var", name: t.s, pos: t.pos });
+    return { t: "var", name: t.s, pos: t.pos };
+  }
+
+  private caseExpr(): Expr {
+    this.i++;
+    let test: Expr | undefined;
+    if (!this.isKw("WHEN")) test = this.expr();
+    const whens: [Expr, Expr][] = [];
+    while (this.acceptKw("WHEN")) {
+      const w = this.expr();
+      this.expectKw("THEN");
+      whens.push([w, this.expr()]);
+    }
+    if (whens.length === 0) throw this.unexpected("WHEN");
+    let els: Expr | undefined;
+    if (this.acceptKw("ELSE")) els = this.expr();
+    this.expectKw("END");
+    return { t: "case", test, whens, else: els };
+  }
+}
+
+export function parseIntLiteral(text: string, fail: () => Error): bigint {
+  let s = text.replace(/_/g, "");
+  let neg = false;
+  if (s.startsWith("-")) {
+    neg = true;
+    s = s.slice(1);
+  }
+  let v: bigint;
+  if (/^0[xX][0-9a-fA-F]+$/.test(s)) v = BigInt(s);
+  else if (/^0[oO][0-7]+$/.test(s)) v = BigInt("0o" + s.slice(2));
+  else if (/^0[0-7]+$/.test(s)) v = BigInt("0o" + s.slice(1));
+  else if (/^[0-9]+$/.test(s) && !/^0[0-9]/.test(s)) v = BigInt(s);
+  else throw fail();
+  return neg ? -v : v;
+}
+
+export function parse(src: string): Query {
+  return new Parser(src).parseQuery();
+}
+
+/** Parse one standalone expression (used by the TCK value parser and tests). */
+export function parseExpression(src: string): Expr {
+  const p = new Parser(src);
+  return p.expr();
+}

@@ -1,0 +1,27 @@
+/**
+ * The tfjs cell kind for the notebook: runs cells in the lesson's kernel worker.
+ */
+import type { CellRuntime } from "@/lib/notebook/types";
+import { getKernel } from "./kernel-registry";
+
+export const tfjsRuntime: CellRuntime = {
+  kind: "tfjs",
+  unavailableReason() {
+    if (typeof window === "undefined") return null; // decided in the browser
+    if (typeof Worker === "undefined") return "This browser cannot run background workers, which tfjs cells need.";
+    if (typeof WebAssembly === "undefined") return "This browser has no WebAssembly support, which TensorFlow.js needs here.";
+    return null;
+  },
+  run(request, emit, signal) {
+    const kernel = getKernel(request.lessonKey);
+    return kernel.run(
+      {
+        cellId: request.cell.id,
+        code: request.cell.code,
+        previousCells: request.previousCells.map((c) => ({ id: c.id, code: c.code })),
+      },
+      emit,
+      signal,
+    );
+  },
+};

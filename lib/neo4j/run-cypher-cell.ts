@@ -1,0 +1,280 @@
+/**
+ * Runs one Cypher cell for one learner: in a single transaction, load the lesson's dataset,
+ * replay the learner's earlier Cypher cells, run this cell (and its check, for check cells),
+ * collect the result — then ALWAYS roll back. Every run sees a private, fresh graph, also on a
+ * shared real Neo4j. Bounded by a transaction timeout and a row cap.
+ */
+import neo4j, { type Driver, type ManagedTransaction, type Session, type Transaction } from "neo4j-driver";
+import { fromDriverValue, toDriverValue } from "../cypher/bolt/driver-values";
+import type { CypherValue } from "../cypher/values";
+import type { CellOutput, CodeMarker } from "../notebook/types";
+import { checkParameters, evaluateCheckRows } from "./cypher-check";
+import { describeDriverError } from "./cypher-errors";
+import { loadDataset, UnknownDatasetError } from "./datasets";
+import { getDriver } from "./driver";
+import { reportUnresponsiveCypherServer } from "./embedded";
+import { neo4jConfig } from "./config";
+import { collectGraphRelationships, resultOutputs, type CollectedResult } from "./result-format";
+import { splitStatements, toCellPosition, type Statement } from "./statements";
+
+export const DEFAULT_TIMEOUT_MS = 5_000;
+export const DEFAULT_ROW_CAP = 1_000;
+
+export interface CypherCellInput {
+  dataset?: string;
+  /** The learner's earlier Cypher cells of the lesson, in order (each may hold several statements). */
+  previousQueries: string[];
+  /** How to name each earlier cell in an error message (e.g. its id); defaults to its position. */
+  previousLabels?: string[];
+  query: string;
+  /** For a check cell: `query` is the exercise, `check` the check query (see cypher-check.ts). */
+  check?: string;
+  timeoutMs?: number;
+  rowCap?: number;
+}
+
+export interface CypherCellResult {
+  ok: boolean;
+  outputs: CellOutput[];
+  markers: CodeMarker[];
+  durationMs: number;
+}
+
+export interface CypherCellDeps {
+  driver?: Driver;
+  database?: string;
+  datasetsDir?: string;
+}
+
+type Tx = Transaction | ManagedTransaction;
+
+class CellFailure extends Error {
+  constructor(
+    readonly output: CellOutput,
+    readonly marker?: CodeMarker,
+  ) {
+    super(output.type === "error" ? output.message : "cell failed");
+  }
+}
+
+type CollectedStatement = CollectedResult & { summary: string | null };
+
+/** Runs every statement of a dataset or an earlier cell, results ignored. */
+async function runSource(tx: Tx, source: string, onError: (e: unknown) => CellFailure): Promise<void> {
+  for (const s of splitStatements(source)) {
+    try {
+      await tx.run(s.text);
+    } catch (e) {
+      throw onError(e);
+    }
+  }
+}
+
+/** What a cell shows for its last statement: the update summary, the table and the graph. */
+async function statementOutputs(tx: Tx, last: CollectedStatement, rowCap: number): Promise<CellOutput[]> {
+  const outputs: CellOutput[] = [];
+  if (last.summary) outputs.push({ type: "text", stream: "info", text: last.summary });
+  if (last.columns.length > 0) outputs.push(...(await connectGraph(tx, resultOutputs(last, rowCap))));
+  else if (!last.summary) outputs.push({ type: "text", stream: "info", text: "(no changes, no records)" });
+  return outputs;
+}
+
+async function collect(tx: Tx, statement: string, params: Record<string, unknown>, rowCap: number): Promise<CollectedStatement> {
+  const result = tx.run(statement, params);
+  const columns = (await result.keys()).map(String);
+  const rows: CypherValue[][] = [];
+  let totalRows = 0;
+  for await (const record of result) {
+    totalRows++;
+    if (rows.length < rowCap) rows.push(columns.map((_, i) => safeValue(record.get(i))));
+  }
+  const summary = await result.summary();
+  return { columns, rows, totalRows, summary: describeUpdates(summary.counters.updates()) };
+}
+
+/** Values a real Neo4j may return that the engine model lacks (points, vectors) become their text. */
+function safeValue(v: unknown): CypherValue {
+  try {
+    return fromDriverValue(v);
+  } catch {
+    return String(v);
+  }
+}
+
+function describeUpdates(u: Record<string, number>): string | null {
+  const names: [string, string][] = [
+    ["nodesCreated", "node created"],
+    ["nodesDeleted", "node deleted"],
+    ["relationshipsCreated", "relationship created"],
+    ["relationshipsDeleted", "relationship deleted"],
+    ["propertiesSet", "property set"],
+    ["labelsAdded", "label added"],
+    ["labelsRemoved", "label removed"],
+  ];
+  const parts = names
+    .filter(([k]) => (u[k] ?? 0) > 0)
+    .map(([k, label]) => {
+      const n = u[k]!;
+      const [noun, verb] = label.split(" ") as [string, string];
+      const plural = n === 1 ? noun : noun === "property" ? "properties" : `${noun}s`;
+      return `${n} ${plural} ${verb}`;
+    });
+  return parts.length ? parts.join(", ") : null;
+}
+
+function errorFor(e: unknown, statement: Statement | null, timeoutMs: number, where: string | null): CellFailure {
+  const info = describeDriverError(e);
+  if (info.timedOut)
+    return new CellFailure({
+      type: "error",
+      name: "Timeout",
+      message: `The query took longer than ${timeoutMs / 1000} s and was stopped. Narrow the MATCH, add a LIMIT, or bound variable-length patterns (for example [*1..4]).`,
+    });
+  if (where) return new CellFailure({ type: "error", name: info.name, message: `${where} failed, so this cell could not run: ${info.message}` });
+  const output: Extract<CellOutput, { type: "error" }> = { type: "error", name: info.name, message: info.message };
+  let marker: CodeMarker | undefined;
+  if (statement && info.line !== undefined) {
+    const pos = toCellPosition(statement, info.line, info.column ?? 1);
+    output.line = pos.line;
+    output.column = pos.column;
+    marker = { line: pos.line, column: pos.column, message: info.message };
+  }
+  return new CellFailure(output, marker);
+}
+
+export async function runCypherCell(input: CypherCellInput, deps: CypherCellDeps = {}): Promise<CypherCellResult> {
+  const started = Date.now();
+  const timeoutMs = input.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const rowCap = input.rowCap ?? DEFAULT_ROW_CAP;
+  const finish = (ok: boolean, outputs: CellOutput[], markers: CodeMarker[] = []): CypherCellResult => ({ ok, outputs, markers, durationMs: Date.now() - started });
+
+  let dataset: string | null = null;
+  try {
+    if (input.dataset) dataset = await loadDataset(input.dataset, deps.datasetsDir);
+  } catch (e) {
+    return finish(false, [{ type: "error", name: "UnknownDataset", message: e instanceof UnknownDatasetError ? e.message : String(e) }]);
+  }
+  const statements = splitStatements(input.query);
+  if (statements.length === 0 && !input.check) return finish(true, [{ type: "text", stream: "info", text: "Nothing to run: the cell is empty." }]);
+
+  let driver: Driver;
+  try {
+    driver = deps.driver ?? getDriver();
+  } catch (e) {
+    return finish(false, [{ type: "error", name: "NotConfigured", message: e instanceof Error ? e.message : String(e) }]);
+  }
+  const session: Session = driver.session({ database: deps.database ?? neo4jConfig().database, defaultAccessMode: neo4j.session.WRITE });
+  let tx: Transaction | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let serverUnresponsive = false;
+  try {
+    const work = async (): Promise<CypherCellResult> => {
+      const openTx = await beginWithRetry(session, timeoutMs);
+      tx = openTx;
+      if (dataset) await runSource(openTx, dataset, (e) => errorFor(e, null, timeoutMs, `Loading the dataset "${input.dataset}"`));
+      for (const [i, previous] of input.previousQueries.entries()) {
+        const label = input.previousLabels?.[i];
+        await runSource(openTx, previous, (e) => errorFor(e, null, timeoutMs, label ? `The earlier Cypher cell "${label}"` : `Cypher cell ${i + 1} above this one`));
+      }
+      let last: CollectedStatement | null = null;
+      for (const s of statements) {
+        try {
+          last = await collect(openTx, s.text, {}, rowCap);
+        } catch (e) {
+          throw errorFor(e, s, timeoutMs, input.check ? "The exercise cell" : null);
+        }
+      }
+      if (input.check !== undefined) return runCheck(openTx, input.check, last, timeoutMs, finish);
+      return finish(true, last ? await statementOutputs(openTx, last, rowCap) : []);
+    };
+    // The server enforces the transaction timeout; this guard covers a server that does not answer.
+    const guard = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        serverUnresponsive = true;
+        reportUnresponsiveCypherServer();
+        reject(new CellFailure(timeoutOutput(timeoutMs)));
+      }, timeoutMs + 2_000);
+    });
+    const running = work();
+    // If the guard wins, the abandoned run may still fail later: never leave that rejection unhandled.
+    running.catch(() => {});
+    return await Promise.race([running, guard]);
+  } catch (e) {
+    if (e instanceof CellFailure) return finish(false, [e.output], e.marker ? [e.marker] : []);
+    const failure = errorFor(e, null, timeoutMs, null);
+    return finish(false, [failure.output]);
+  } finally {
+    if (timer) clearTimeout(timer);
+    // Always roll back: the learner's writes never reach the shared graph. (Never committed, so
+    // they are invisible to everyone else even before the rollback arrives.) A server that
+    // stopped answering gets the rollback in the background so the learner is not kept waiting.
+    const release = async (): Promise<void> => {
+      if (tx?.isOpen()) await tx.rollback().catch(() => {});
+      await session.close().catch(() => {});
+    };
+    if (serverUnresponsive) void release();
+    else await release();
+  }
+}
+
+/** Beyond this many nodes the extra query and the drawing are not worth it. */
+const CONNECT_MAX_NODES = 300;
+
+/**
+ * Like Neo4j Browser, draw the relationships between the returned nodes even when the query
+ * returned only nodes (`RETURN p, m`). Runs in the same transaction; best effort.
+ */
+async function connectGraph(tx: Tx, outputs: CellOutput[]): Promise<CellOutput[]> {
+  const graph = outputs.find((o): o is Extract<CellOutput, { type: "graph" }> => o.type === "graph");
+  if (!graph || graph.nodes.length < 2 || graph.nodes.length > CONNECT_MAX_NODES) return outputs;
+  try {
+    const ids = graph.nodes.map((n) => neo4j.int(n.id));
+    const found = await collect(tx, "MATCH (a)-[r]->(b) WHERE id(a) IN $ids AND id(b) IN $ids RETURN r", { ids }, 2_000);
+    const known = new Set(graph.relationships.map((r) => r.id));
+    const extra = collectGraphRelationships(found.rows).filter((r) => !known.has(r.id));
+    if (extra.length === 0) return outputs;
+    return outputs.map((o) => (o === graph ? { ...graph, relationships: [...graph.relationships, ...extra] } : o));
+  } catch {
+    return outputs;
+  }
+}
+
+/** A server that is restarting refuses connections for a moment; try BEGIN a few times before giving up. */
+async function beginWithRetry(session: Session, timeoutMs: number): Promise<Transaction> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await session.beginTransaction({ timeout: timeoutMs });
+    } catch (e) {
+      const retriable = e instanceof neo4j.Neo4jError && (e.code === "ServiceUnavailable" || e.code === "SessionExpired");
+      if (!retriable || attempt >= 4) throw e;
+      await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+    }
+  }
+}
+
+function timeoutOutput(timeoutMs: number): CellOutput {
+  return { type: "error", name: "Timeout", message: `The query took longer than ${timeoutMs / 1000} s and was stopped.` };
+}
+
+async function runCheck(
+  tx: Tx,
+  check: string,
+  exercise: CollectedResult | null,
+  timeoutMs: number,
+  finish: (ok: boolean, outputs: CellOutput[], markers?: CodeMarker[]) => CypherCellResult,
+): Promise<CypherCellResult> {
+  const params = checkParameters(exercise?.columns ?? [], exercise?.rows ?? []);
+  const driverParams = { rows: toDriverValue(params.rows), columns: toDriverValue(params.columns), total: neo4j.int(exercise?.totalRows ?? 0) };
+  const statements = splitStatements(check);
+  let result: CollectedResult | null = null;
+  for (const s of statements) {
+    try {
+      result = await collect(tx, s.text, driverParams, 100);
+    } catch (e) {
+      const failure = errorFor(e, s, timeoutMs, null);
+      return finish(false, [failure.output], failure.marker ? [failure.marker] : []);
+    }
+  }
+  const verdict = evaluateCheckRows(result?.columns ?? [], result?.rows ?? []);
+  return finish(verdict.pass, [verdict.pass ? { type: "success", message: verdict.message } : { type: "error", name: "CheckFailed", message: verdict.message }]);
+}

@@ -1,0 +1,91 @@
+/**
+ * The notebook's shared vocabulary: cells, outputs and the runtime contract that every
+ * cell kind (tfjs, cypher, rust) implements. Pure types, no I/O.
+ */
+
+export type CellKind = "tfjs" | "cypher" | "rust";
+
+/** One output item shown under a cell. Every runtime produces only these. */
+export type CellOutput =
+  | { type: "text"; stream: "stdout" | "stderr" | "info"; text: string }
+  | { type: "table"; columns: string[]; rows: unknown[][]; totalRows?: number; caption?: string }
+  | { type: "tensor"; shape: number[]; dtype: string; preview: string }
+  | { type: "plot"; plotId: string; traces: unknown[]; layout?: Record<string, unknown> }
+  | {
+      type: "progress";
+      progressId: string;
+      label: string;
+      value: number;
+      max: number;
+      etaSeconds?: number;
+      detail?: string;
+    }
+  | { type: "graph"; nodes: GraphNode[]; relationships: GraphRelationship[] }
+  | { type: "error"; name: string; message: string; line?: number; column?: number }
+  | { type: "success"; message: string };
+
+export interface GraphNode {
+  id: string;
+  labels: string[];
+  properties: Record<string, unknown>;
+}
+
+export interface GraphRelationship {
+  id: string;
+  type: string;
+  startId: string;
+  endId: string;
+  properties: Record<string, unknown>;
+}
+
+/** A marker that an editor should underline (1-based line and column). */
+export interface CodeMarker {
+  line: number;
+  column?: number;
+  endLine?: number;
+  endColumn?: number;
+  message: string;
+}
+
+export interface CellSource {
+  id: string;
+  kind: CellKind;
+  code: string;
+}
+
+export interface RunRequest {
+  /** `<track>/<chapter>/<lesson>` */
+  lessonKey: string;
+  cell: CellSource;
+  /** Cells of the same kind above this one, in lesson order, with the learner's current code. */
+  previousCells: CellSource[];
+  /** Extra attributes from the lesson (e.g. `dataset` for Cypher, `files` for Rust projects). */
+  attributes: Record<string, string | boolean>;
+}
+
+export type RunOutcome =
+  | { status: "ok"; durationMs: number }
+  | { status: "error"; durationMs: number; markers?: CodeMarker[] }
+  | { status: "interrupted"; durationMs: number };
+
+/**
+ * What each cell kind implements. `emit` appends or replaces outputs while the cell runs
+ * (a `plot` or `progress` output with an id already shown replaces that output in place).
+ */
+export interface CellRuntime {
+  readonly kind: CellKind;
+  /** Why this kind cannot run here, or null when it can. Shown instead of the Run button. */
+  unavailableReason(): string | null;
+  run(request: RunRequest, emit: (output: CellOutput) => void, signal: AbortSignal): Promise<RunOutcome>;
+  /**
+   * Verifies an exercise after its cell ran successfully. `check` is the lesson's check block.
+   * Optional: without it the notebook runs the check block as a cell of the same kind and
+   * counts a successful run as a pass.
+   */
+  check?(request: RunRequest & { check: string }, emit: (output: CellOutput) => void, signal: AbortSignal): Promise<CheckVerdict>;
+}
+
+export interface CheckVerdict {
+  passed: boolean;
+  message: string;
+}

@@ -1,0 +1,80 @@
+import type { LessonProgressDto } from "@/lib/db/progress-reads";
+import { createIndexedDbStorage } from "./idb-storage";
+import { createFetchTransport, Outbox } from "./outbox";
+import { createProgressStore, type ProgressStore } from "./store";
+import { createMemoryStorage, type Owner, type ProgressStorage } from "./storage";
+import type { CellSnapshot } from "./schemas";
+
+// Browser wiring: one outbox per tab on IndexedDB, flushed on changes, when the network comes
+// back, and by sendBeacon when the page is hidden. Import only from client components.
+
+const SYNC_URL = "/api/progress/sync";
+// A CORS-safelisted type: browsers have refused beacons with other Blob types; the route reads
+// the body as JSON whatever the type says.
+const BEACON_TYPE = "text/plain;charset=UTF-8";
+type BrowserProgress = { outbox: Outbox; storage: ProgressStorage; beforeHide: Set<() => Promise<void>> };
+let singleton: BrowserProgress | null = null;
+
+/** Takes the server's view of cells after a batch: versions to build on, and winners of conflicts. */
+export function snapshotApplier(storage: ProgressStorage) {
+  return async (owner: Owner, cells: CellSnapshot[]) => {
+    for (const snapshot of cells) {
+      const local = await storage.getCell(owner, snapshot.lessonKey, snapshot.cellId);
+      if (!local) continue;
+      const serverNewer = (snapshot.codeUpdatedAt ?? -Infinity) > (local.codeUpdatedAt ?? -Infinity);
+      await storage.putCell({
+        ...local,
+        baseVersion: Math.max(local.baseVersion, snapshot.version),
+        ...(serverNewer ? { code: snapshot.code, lessonCodeHash: snapshot.lessonCodeHash, codeUpdatedAt: snapshot.codeUpdatedAt } : {}),
+      });
+    }
+  };
+}
+
+export function getBrowserProgress(): BrowserProgress {
+  if (singleton) return singleton;
+  const storage = typeof indexedDB === "undefined" ? createMemoryStorage() : createIndexedDbStorage();
+  const outbox = new Outbox({ storage, transport: createFetchTransport({ url: SYNC_URL }), onSnapshots: snapshotApplier(storage) });
+  const beforeHide = new Set<() => Promise<void>>();
+  singleton = { outbox, storage, beforeHide };
+  if (typeof window !== "undefined") {
+    window.addEventListener("online", () => void outbox.flush());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState !== "hidden") return void outbox.flush();
+      // Debounced edits go to the outbox first (a few ms of IndexedDB), then one beacon; its
+      // answer is unreadable, so the next flush resends and the server skips what it has.
+      void Promise.all([...beforeHide].map((hook) => hook().catch(() => undefined)))
+        .then(() => outbox.pending())
+        .then(() => {
+          const sent = outbox.beaconPending((body) => navigator.sendBeacon(SYNC_URL, new Blob([body], { type: BEACON_TYPE })));
+          if (sent === 0) void outbox.flush();
+        });
+    });
+  }
+  return singleton;
+}
+
+async function fetchLessonProgress(lessonKey: string): Promise<LessonProgressDto | null> {
+  const response = await fetch(`/api/progress?lesson=${encodeURIComponent(lessonKey)}`, { credentials: "same-origin", cache: "no-store" });
+  if (!response.ok) return null;
+  return (await response.json()) as LessonProgressDto;
+}
+
+/**
+ * The notebook's entry point: progress of one lesson for the signed-in user (userId) or an
+ * anonymous learner (null), whose work joins the account when they sign in.
+ */
+export function createLessonProgress(lessonKey: string, lessonCode: Record<string, string>, userId: string | null | Promise<string | null>): ProgressStore {
+  const { outbox, storage, beforeHide } = getBrowserProgress();
+  const store = createProgressStore({ lessonKey, lessonCode, userId, outbox, storage, fetchProgress: fetchLessonProgress });
+  const commit = () => store.commitEdits();
+  beforeHide.add(commit);
+  const dispose = store.dispose.bind(store);
+  return {
+    ...store,
+    dispose() {
+      beforeHide.delete(commit);
+      dispose();
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import type { LocalCell, OutboxEntry, Owner, ProgressStorage } from "./storage";
+import type { SyncMutation } from "./schemas";
+
+// IndexedDB storage for the browser. One database for all lessons; the outbox is ordered by an
+// auto-increment sequence so mutations replay in the order they happened.
+
+const DB_NAME = "courses-progress";
+const DB_VERSION = 1;
+
+function request<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error("IndexedDB request failed"));
+  });
+}
+
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error ?? new Error("IndexedDB transaction failed"));
+    tx.onabort = () => reject(tx.error ?? new Error("IndexedDB transaction aborted"));
+  });
+}
+
+function open(factory: IDBFactory): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    const req = factory.open(DB_NAME, DB_VERSION);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains("outbox")) {
+        const outbox = db.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
+        outbox.createIndex("id", "id", { unique: true });
+      }
+      if (!db.objectStoreNames.contains("cells")) {
+        const cells = db.createObjectStore("cells", { keyPath: ["owner", "lessonKey", "cellId"] });
+        cells.createIndex("lesson", ["owner", "lessonKey"]);
+      }
+    };
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error ?? new Error("IndexedDB could not be opened"));
+    req.onblocked = () => reject(new Error("IndexedDB is blocked by another tab with an older version"));
+  });
+}
+
+type StoredEntry = { seq?: number; id: string; owner: Owner; mutation: SyncMutation };
+
+export function createIndexedDbStorage(factory: IDBFactory = indexedDB): ProgressStorage {
+  let dbPromise: Promise<IDBDatabase> | null = null;
+  const db = () => (dbPromise ??= open(factory));
+  return {
+    async addMutation(owner, mutation) {
+      const tx = (await db()).transaction("outbox", "readwrite");
+      const entry: StoredEntry = { id: mutation.id, owner, mutation };
+      tx.objectStore("outbox").add(entry);
+      await done(tx);
+    },
+    async listMutations() {
+      const tx = (await db()).transaction("outbox", "readonly");
+      const rows = (await request(tx.objectStore("outbox").getAll())) as Required<StoredEntry>[];
+      return rows.map((row): OutboxEntry => ({ seq: row.seq, owner: row.owner, mutation: row.mutation }));
+    },
+    async deleteMutations(ids) {
+      if (ids.length === 0) return;
+      const tx = (await db()).transaction("outbox", "readwrite");
+      const store = tx.objectStore("outbox");
+      const index = store.index("id");
+      for (const id of ids) {
+        const req = index.getKey(id);
+        req.onsuccess = () => {
+          if (req.result !== undefined) store.delete(req.result);
+        };
+      }
+      await done(tx);
+    },
+    async reassignMutations(from, to) {
+      const tx = (await db()).transaction("outbox", "readwrite");
+      const store = tx.objectStore("outbox");
+      const rows = (await request(store.getAll())) as Required<StoredEntry>[];
+      for (const row of rows) if (row.owner === from) store.put({ ...row, owner: to });
+      await done(tx);
+    },
+    async getCell(owner, lessonKey, cellId) {
+      const tx = (await db()).transaction("cells", "readonly");
+      return (await request(tx.objectStore("cells").get([owner, lessonKey, cellId]))) as LocalCell | undefined;
+    },
+    async putCell(cell) {
+      const tx = (await db()).transaction("cells", "readwrite");
+      tx.objectStore("cells").put(cell);
+      await done(tx);
+    },
+    async listCells(owner, lessonKey) {
+      const tx = (await db()).transaction("cells", "readonly");
+      return (await request(tx.objectStore("cells").index("lesson").getAll([owner, lessonKey]))) as LocalCell[];
+    },
+    async deleteCell(owner, lessonKey, cellId) {
+      const tx = (await db()).transaction("cells", "readwrite");
+      tx.objectStore("cells").delete([owner, lessonKey, cellId]);
+      await done(tx);
+    },
+  };
+}

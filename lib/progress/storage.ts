@@ -1,0 +1,73 @@
+import type { RunStatus, SyncMutation } from "./schemas";
+
+// Where the browser keeps progress: the learner's cells (so work survives reloads, outages and
+// not being signed in) and the outbox of mutations not yet acknowledged by the server.
+
+/** "anonymous" before sign-in; otherwise the user id. */
+export type Owner = string;
+export const ANONYMOUS: Owner = "anonymous";
+
+export type OutboxEntry = { seq: number; owner: Owner; mutation: SyncMutation };
+
+export type LocalCell = {
+  owner: Owner;
+  lessonKey: string;
+  cellId: string;
+  /** null: the lesson's own code. */
+  code: string | null;
+  /** Hash of the lesson code this edit started from. */
+  lessonCodeHash: string | null;
+  /** The server version this copy is based on (0 = never synced). */
+  baseVersion: number;
+  codeUpdatedAt: number | null;
+  lastRunStatus: RunStatus | null;
+  lastRunAt: number | null;
+  passed: boolean;
+};
+
+export type ProgressStorage = {
+  addMutation(owner: Owner, mutation: SyncMutation): Promise<void>;
+  listMutations(): Promise<OutboxEntry[]>;
+  deleteMutations(ids: string[]): Promise<void>;
+  /** Re-labels entries (anonymous work adopted by the account that signs in). */
+  reassignMutations(from: Owner, to: Owner): Promise<void>;
+  getCell(owner: Owner, lessonKey: string, cellId: string): Promise<LocalCell | undefined>;
+  putCell(cell: LocalCell): Promise<void>;
+  listCells(owner: Owner, lessonKey: string): Promise<LocalCell[]>;
+  deleteCell(owner: Owner, lessonKey: string, cellId: string): Promise<void>;
+};
+
+/** In-memory storage: tests, and browsers without IndexedDB (work then lasts for the tab). */
+export function createMemoryStorage(): ProgressStorage {
+  let seq = 0;
+  const outbox = new Map<string, OutboxEntry>();
+  const cells = new Map<string, LocalCell>();
+  const key = (owner: Owner, lessonKey: string, cellId: string) => `${owner}\u0000${lessonKey}\u0000${cellId}`;
+  return {
+    async addMutation(owner, mutation) {
+      outbox.set(mutation.id, { seq: ++seq, owner, mutation: structuredClone(mutation) });
+    },
+    async listMutations() {
+      return [...outbox.values()].sort((a, b) => a.seq - b.seq).map((entry) => structuredClone(entry));
+    },
+    async deleteMutations(ids) {
+      for (const id of ids) outbox.delete(id);
+    },
+    async reassignMutations(from, to) {
+      for (const entry of outbox.values()) if (entry.owner === from) entry.owner = to;
+    },
+    async getCell(owner, lessonKey, cellId) {
+      const cell = cells.get(key(owner, lessonKey, cellId));
+      return cell && structuredClone(cell);
+    },
+    async putCell(cell) {
+      cells.set(key(cell.owner, cell.lessonKey, cell.cellId), structuredClone(cell));
+    },
+    async listCells(owner, lessonKey) {
+      return [...cells.values()].filter((cell) => cell.owner === owner && cell.lessonKey === lessonKey).map((cell) => structuredClone(cell));
+    },
+    async deleteCell(owner, lessonKey, cellId) {
+      cells.delete(key(owner, lessonKey, cellId));
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import { describe, expect, it } from "vitest";
+import { Outbox, type SyncTransport } from "./outbox";
+import { createProgressStore } from "./store";
+import { createMemoryStorage, type ProgressStorage } from "./storage";
+import { hashLessonCode } from "./hash";
+import { mergeCodeMutation, mergeRunMutation, type ServerCell } from "./merge";
+import type { LessonProgressDto } from "@/lib/db/progress-reads";
+import type { SyncMutation } from "./schemas";
+
+const LESSON = "t/01-c/01-l";
+const lessonCode = { a: "let a = 1;", b: "let b = 2;" };
+
+/** A tiny in-memory server using the real merge rules, so the store is tested end to end. */
+function fakeServer() {
+  const cells = new Map<string, ServerCell>();
+  const seen = new Set<string>();
+  let online = true;
+  const transport: SyncTransport = async (batch) => {
+    if (!online) return { kind: "retry", reason: "offline" };
+    const applied: string[] = [];
+    const duplicates: string[] = [];
+    for (const m of batch.mutations as SyncMutation[]) {
+      if (seen.has(m.id)) {
+        duplicates.push(m.id);
+        continue;
+      }
+      seen.add(m.id);
+      applied.push(m.id);
+      if (m.kind === "code") cells.set(m.cellId, mergeCodeMutation(cells.get(m.cellId) ?? null, m).cell);
+      if (m.kind === "run") cells.set(m.cellId, mergeRunMutation(cells.get(m.cellId) ?? null, m).cell);
+    }
+    const snapshots = [...cells.entries()].map(([cellId, c]) => ({ lessonKey: LESSON, cellId, version: c.version, code: c.code, lessonCodeHash: c.lessonCodeHash, codeUpdatedAt: c.codeUpdatedAt }));
+    return { kind: "ok", body: { applied, duplicates, stale: [], cells: snapshots } };
+  };
+  const fetchProgress = async (): Promise<LessonProgressDto | null> =>
+    online
+      ? {
+          lessonKey: LESSON,
+          lesson: null,
+          exercises: [],
+          cells: [...cells.entries()].map(([cellId, c]) => ({ cellId, code: c.code, version: c.version, lessonCodeHash: c.lessonCodeHash, codeUpdatedAt: c.codeUpdatedAt, lastRunStatus: c.lastRunStatus, lastRunAt: c.lastRunAt, lastRunDurationMs: c.lastRunDurationMs, lastRunError: c.lastRunError })),
+        }
+      : null;
+  return { cells, transport, fetchProgress, setOnline: (value: boolean) => (online = value) };
+}
+
+function device(server: ReturnType<typeof fakeServer>, userId: string | null, storage: ProgressStorage = createMemoryStorage(), code = lessonCode) {
+  const outbox = new Outbox({ storage, transport: server.transport, schedule: () => 0, cancel: () => undefined });
+  const store = createProgressStore({ lessonKey: LESSON, lessonCode: code, userId, outbox, storage, fetchProgress: server.fetchProgress, editDebounceMs: 1 });
+  return { store, outbox, storage };
+}
+
+describe("createProgressStore", () => {
+  it("finds a signed-in learner's edit and run on another device", async () => {
+    const server = fakeServer();
+    const laptop = device(server, "u1");
+    await laptop.store.load();
+    laptop.store.saveCode("a", "let a = 42;");
+    laptop.store.recordRun("a", "ok", 12);
+    await laptop.store.flush();
+    expect(server.cells.get("a")?.code).toBe("let a = 42;");
+
+    const phone = device(server, "u1");
+    const loaded = await phone.store.load();
+    expect(loaded.source).toBe("server");
+    expect(loaded.cells.a).toMatchObject({ code: "let a = 42;", status: "ok" });
+    expect(loaded.cells.b).toBeUndefined();
+  });
+
+  it("keeps anonymous work in the browser and merges it into the account on sign-in", async () => {
+    const server = fakeServer();
+    const storage = createMemoryStorage();
+    const anonymous = device(server, null, storage);
+    await anonymous.store.load();
+    anonymous.store.saveCode("b", "let b = 'mine';");
+    await anonymous.store.flush();
+    expect(anonymous.outbox.getStatus()).toMatchObject({ state: "local", pending: 1 });
+    expect(server.cells.size).toBe(0);
+    // Reload as anonymous: the work is still there.
+    expect((await device(server, null, storage).store.load()).cells.b?.code).toBe("let b = 'mine';");
+
+    const signedIn = device(server, "u1", storage);
+    const loaded = await signedIn.store.load();
+    expect(loaded.cells.b?.code).toBe("let b = 'mine';");
+    await signedIn.store.flush();
+    expect(server.cells.get("b")?.code).toBe("let b = 'mine';");
+    expect(signedIn.outbox.getStatus()).toMatchObject({ state: "saved", pending: 0 });
+  });
+
+  it("shows local edits not yet synced over the server's older copy (offline)", async () => {
+    const server = fakeServer();
+    const storage = createMemoryStorage();
+    const first = device(server, "u1", storage);
+    await first.store.load();
+    server.setOnline(false);
+    first.store.saveCode("a", "offline edit");
+    await first.store.flush();
+    expect(first.outbox.getStatus().state).toBe("offline");
+    const reloaded = await device(server, "u1", storage).store.load();
+    expect(reloaded.source).toBe("local");
+    expect(reloaded.cells.a?.code).toBe("offline edit");
+  });
+
+  it("asks keep mine / take new when the instructor changed an edited cell, and remembers the answer", async () => {
+    const server = fakeServer();
+    const before = device(server, "u1");
+    await before.store.load();
+    before.store.saveCode("a", "my version");
+    await before.store.flush();
+    expect(server.cells.get("a")?.lessonCodeHash).toBe(hashLessonCode(lessonCode.a));
+
+    const changed = { ...lessonCode, a: "let a = 'new lesson';" };
+    const after = device(server, "u1", createMemoryStorage(), changed);
+    const loaded = await after.store.load();
+    expect(loaded.cells.a?.conflict).toEqual({ learnerCode: "my version", lessonCode: "let a = 'new lesson';" });
+    after.store.resolveConflict("a", "mine");
+    await after.store.flush();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await after.store.flush();
+    const again = await device(server, "u1", createMemoryStorage(), changed).store.load();
+    expect(again.cells.a).toMatchObject({ code: "my version" });
+    expect(again.cells.a?.conflict).toBeUndefined();
+
+    const take = device(server, "u1", createMemoryStorage(), { ...changed, a: "let a = 'newer still';" });
+    await take.store.load();
+    take.store.resolveConflict("a", "lesson");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await take.store.flush();
+    expect(server.cells.get("a")?.code).toBeNull();
+  });
+});
+
+describe("createProgressStore before the session is known", () => {
+  it("keeps edits made while the user id is still a promise and files them under the account", async () => {
+    const server = fakeServer();
+    let resolveUser: (id: string | null) => void = () => undefined;
+    const userId = new Promise<string | null>((resolve) => (resolveUser = resolve));
+    const storage = createMemoryStorage();
+    const outbox = new Outbox({ storage, transport: server.transport, schedule: () => 0, cancel: () => undefined });
+    const store = createProgressStore({ lessonKey: LESSON, lessonCode, userId, outbox, storage, fetchProgress: server.fetchProgress, editDebounceMs: 1 });
+    store.saveCode("a", "typed before the session answered");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    resolveUser("u1");
+    await store.flush();
+    expect(server.cells.get("a")?.code).toBe("typed before the session answered");
+    expect(await storage.getCell("u1", LESSON, "a")).toMatchObject({ code: "typed before the session answered" });
+  });
+});

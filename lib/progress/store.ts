@@ -1,0 +1,281 @@
+import { hashLessonCode } from "./hash";
+import { decideCellCode } from "./merge";
+import type { Outbox, SyncStatus } from "./outbox";
+import type { CellProgressDto, LessonProgressDto } from "@/lib/db/progress-reads";
+import type { CodeMutation, RunStatus, SyncMutation } from "./schemas";
+import { ANONYMOUS, type LocalCell, type Owner, type ProgressStorage } from "./storage";
+
+// One lesson's progress in the browser: what the notebook calls. Every change is written to
+// local storage and the outbox at once (nothing waits for the network); load() merges the
+// server's copy with local work that has not reached it yet.
+
+export type LoadedCell = {
+  /** The code to show; null means the lesson's own code. */
+  code: string | null;
+  status: RunStatus | null;
+  passed: boolean;
+  /** The instructor changed this cell's code after the learner edited it: ask which to keep. */
+  conflict?: { learnerCode: string; lessonCode: string };
+};
+
+export type LoadedLesson = {
+  cells: Record<string, LoadedCell>;
+  lastCellId: string | null;
+  completed: boolean;
+  /** "local": the server could not be asked (offline or not signed in). */
+  source: "server" | "local";
+};
+
+export type ProgressStore = {
+  load(): Promise<LoadedLesson>;
+  saveCode(cellId: string, code: string): void;
+  recordRun(cellId: string, status: RunStatus, durationMs: number, errorMessage?: string): void;
+  recordAttempt(cellId: string, passed: boolean, durationMs: number, errorMessage?: string): void;
+  setLastCell(cellId: string): void;
+  markCompleted(): void;
+  resetCell(cellId: string): void;
+  resetLesson(): void;
+  resolveConflict(cellId: string, choice: "mine" | "lesson"): void;
+  /** Writes debounced edits to the outbox now (before the page is hidden or left). */
+  commitEdits(): Promise<void>;
+  flush(): Promise<void>;
+  getStatus(): SyncStatus;
+  subscribe(listener: (status: SyncStatus) => void): () => void;
+  dispose(): void;
+};
+
+export type ProgressStoreOptions = {
+  lessonKey: string;
+  /** cellId → the lesson's own code for that cell (hashed to detect instructor changes). */
+  lessonCode: Record<string, string>;
+  /**
+   * The signed-in user's id, or null for an anonymous learner — or a promise of it, so the
+   * store can be created (and take edits) before the session is known.
+   */
+  userId: string | null | Promise<string | null>;
+  outbox: Outbox;
+  storage: ProgressStorage;
+  /** Loads the server's copy; null when it cannot (offline). */
+  fetchProgress: (lessonKey: string) => Promise<LessonProgressDto | null>;
+  editDebounceMs?: number;
+  now?: () => number;
+  newId?: () => string;
+};
+
+export function createProgressStore(options: ProgressStoreOptions): ProgressStore {
+  const { lessonKey, outbox, storage } = options;
+  const now = options.now ?? (() => Date.now());
+  const newId = options.newId ?? (() => crypto.randomUUID());
+  const debounceMs = options.editDebounceMs ?? 400;
+  const hashes = Object.fromEntries(Object.entries(options.lessonCode).map(([cellId, code]) => [cellId, hashLessonCode(code)]));
+  // Every use of `owner` runs after `ready` (the serial queue and load() wait for it).
+  let owner: Owner = ANONYMOUS;
+  const ready = Promise.resolve(options.userId)
+    .catch(() => null)
+    .then(async (userId) => {
+      owner = userId ?? ANONYMOUS;
+      await outbox.setOwner(userId);
+    });
+  const edits = new Map<string, { code: string | null; at: number; timer: ReturnType<typeof setTimeout> | null; hash?: string }>();
+  let queue: Promise<unknown> = ready;
+  let lastCell: string | null = null;
+
+  // Changes are applied in order, one after another, so local cells and the outbox agree.
+  const serial = (work: () => Promise<unknown>): Promise<void> => {
+    queue = queue.then(work, work).catch((error) => console.error("[progress] could not save locally:", error));
+    return queue.then(() => undefined);
+  };
+
+  const blankCell = (cellId: string): LocalCell => ({
+    owner,
+    lessonKey,
+    cellId,
+    code: null,
+    lessonCodeHash: null,
+    baseVersion: 0,
+    codeUpdatedAt: null,
+    lastRunStatus: null,
+    lastRunAt: null,
+    passed: false,
+  });
+
+  const enqueue = async (mutation: SyncMutation) => {
+    await outbox.enqueue(mutation);
+    void outbox.flush();
+  };
+
+  const writeCode = (cellId: string, code: string | null, at: number, hashOverride?: string) =>
+    serial(async () => {
+      const cell = (await storage.getCell(owner, lessonKey, cellId)) ?? blankCell(cellId);
+      // The hash of the lesson code this work started from: kept across edits, set on the first.
+      const lessonCodeHash = hashOverride ?? (cell.code === null || cell.lessonCodeHash === null ? (hashes[cellId] ?? "unknown") : cell.lessonCodeHash);
+      await storage.putCell({ ...cell, code, lessonCodeHash, codeUpdatedAt: at });
+      const mutation: CodeMutation = { id: newId(), kind: "code", lessonKey, cellId, clientVersion: cell.baseVersion, at, payload: { code, lessonCodeHash } };
+      await enqueue(mutation);
+    });
+
+  const commitEdit = (cellId: string) => {
+    const edit = edits.get(cellId);
+    if (!edit) return Promise.resolve();
+    if (edit.timer) clearTimeout(edit.timer);
+    edits.delete(cellId);
+    return writeCode(cellId, edit.code, edit.at, edit.hash);
+  };
+
+  const simple = (mutation: Omit<SyncMutation, "id" | "lessonKey" | "clientVersion" | "at">, update?: (cell: LocalCell) => LocalCell) =>
+    serial(async () => {
+      const at = now();
+      if (update) {
+        const cell = (await storage.getCell(owner, lessonKey, mutation.cellId)) ?? blankCell(mutation.cellId);
+        await storage.putCell(update(cell));
+      }
+      await enqueue({ ...mutation, id: newId(), lessonKey, clientVersion: 0, at } as SyncMutation);
+    });
+
+  const mergeCell = (local: LocalCell | undefined, server: CellProgressDto | undefined, pendingCode: boolean): LocalCell | undefined => {
+    if (!server) return local;
+    const fromServer: LocalCell = {
+      owner,
+      lessonKey,
+      cellId: server.cellId,
+      code: server.code,
+      lessonCodeHash: server.lessonCodeHash,
+      baseVersion: server.version,
+      codeUpdatedAt: server.codeUpdatedAt,
+      lastRunStatus: (server.lastRunStatus as RunStatus | null) ?? null,
+      lastRunAt: server.lastRunAt,
+      passed: local?.passed ?? false,
+    };
+    if (!local) return fromServer;
+    // Work not yet acknowledged stays; otherwise the server holds the latest of all devices.
+    const code = pendingCode ? { code: local.code, lessonCodeHash: local.lessonCodeHash, codeUpdatedAt: local.codeUpdatedAt } : {};
+    const newerRun = (local.lastRunAt ?? -Infinity) > (server.lastRunAt ?? -Infinity);
+    return {
+      ...fromServer,
+      ...code,
+      baseVersion: Math.max(local.baseVersion, server.version),
+      ...(newerRun ? { lastRunStatus: local.lastRunStatus, lastRunAt: local.lastRunAt } : {}),
+    };
+  };
+
+  return {
+    async load() {
+      await ready;
+      await queue;
+      // Work done before signing in joins the account.
+      if (owner !== ANONYMOUS) {
+        for (const cell of await storage.listCells(ANONYMOUS, lessonKey)) {
+          const mine = await storage.getCell(owner, lessonKey, cell.cellId);
+          if (!mine || (cell.codeUpdatedAt ?? 0) > (mine.codeUpdatedAt ?? 0)) await storage.putCell({ ...cell, owner });
+          await storage.deleteCell(ANONYMOUS, lessonKey, cell.cellId);
+        }
+      }
+      const server = owner === ANONYMOUS ? null : await options.fetchProgress(lessonKey).catch(() => null);
+      const pending = await outbox.pending();
+      const pendingCode = new Set(pending.filter((m) => m.kind === "code" && m.lessonKey === lessonKey).map((m) => m.cellId));
+      const pendingReset = pending.some((m) => m.kind === "lesson" && m.lessonKey === lessonKey && m.payload.event === "reset");
+      const locals = new Map((await storage.listCells(owner, lessonKey)).map((cell) => [cell.cellId, cell]));
+      const serverCells = new Map((pendingReset ? [] : (server?.cells ?? [])).map((cell) => [cell.cellId, cell]));
+      const passed = new Set((server?.exercises ?? []).filter((exercise) => exercise.passed).map((exercise) => exercise.cellId));
+      const cells: Record<string, LoadedCell> = {};
+      for (const cellId of new Set([...locals.keys(), ...serverCells.keys()])) {
+        const merged = mergeCell(locals.get(cellId), serverCells.get(cellId), pendingCode.has(cellId));
+        if (!merged) continue;
+        if (passed.has(cellId)) merged.passed = true;
+        await storage.putCell(merged);
+        const lessonCode = options.lessonCode[cellId];
+        const decision =
+          lessonCode === undefined
+            ? { kind: "learner" as const }
+            : decideCellCode({ learnerCode: merged.code, learnerBaseHash: merged.lessonCodeHash, lessonCode, lessonHash: hashes[cellId] ?? "" });
+        cells[cellId] = {
+          code: decision.kind === "lesson" ? null : merged.code,
+          status: merged.lastRunStatus,
+          passed: merged.passed,
+          ...(decision.kind === "conflict" ? { conflict: { learnerCode: decision.learnerCode, lessonCode: decision.lessonCode } } : {}),
+        };
+      }
+      lastCell = server?.lesson?.lastCellId ?? null;
+      return {
+        cells,
+        lastCellId: lastCell,
+        completed: !pendingReset && Boolean(server?.lesson?.completedAt),
+        source: server ? "server" : "local",
+      };
+    },
+
+    saveCode(cellId, code) {
+      const previous = edits.get(cellId);
+      if (previous?.timer) clearTimeout(previous.timer);
+      const edit: { code: string | null; at: number; timer: ReturnType<typeof setTimeout> | null } = { code, at: now(), timer: null };
+      edit.timer = setTimeout(() => void commitEdit(cellId), debounceMs);
+      edits.set(cellId, edit);
+    },
+
+    recordRun(cellId, status, durationMs, errorMessage) {
+      void commitEdit(cellId);
+      void simple(
+        { kind: "run", cellId, payload: { status, durationMs: Math.max(0, Math.round(durationMs)), ...(errorMessage ? { errorMessage: errorMessage.slice(0, 4000) } : {}) } },
+        (cell) => ({ ...cell, lastRunStatus: status, lastRunAt: now() }),
+      );
+    },
+
+    recordAttempt(cellId, passed, durationMs, errorMessage) {
+      void simple(
+        { kind: "attempt", cellId, payload: { passed, durationMs: Math.max(0, Math.round(durationMs)), ...(errorMessage ? { errorMessage: errorMessage.slice(0, 4000) } : {}) } },
+        (cell) => ({ ...cell, passed: cell.passed || passed }),
+      );
+    },
+
+    setLastCell(cellId) {
+      if (cellId === lastCell) return;
+      lastCell = cellId;
+      void simple({ kind: "lesson", cellId, payload: { event: "visit" } });
+    },
+
+    markCompleted() {
+      void simple({ kind: "lesson", cellId: lastCell ?? Object.keys(options.lessonCode)[0] ?? "lesson", payload: { event: "complete" } });
+    },
+
+    resetCell(cellId) {
+      edits.delete(cellId);
+      void writeCode(cellId, null, now(), hashes[cellId]);
+    },
+
+    resetLesson() {
+      for (const edit of edits.values()) if (edit.timer) clearTimeout(edit.timer);
+      edits.clear();
+      void serial(async () => {
+        for (const cell of await storage.listCells(owner, lessonKey)) await storage.deleteCell(owner, lessonKey, cell.cellId);
+        await enqueue({ id: newId(), kind: "lesson", lessonKey, cellId: lastCell ?? Object.keys(options.lessonCode)[0] ?? "lesson", clientVersion: 0, at: now(), payload: { event: "reset" } });
+      });
+    },
+
+    resolveConflict(cellId, choice) {
+      void serial(async () => {
+        const cell = await storage.getCell(owner, lessonKey, cellId);
+        // "mine": keep the code but acknowledge the new lesson version, so it is not asked again.
+        const code = choice === "mine" ? (cell?.code ?? null) : null;
+        edits.delete(cellId);
+        void writeCode(cellId, code, now(), hashes[cellId]);
+      });
+    },
+
+    async commitEdits() {
+      await Promise.all([...edits.keys()].map((cellId) => commitEdit(cellId)));
+      await queue;
+    },
+
+    async flush() {
+      await this.commitEdits();
+      await outbox.flush();
+    },
+
+    getStatus: () => outbox.getStatus(),
+    subscribe: (listener) => outbox.subscribe(listener),
+
+    dispose() {
+      void this.commitEdits();
+    },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * The cell runtime against the real runner (no server in between): what a learner gets for the
+ * shout exercise of content/rust/01-ownership — a borrow error underlined on the right line, and
+ * the check block passing for the solution and failing for a wrong answer.
+ */
+import { describe, expect, it } from "vitest";
+import type { CellOutput, RunRequest } from "../notebook/types";
+import { runRustProject } from "./runner";
+import { createRustRuntime } from "./rust-cell";
+import { rustRunnerStatus } from "./status";
+
+const runtime = createRustRuntime({
+  run: (input, onQueuePosition) => runRustProject(input.files, { mode: input.mode, ticket: input.ticket, onQueuePosition }),
+  cancel: async () => false,
+  status: () => null,
+});
+
+const EXERCISE = `fn shout(name: String) -> String {
+    format!("HELLO, {}!", name.to_uppercase())
+}
+
+fn main() {
+    let name = String::from("ferris");
+    println!("{}", shout(name));
+    println!("{name}");
+}
+`;
+const SOLUTION = EXERCISE.replace("name: String", "name: &str").replace("shout(name)", "shout(&name)");
+const WRONG = SOLUTION.replace("to_uppercase", "to_lowercase");
+const CHECK = `#[test]
+fn shout_borrows_and_uppercases() {
+    let name = String::from("ferris");
+    assert_eq!(shout(&name), "HELLO, FERRIS!");
+    assert_eq!(name, "ferris");
+}`;
+
+function request(code: string): RunRequest {
+  return { lessonKey: "rust/01-ownership/01-moves-and-borrows", cell: { id: "shout", kind: "rust", code }, previousCells: [], attributes: { role: "exercise" } };
+}
+
+describe.skipIf(!rustRunnerStatus().available)("rust cell runtime with the real runner", () => {
+  it("underlines the use after move in the exercise as given", async () => {
+    const outputs: CellOutput[] = [];
+    const outcome = await runtime.run(request(EXERCISE), (o) => outputs.push(o), new AbortController().signal);
+    expect(outcome.status).toBe("error");
+    if (outcome.status !== "error") return;
+    expect(outcome.markers).toContainEqual(expect.objectContaining({ line: 8, message: expect.stringContaining("borrow of moved value") }));
+    expect(outputs).toContainEqual(expect.objectContaining({ type: "error", line: 8 }));
+    expect(outputs).toContainEqual(expect.objectContaining({ type: "text", stream: "stderr", text: expect.stringContaining("error[E0382]") }));
+  });
+
+  it("runs the solution and passes its check; a wrong answer fails the check", async () => {
+    const outputs: CellOutput[] = [];
+    const outcome = await runtime.run(request(SOLUTION), (o) => outputs.push(o), new AbortController().signal);
+    expect(outcome.status).toBe("ok");
+    expect(outputs).toContainEqual({ type: "text", stream: "stdout", text: "HELLO, FERRIS!\nferris\n" });
+    const passed = await runtime.check?.({ ...request(SOLUTION), check: CHECK }, () => undefined, new AbortController().signal);
+    expect(passed).toEqual({ passed: true, message: "All checks passed." });
+    const failed = await runtime.check?.({ ...request(WRONG), check: CHECK }, () => undefined, new AbortController().signal);
+    expect(failed?.passed).toBe(false);
+    expect(failed?.message).toContain("tests failed");
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * The Rust cell's runtime logic, free of transport: which files to send, how a result becomes
+ * cell outputs and editor markers. `rust-runtime.ts` wires it to the server actions; tests
+ * wire it to fakes.
+ */
+import { z } from "zod";
+import type { CellOutput, CellRuntime, CheckVerdict, CodeMarker, RunOutcome, RunRequest } from "../notebook/types";
+import { withCheckModule } from "./lesson-check";
+import { projectFileSchema, type ProjectFile, type RunMode, type RustDiagnostic, type RustRunResult, type RustRunnerStatus } from "./types";
+
+export interface RustTransport {
+  /** Runs the project; reports queue positions (1, 2, … while waiting, 0 when building) on the way. */
+  run(
+    input: { lessonKey: string; cellId: string; files: ProjectFile[]; mode: RunMode; ticket: string },
+    onQueuePosition: (position: number) => void,
+  ): Promise<RustRunResult>;
+  cancel(ticket: string): Promise<boolean>;
+  /** What the server said about itself (null while unknown: Run stays enabled, the server re-checks). */
+  status(): RustRunnerStatus | null;
+}
+
+const DEFAULT_FILE = "src/main.rs";
+
+export class ProjectAttributeError extends Error {}
+
+/**
+ * The project to send: `attributes.files` (JSON `{path, content}[]` from the lesson) with the
+ * cell's current code in place of `attributes.file` (default src/main.rs). Without `files`, a
+ * one-file project around the cell.
+ */
+export function projectFilesForCell(request: RunRequest): { files: ProjectFile[]; file: string } {
+  const file = typeof request.attributes.file === "string" && request.attributes.file ? request.attributes.file : DEFAULT_FILE;
+  const raw = request.attributes.files;
+  let files: ProjectFile[] = [];
+  if (typeof raw === "string" && raw.trim() !== "") {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw new ProjectAttributeError("The lesson's project files are not valid JSON.");
+    }
+    const parsed = z.array(projectFileSchema).safeParse(json);
+    if (!parsed.success) throw new ProjectAttributeError(`The lesson's project files are invalid: ${parsed.error.issues[0]?.message ?? "?"}`);
+    files = parsed.data;
+  }
+  const withCell = [...files.filter((f) => f.path !== file), { path: file, content: request.cell.code }];
+  if (!withCell.some((f) => f.path === "Cargo.toml")) withCell.unshift({ path: "Cargo.toml", content: defaultManifest(request.cell.id) });
+  return { files: withCell, file };
+}
+
+export function defaultManifest(cellId: string): string {
+  const name = `cell_${cellId.toLowerCase().replace(/[^a-z0-9_]/g, "_")}`.slice(0, 60);
+  return `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n`;
+}
+
+/** Editor underlines for the file shown in this cell (errors only: CodeMarker has no severity). */
+export function diagnosticsToMarkers(diagnostics: RustDiagnostic[], file: string): CodeMarker[] {
+  return diagnostics
+    .filter((d) => d.file === file && d.severity === "error")
+    .map((d) => ({ line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, message: d.message }));
+}
+
+export function resultOutputs(result: RustRunResult, file: string): CellOutput[] {
+  const outputs: CellOutput[] = [];
+  if (result.status === "unavailable") {
+    outputs.push({ type: "error", name: "Unavailable", message: result.message ?? "Running Rust is unavailable here." });
+    return outputs;
+  }
+  const errors = result.diagnostics.filter((d) => d.severity === "error");
+  for (const d of errors) {
+    const where = `${d.file}:${d.line}:${d.column}`;
+    outputs.push(
+      d.file === file
+        ? { type: "error", name: "error", message: `${d.message} (${where})`, line: d.line, column: d.column }
+        : { type: "error", name: "error", message: `${d.message} (${where})` },
+    );
+  }
+  const warnings = result.diagnostics.filter((d) => d.severity === "warning");
+  if (result.status !== "compile-error" && warnings.length > 0) {
+    const lines = warnings.map((w) => `warning: ${w.message} (${w.file}:${w.line}:${w.column})`);
+    outputs.push({ type: "text", stream: "info", text: `${lines.join("\n")}\n` });
+  }
+  if (result.stdout) outputs.push({ type: "text", stream: "stdout", text: result.stdout });
+  if (result.stderr) outputs.push({ type: "text", stream: "stderr", text: result.stderr });
+  if (errors.length === 0 && result.status === "compile-error" && result.message && !result.stderr.includes(result.message)) {
+    outputs.push({ type: "error", name: "error", message: result.message });
+  }
+  outputs.push({ type: "text", stream: "info", text: summary(result) });
+  return outputs;
+}
+
+export function summary(result: RustRunResult): string {
+  const parts: string[] = [];
+  if (result.exitCode !== null && result.status !== "compile-error") parts.push(`exit code ${result.exitCode}`);
+  if (result.compileMs > 0) parts.push(`compiled in ${formatMs(result.compileMs)}`);
+  if (result.runMs > 0) parts.push(`ran in ${formatMs(result.runMs)}`);
+  const head = result.message ?? (result.status === "ok" ? "Finished" : result.status);
+  return parts.length > 0 ? `${head} · ${parts.join(" · ")}` : head;
+}
+
+function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function newTicket(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export function createRustRuntime(transport: RustTransport): CellRuntime {
+  async function execute(request: RunRequest, mode: RunMode, emit: (output: CellOutput) => void, signal: AbortSignal, projectOverride?: ProjectFile[]): Promise<{ outcome: RunOutcome; result: RustRunResult | null }> {
+    const started = Date.now();
+    let project: { files: ProjectFile[]; file: string };
+    try {
+      project = projectFilesForCell(request);
+    } catch (error) {
+      emit({ type: "error", name: "Lesson error", message: (error as Error).message });
+      return { outcome: { status: "error", durationMs: 0 }, result: null };
+    }
+    const ticket = newTicket();
+    const progressId = `rust-${request.cell.id}`;
+    const label = mode === "test" ? "Building and testing" : "Building and running";
+    emit({ type: "progress", progressId, label: `${label}…`, value: 0, max: 1 });
+    let lastPosition = -1;
+    const onQueuePosition = (position: number) => {
+      if (position === lastPosition) return;
+      lastPosition = position;
+      const text = position > 0 ? `Waiting for a build slot: position ${position} in the queue` : `${label}…`;
+      emit({ type: "progress", progressId, label: text, value: 0, max: 1 });
+    };
+    const onAbort = () => void transport.cancel(ticket).catch(() => false);
+    signal.addEventListener("abort", onAbort, { once: true });
+    let result: RustRunResult;
+    try {
+      result = await transport.run(
+        { lessonKey: request.lessonKey, cellId: request.cell.id, files: projectOverride ?? project.files, mode, ticket },
+        onQueuePosition,
+      );
+    } catch (error) {
+      emit({ type: "progress", progressId, label: "Failed", value: 1, max: 1 });
+      emit({ type: "error", name: "Network error", message: `Could not reach the server to run Rust: ${(error as Error).message}` });
+      return { outcome: { status: "error", durationMs: Date.now() - started }, result: null };
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+    const durationMs = Date.now() - started;
+    emit({ type: "progress", progressId, label: result.status === "ok" ? "Done" : "Finished with problems", value: 1, max: 1 });
+    for (const output of resultOutputs(result, project.file)) emit(output);
+    if (signal.aborted) return { outcome: { status: "interrupted", durationMs }, result };
+    if (result.status === "ok") return { outcome: { status: "ok", durationMs }, result };
+    return { outcome: { status: "error", durationMs, markers: diagnosticsToMarkers(result.diagnostics, project.file) }, result };
+  }
+
+  return {
+    kind: "rust",
+    unavailableReason() {
+      const status = transport.status();
+      return status && !status.available ? (status.reason ?? "Running Rust is unavailable on this server.") : null;
+    },
+    async run(request, emit, signal) {
+      const mode: RunMode = request.attributes.mode === "test" ? "test" : "run";
+      return (await execute(request, mode, emit, signal)).outcome;
+    },
+    /** The check block holds #[test] functions; they run as a test module inside the cell's file. */
+    async check(request, emit, signal): Promise<CheckVerdict> {
+      let project: { files: ProjectFile[]; file: string };
+      try {
+        project = projectFilesForCell(request);
+      } catch (error) {
+        return { passed: false, message: (error as Error).message };
+      }
+      const files = withCheckModule(project.files, project.file, request.check);
+      const { result } = await execute(request, "test", emit, signal, files);
+      if (!result) return { passed: false, message: "The check could not run." };
+      if (result.status === "ok") return { passed: true, message: "All checks passed." };
+      return { passed: false, message: result.message ?? "Some checks failed." };
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import type { NextConfig } from "next";
+
+/**
+ * Content pages: no eval, no third-party origins. Inline scripts are Next's own bootstrap
+ * (static pages cannot carry per-request nonces). 'wasm-unsafe-eval' lets TensorFlow.js compile
+ * its WebAssembly backend; workers come only from our origin (or blob: URLs we create).
+ */
+const pagePolicy = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+/**
+ * Scripts that start a worker get the worker's policy from their own response. The notebook
+ * kernel's worker evaluates the learner's code, so only there is eval allowed — never on a page.
+ */
+const workerPolicy = [
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval' blob:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "frame-ancestors 'none'",
+].join("; ");
+
+const common = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+];
+
+const nextConfig: NextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // `npm test` type-checks the whole project with `tsc --noEmit` first; checking again here only costs time.
+  typescript: { ignoreBuildErrors: true },
+  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-socket"],
+  async headers() {
+    return [
+      { source: "/((?!_next/static/).*)", headers: [...common, { key: "Content-Security-Policy", value: pagePolicy }] },
+      { source: "/_next/static/:path*", headers: [...common, { key: "Content-Security-Policy", value: workerPolicy }] },
+    ];
+  },
+};
+
+export default nextConfig;

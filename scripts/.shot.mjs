@@ -1,0 +1,12 @@
+import { chromium } from "@playwright/test";
+const [,, url, out, scheme = "light", width = "1280"] = process.argv;
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox","--disable-gpu","--disable-background-networking","--disable-component-update","--disable-sync","--no-first-run","--disable-quic"] });
+const page = await browser.newPage({ colorScheme: scheme, viewport: { width: Number(width), height: 900 } });
+const errors = [];
+page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+page.on("pageerror", (e) => errors.push(String(e)));
+await page.goto(url, { waitUntil: "networkidle" });
+await page.waitForTimeout(1500);
+await page.screenshot({ path: out, fullPage: process.env.FULL === "1" });
+console.log(JSON.stringify({ errors }));
+await browser.close();
