@@ -39,6 +39,8 @@ export function MonacoEditor(props: MonacoEditorProps) {
   const { markers, onRun, onReady, configure, language } = props;
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const onRunRef = useRef(onRun);
+  // The last text this editor reported: a value prop equal to it is our own change coming back.
+  const lastReported = useRef(props.value);
   const [height, setHeight] = useState(() => props.value.split("\n").length * LINE_HEIGHT + 2 * PADDING);
   const dark = usePrefersDark();
 
@@ -48,9 +50,13 @@ export function MonacoEditor(props: MonacoEditorProps) {
 
   // The editor owns its text while the learner types (a controlled value drops keystrokes);
   // changes from outside (reset, restore, "use this solution") are pushed in as one undoable edit.
+  // The echo of the learner's own typing is skipped: by the time it re-renders, the model may hold
+  // keystrokes typed since, and replacing the text with the echo would drop them.
   useEffect(() => {
     const editor = editorRef.current;
     const model = editor?.getModel();
+    if (props.value === lastReported.current) return;
+    lastReported.current = props.value;
     if (!editor || !model || model.getValue() === props.value) return;
     editor.pushUndoStop();
     editor.executeEdits("courses", [{ range: model.getFullModelRange(), text: props.value }]);
@@ -76,6 +82,8 @@ export function MonacoEditor(props: MonacoEditorProps) {
 
   const handleMount: OnMount = (editor, monaco) => {
     editorRef.current = editor;
+    // A reset or restore that arrived while Monaco was still loading.
+    if (editor.getValue() !== lastReported.current) editor.setValue(lastReported.current);
     if (configure && !configuredLanguages.has(language)) {
       configuredLanguages.add(language);
       configure(monaco);
@@ -95,7 +103,10 @@ export function MonacoEditor(props: MonacoEditorProps) {
       defaultValue={props.value}
       language={language}
       theme={dark ? "courses-dark" : "courses-light"}
-      onChange={(v) => props.onChange(v ?? "")}
+      onChange={(v) => {
+        lastReported.current = v ?? "";
+        props.onChange(lastReported.current);
+      }}
       onMount={handleMount}
       loading={null}
       options={{
@@ -117,6 +128,9 @@ export function MonacoEditor(props: MonacoEditorProps) {
         wordWrap: "off",
         fixedOverflowWidgets: true,
         accessibilitySupport: "auto",
+        // Monaco's EditContext input drops characters typed quickly (seen here at ~1 ms per key,
+        // reported by users of other Monaco apps at human speed); the textarea input does not.
+        editContext: false,
         tabFocusMode: false,
       }}
     />
