@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { UserMenu } from "@/components/auth/user-menu";
 import "katex/dist/katex.min.css";
 import "./globals.css";
 
@@ -29,6 +30,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           </Link>
           <nav aria-label="Site">
             <Link href="/">Catalogue</Link>
+            <UserMenu />
           </nav>
         </header>
         {children}

@@ -1,7 +1,7 @@
 "use client";
 import Editor, { type OnMount } from "@monaco-editor/react";
 import type * as Monaco from "monaco-editor";
-import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import type { CodeMarker } from "@/lib/notebook/types";
 import { setupMonaco } from "./monaco-setup";
 
@@ -31,17 +31,23 @@ function subscribeToScheme(onChange: () => void): () => void {
 }
 
 function usePrefersDark(): boolean {
-  return useSyncExternalStore(subscribeToScheme, () => window.matchMedia(darkQuery).matches, () => false);
+  return useSyncExternalStore(
+    subscribeToScheme,
+    () => window.matchMedia(darkQuery).matches,
+    () => false,
+  );
 }
 
 /** The real editor. Grows with its content, so the page does not jump when it replaces the <pre>. */
 export function MonacoEditor(props: MonacoEditorProps) {
-  const { markers, onRun, onReady, configure, language } = props;
+  const { markers, onRun, onReady, configure, language, ariaLabel } = props;
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   const onRunRef = useRef(onRun);
   // The last text this editor reported: a value prop equal to it is our own change coming back.
   const lastReported = useRef(props.value);
-  const [height, setHeight] = useState(() => props.value.split("\n").length * LINE_HEIGHT + 2 * PADDING);
+  const [height, setHeight] = useState(
+    () => props.value.split("\n").length * LINE_HEIGHT + 2 * PADDING,
+  );
   const dark = usePrefersDark();
 
   useEffect(() => {
@@ -75,10 +81,45 @@ export function MonacoEditor(props: MonacoEditorProps) {
         startLineNumber: m.line,
         startColumn: m.column ?? 1,
         endLineNumber: m.endLine ?? m.line,
-        endColumn: m.endColumn ?? (m.column ? m.column + 1 : model.getLineMaxColumn(Math.min(m.line, model.getLineCount()))),
+        endColumn:
+          m.endColumn ??
+          (m.column
+            ? m.column + 1
+            : model.getLineMaxColumn(Math.min(m.line, model.getLineCount()))),
       })),
     );
   }, [markers]);
+
+  // One object per editor: @monaco-editor/react calls updateOptions whenever the object changes,
+  // and a relayout of every editor on each notebook update made training frames take 100-300 ms.
+  const options = useMemo<Monaco.editor.IStandaloneEditorConstructionOptions>(
+    () => ({
+      ariaLabel,
+      fontSize: 13.5,
+      lineHeight: LINE_HEIGHT,
+      fontFamily:
+        'ui-monospace, "SFMono-Regular", "Cascadia Code", "Roboto Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace',
+      minimap: { enabled: false },
+      scrollBeyondLastLine: false,
+      scrollbar: { alwaysConsumeMouseWheel: false, vertical: "hidden" },
+      overviewRulerLanes: 0,
+      lineNumbers: "off",
+      glyphMargin: false,
+      folding: false,
+      renderLineHighlight: "none",
+      padding: { top: PADDING, bottom: PADDING },
+      automaticLayout: true,
+      tabSize: language === "rust" ? 4 : 2,
+      wordWrap: "off",
+      fixedOverflowWidgets: true,
+      accessibilitySupport: "auto",
+      // Monaco's EditContext input drops characters typed quickly (seen here at ~1 ms per key,
+      // reported by users of other Monaco apps at human speed); the textarea input does not.
+      editContext: false,
+      tabFocusMode: false,
+    }),
+    [ariaLabel, language],
+  );
 
   const handleMount: OnMount = (editor, monaco) => {
     editorRef.current = editor;
@@ -109,30 +150,7 @@ export function MonacoEditor(props: MonacoEditorProps) {
       }}
       onMount={handleMount}
       loading={null}
-      options={{
-        ariaLabel: props.ariaLabel,
-        fontSize: 13.5,
-        lineHeight: LINE_HEIGHT,
-        fontFamily: 'ui-monospace, "SFMono-Regular", "Cascadia Code", "Roboto Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace',
-        minimap: { enabled: false },
-        scrollBeyondLastLine: false,
-        scrollbar: { alwaysConsumeMouseWheel: false, vertical: "hidden" },
-        overviewRulerLanes: 0,
-        lineNumbers: "off",
-        glyphMargin: false,
-        folding: false,
-        renderLineHighlight: "none",
-        padding: { top: PADDING, bottom: PADDING },
-        automaticLayout: true,
-        tabSize: language === "rust" ? 4 : 2,
-        wordWrap: "off",
-        fixedOverflowWidgets: true,
-        accessibilitySupport: "auto",
-        // Monaco's EditContext input drops characters typed quickly (seen here at ~1 ms per key,
-        // reported by users of other Monaco apps at human speed); the textarea input does not.
-        editContext: false,
-        tabFocusMode: false,
-      }}
+      options={options}
     />
   );
 }

@@ -1,10 +1,13 @@
 "use client";
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from "react";
+import { authClient } from "@/lib/auth/client";
 import { rustProjectFiles } from "@/lib/content/check/rust-project";
 import { decideRestore, loadSavedCode, saveCode } from "@/lib/notebook/local-code-store";
 import { cellsAbove, createNotebookState, notebookReducer, type NotebookState } from "@/lib/notebook/reducer";
 import { loadRuntime } from "@/lib/notebook/runtimes";
 import type { CellKind, CellOutput, CellRuntime, RunRequest } from "@/lib/notebook/types";
+import { createLessonProgress } from "@/lib/progress/browser";
+import type { ProgressStore } from "@/lib/progress/store";
 
 export interface NotebookCellSpec {
   id: string;
@@ -56,6 +59,8 @@ export function NotebookProvider({
   const running = useRef<AbortController | null>(null);
   const generation = useRef(0);
   const specs = useMemo(() => new Map(cells.map((c) => [c.id, c])), [cells]);
+  const progress = useRef<ProgressStore | null>(null);
+  const editedThisVisit = useRef(new Set<string>());
 
   useEffect(() => {
     stateRef.current = state;
@@ -78,6 +83,42 @@ export function NotebookProvider({
       });
     }
   }, [cells, lessonKey]);
+
+  // Progress through IndexedDB and the sync outbox: every edit, run and check result is kept,
+  // and a signed-in learner's work from other devices comes back here.
+  useEffect(() => {
+    const lessonCode = Object.fromEntries(cells.map((c) => [c.id, c.code]));
+    const userId = authClient.getSession().then(
+      (result) => result.data?.user.id ?? null,
+      () => null,
+    );
+    const store = createLessonProgress(lessonKey, lessonCode, userId);
+    progress.current = store;
+    let cancelled = false;
+    store
+      .load()
+      .then((loaded) => {
+        // Without the server's copy, this browser's own edits (restored above) are the latest.
+        if (cancelled || loaded.source !== "server") return;
+        const codes: Record<string, string> = {};
+        const conflicts: Record<string, { mine: string; lessonCode: string }> = {};
+        for (const [id, cell] of Object.entries(loaded.cells)) {
+          const spec = specs.get(id);
+          // What the learner typed since the page opened wins over what was loaded.
+          if (!spec || editedThisVisit.current.has(id)) continue;
+          if (cell.conflict) conflicts[id] = { mine: cell.conflict.learnerCode, lessonCode: cell.conflict.lessonCode };
+          else codes[id] = cell.code ?? spec.code;
+          saveCode(window.localStorage, lessonKey, id, cell.conflict ? cell.conflict.learnerCode : (cell.code ?? spec.code), spec.code);
+        }
+        dispatch({ type: "restore", codes, conflicts });
+      })
+      .catch((error: unknown) => console.error("[progress] could not load this lesson's saved work:", error));
+    return () => {
+      cancelled = true;
+      store.dispose();
+      progress.current = null;
+    };
+  }, [cells, lessonKey, specs]);
 
   const persist = useCallback(
     (id: string, code: string) => {
@@ -142,8 +183,11 @@ export function NotebookProvider({
           verdict = { passed: false, message: `The check could not run: ${(error as Error).message}` };
         }
         dispatch({ type: "check", id, result: verdict });
+        progress.current?.recordAttempt(id, verdict.passed, outcome.durationMs, verdict.passed ? undefined : verdict.message);
       }
       dispatch({ type: "finish", id, outcome });
+      progress.current?.setLastCell(id);
+      progress.current?.recordRun(id, outcome.status, outcome.durationMs, outcome.status === "error" ? firstErrorMessage(stateRef.current, id) : undefined);
       running.current = null;
     },
     [lessonKey, specs, rustManifests],
@@ -168,16 +212,21 @@ export function NotebookProvider({
       edit(id, code) {
         dispatch({ type: "edit", id, code });
         persist(id, code);
+        editedThisVisit.current.add(id);
+        progress.current?.saveCode(id, code);
       },
       reset(id) {
         dispatch({ type: "reset", id });
         const spec = specs.get(id);
         if (spec) persist(id, spec.code);
+        editedThisVisit.current.add(id);
+        progress.current?.resetCell(id);
       },
       resolveConflict(id, choice) {
         const conflict = stateRef.current.cells[id]?.conflict;
         if (!conflict) return;
         dispatch({ type: "resolve-conflict", id, choice });
+        progress.current?.resolveConflict(id, choice);
         // Keeping mine re-bases the edit on the new lesson code, so the question is not asked again.
         persist(id, choice === "mine" ? conflict.mine : conflict.lessonCode);
       },
@@ -194,6 +243,12 @@ export function NotebookProvider({
   );
 
   return <NotebookContext.Provider value={api}>{children}</NotebookContext.Provider>;
+}
+
+/** The message of a cell's first error output, for the attempt log (instructors see it). */
+function firstErrorMessage(state: NotebookState, id: string): string | undefined {
+  const error = state.cells[id]?.outputs.find((o) => o.type === "error");
+  return error?.type === "error" ? `${error.name}: ${error.message}` : undefined;
 }
 
 async function runCheckAsCell(

@@ -1,5 +1,6 @@
 "use client";
 import dynamic from "next/dynamic";
+import { SyncStatus } from "@/components/auth/sync-status";
 import { useNotebook } from "./notebook-context";
 import styles from "./notebook-toolbar.module.css";
 
@@ -36,6 +37,7 @@ export function NotebookToolbar() {
         <span className={styles.tip}>
           <kbd>Shift</kbd>+<kbd>Enter</kbd> runs the cell you are editing
         </span>
+        <SyncStatus />
       </div>
       {hasTfjs && <KernelBar lessonKey={notebook.lessonKey} />}
     </>
