@@ -12,7 +12,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const bolt = args.includes("--bolt");
 const dirArg = args.find((a) => !a.startsWith("--"));
-const dir = resolve(dirArg ?? process.env.CYPHER_TCK_DIR ?? resolve(root, "../shared/cypher-tck/features"));
+const dir = resolve(dirArg ?? process.env.CYPHER_TCK_DIR ?? resolve(root, "vendor/cypher-tck/features"));
 
 async function makeExecutor(): Promise<TckExecutor> {
   if (!bolt) return createInProcessExecutor();
