@@ -86,6 +86,8 @@ describe("Outbox", () => {
     const storage = createMemoryStorage();
     const outbox = new Outbox({ storage, transport: server.transport });
     await outbox.setOwner(null);
+    // Nothing waits yet, but nothing reaches an account either: the indicator must not say "saved".
+    expect(outbox.getStatus()).toMatchObject({ state: "local", pending: 0 });
     await outbox.enqueue(edit(1));
     await outbox.flush();
     expect(outbox.getStatus()).toMatchObject({ state: "local", pending: 1 });

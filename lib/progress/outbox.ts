@@ -128,7 +128,8 @@ export class Outbox {
     let batchSize = this.batchSize;
     for (;;) {
       const pending = await this.pending();
-      if (pending.length === 0) return this.setStatus({ state: "saved", pending: 0, lastError: null });
+      // Without an account, work is kept in this browser only: say so even when nothing waits.
+      if (pending.length === 0) return this.setStatus({ state: this.owner ? "saved" : "local", pending: 0, lastError: null });
       if (!this.owner) return this.setStatus({ state: "local", pending: pending.length, lastError: null });
       this.setStatus({ state: "saving", pending: pending.length, lastError: null });
       const batch = pending.slice(0, batchSize);
@@ -189,7 +190,7 @@ export class Outbox {
 
   private async refresh(): Promise<void> {
     const pending = (await this.pending()).length;
-    const state = pending === 0 ? "saved" : !this.owner ? "local" : this.status.state === "offline" ? "offline" : "saving";
+    const state = !this.owner ? "local" : pending === 0 ? "saved" : this.status.state === "offline" ? "offline" : "saving";
     this.setStatus({ state, pending, lastError: this.status.lastError });
   }
 
