@@ -1,6 +1,7 @@
 "use client";
 import type { CellOutput } from "@/lib/notebook/types";
 import styles from "./outputs.module.css";
+import dynamic from "next/dynamic";
 import { PlotOutput } from "./plot-output";
 import { ProgressOutput } from "./progress-output";
 
@@ -14,6 +15,12 @@ function formatCell(value: unknown): string {
     return String(value);
   }
 }
+
+// Only Cypher results that hold nodes need the graph view: keep it out of the first load.
+const GraphOutput = dynamic(() => import("./graph-output").then((m) => m.GraphOutput), {
+  ssr: false,
+  loading: () => <p className={styles.note}>Loading the graph view…</p>,
+});
 
 /** Renders one output item. Plots, progress bars and graphs have their own lazy components. */
 export function OutputView({ output }: { output: CellOutput }) {
@@ -79,7 +86,7 @@ export function OutputView({ output }: { output: CellOutput }) {
     case "plot":
       return <PlotOutput output={output} />;
     case "graph":
-      return <p className={styles.note}>This output ({output.type}) needs a viewer that is not part of this build.</p>;
+      return <GraphOutput output={output} />;
     default: {
       const unreachable: never = output;
       return unreachable;
