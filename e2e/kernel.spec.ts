@@ -76,6 +76,8 @@ console.log("final validation MSE:", history.history.val_loss.at(-1).toFixed(4))
     const trainEnd = await page.evaluate(() => performance.now());
     const train = cell(page, "train");
     await expect(train.getByRole("progressbar", { name: "Epoch 20/20" })).toHaveAttribute("aria-valuenow", "20");
+    // The training progress tells the learner how long an epoch takes (fast recurrent layers on).
+    await expect(train).toContainText(/\d+\.\d{2} s\/epoch/);
     await expect(train.getByRole("img", { name: "Training loss" }).locator(".js-plotly-plot")).toBeVisible();
     await expect(train.getByText(/final validation MSE: \d\.\d{4}/)).toBeVisible();
 
