@@ -84,6 +84,14 @@ export function NotebookProvider({
     }
   }, [cells, lessonKey]);
 
+  const persist = useCallback(
+    (id: string, code: string) => {
+      const spec = specs.get(id);
+      if (spec) saveCode(window.localStorage, lessonKey, id, code, spec.code);
+    },
+    [lessonKey, specs],
+  );
+
   // Progress through IndexedDB and the sync outbox: every edit, run and check result is kept,
   // and a signed-in learner's work from other devices comes back here.
   useEffect(() => {
@@ -108,7 +116,7 @@ export function NotebookProvider({
           if (!spec || editedThisVisit.current.has(id)) continue;
           if (cell.conflict) conflicts[id] = { mine: cell.conflict.learnerCode, lessonCode: cell.conflict.lessonCode };
           else codes[id] = cell.code ?? spec.code;
-          saveCode(window.localStorage, lessonKey, id, cell.conflict ? cell.conflict.learnerCode : (cell.code ?? spec.code), spec.code);
+          persist(id, cell.conflict?.learnerCode ?? codes[id] ?? spec.code);
         }
         dispatch({ type: "restore", codes, conflicts });
       })
@@ -118,15 +126,7 @@ export function NotebookProvider({
       store.dispose();
       progress.current = null;
     };
-  }, [cells, lessonKey, specs]);
-
-  const persist = useCallback(
-    (id: string, code: string) => {
-      const spec = specs.get(id);
-      if (spec) saveCode(window.localStorage, lessonKey, id, code, spec.code);
-    },
-    [lessonKey, specs],
-  );
+  }, [cells, lessonKey, specs, persist]);
 
   const execute = useCallback(
     async (id: string, runGeneration: number) => {
@@ -138,7 +138,11 @@ export function NotebookProvider({
       const controller = new AbortController();
       running.current = controller;
       dispatch({ type: "start", id, at: Date.now() });
-      const emit = (output: CellOutput) => dispatch({ type: "output", id, output });
+      let firstError: string | undefined;
+      const emit = (output: CellOutput) => {
+        if (output.type === "error") firstError ??= `${output.name}: ${output.message}`;
+        dispatch({ type: "output", id, output });
+      };
       if (reason) {
         emit({ type: "text", stream: "info", text: reason });
         dispatch({ type: "finish", id, outcome: { status: "error", durationMs: 0 } });
@@ -187,7 +191,7 @@ export function NotebookProvider({
       }
       dispatch({ type: "finish", id, outcome });
       progress.current?.setLastCell(id);
-      progress.current?.recordRun(id, outcome.status, outcome.durationMs, outcome.status === "error" ? firstErrorMessage(stateRef.current, id) : undefined);
+      progress.current?.recordRun(id, outcome.status, outcome.durationMs, outcome.status === "error" ? firstError : undefined);
       running.current = null;
     },
     [lessonKey, specs, rustManifests],
@@ -243,12 +247,6 @@ export function NotebookProvider({
   );
 
   return <NotebookContext.Provider value={api}>{children}</NotebookContext.Provider>;
-}
-
-/** The message of a cell's first error output, for the attempt log (instructors see it). */
-function firstErrorMessage(state: NotebookState, id: string): string | undefined {
-  const error = state.cells[id]?.outputs.find((o) => o.type === "error");
-  return error?.type === "error" ? `${error.name}: ${error.message}` : undefined;
 }
 
 async function runCheckAsCell(

@@ -129,8 +129,8 @@ export class Outbox {
     for (;;) {
       const pending = await this.pending();
       // Without an account, work is kept in this browser only: say so even when nothing waits.
-      if (pending.length === 0) return this.setStatus({ state: this.owner ? "saved" : "local", pending: 0, lastError: null });
       if (!this.owner) return this.setStatus({ state: "local", pending: pending.length, lastError: null });
+      if (pending.length === 0) return this.setStatus({ state: "saved", pending: 0, lastError: null });
       this.setStatus({ state: "saving", pending: pending.length, lastError: null });
       const batch = pending.slice(0, batchSize);
       let result: TransportResult;

@@ -1,7 +1,7 @@
 "use client";
+import dynamic from "next/dynamic";
 import type { CellOutput } from "@/lib/notebook/types";
 import styles from "./outputs.module.css";
-import dynamic from "next/dynamic";
 import { PlotOutput } from "./plot-output";
 import { ProgressOutput } from "./progress-output";
 
