@@ -1,4 +1,9 @@
 import Link from "next/link";
+import {
+  CatalogueProgressProvider,
+  ChapterProgress,
+  LessonProgressMark,
+} from "@/components/catalog/catalogue-progress";
 import { getCatalog } from "@/lib/content/catalog";
 import styles from "./catalog.module.css";
 
@@ -11,32 +16,43 @@ export default function CataloguePage() {
         Train sequence models in your browser, query a graph with Cypher and build small Rust
         projects — every code cell runs, right on the page.
       </p>
-      <div className={styles.tracks}>
-        {tracks.map((track) => (
-          <section key={track.slug} className={styles.track} aria-labelledby={`track-${track.slug}`}>
-            <h2 id={`track-${track.slug}`}>
-              <Link href={track.chapters[0]?.lessons[0]?.href ?? "/"}>{track.title}</Link>
-            </h2>
-            <p className={styles.summary}>{track.summary}</p>
-            <p className={styles.meta}>
-              {track.lessonCount} {track.lessonCount === 1 ? "lesson" : "lessons"} · {track.minutes} min
-            </p>
-            {track.chapters.map((chapter) => (
-              <div key={chapter.slug} className={styles.chapter}>
-                <h3>{chapter.title}</h3>
-                <ol>
-                  {chapter.lessons.map((lesson) => (
-                    <li key={lesson.key} data-lesson-key={lesson.key}>
-                      <Link href={lesson.href}>{lesson.title}</Link>
-                      <span className={styles.minutes}>{lesson.minutes} min</span>
-                    </li>
-                  ))}
-                </ol>
-              </div>
-            ))}
-          </section>
-        ))}
-      </div>
+      <CatalogueProgressProvider>
+        <div className={styles.tracks}>
+          {tracks.map((track) => (
+            <section
+              key={track.slug}
+              className={styles.track}
+              aria-labelledby={`track-${track.slug}`}
+            >
+              <h2 id={`track-${track.slug}`}>
+                <Link href={track.chapters[0]?.lessons[0]?.href ?? "/"}>{track.title}</Link>
+              </h2>
+              <p className={styles.summary}>{track.summary}</p>
+              <p className={styles.meta}>
+                {track.lessonCount} {track.lessonCount === 1 ? "lesson" : "lessons"} ·{" "}
+                {track.minutes} min
+              </p>
+              {track.chapters.map((chapter) => (
+                <div key={chapter.slug} className={styles.chapter}>
+                  <h3>
+                    {chapter.title}
+                    <ChapterProgress lessonKeys={chapter.lessons.map((lesson) => lesson.key)} />
+                  </h3>
+                  <ol>
+                    {chapter.lessons.map((lesson) => (
+                      <li key={lesson.key} data-lesson-key={lesson.key}>
+                        <Link href={lesson.href}>{lesson.title}</Link>
+                        <span className={styles.minutes}>{lesson.minutes} min</span>
+                        <LessonProgressMark lessonKey={lesson.key} />
+                      </li>
+                    ))}
+                  </ol>
+                </div>
+              ))}
+            </section>
+          ))}
+        </div>
+      </CatalogueProgressProvider>
     </main>
   );
 }

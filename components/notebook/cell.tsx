@@ -72,7 +72,7 @@ export function Cell(props: CellProps) {
 
   return (
     <section
-      className={`${styles.cell} ${props.role === "exercise" ? styles.exercise : ""}`}
+      className={`${styles.cell} ${props.role === "exercise" ? styles.exercise : ""} ${notebook.resumeCellId === props.id ? styles.resumed : ""}`}
       aria-label={label}
       data-cell-id={props.id}
       data-cell-kind={props.kind}
@@ -82,6 +82,11 @@ export function Cell(props: CellProps) {
         <span className={`${styles.badge} ${styles[props.kind]}`}>{KIND_LABEL[props.kind]}</span>
         {props.role === "exercise" && <span className={styles.exerciseBadge}>Exercise</span>}
         {isEdited(cell) && <span className={styles.edited}>edited</span>}
+        {notebook.resumeCellId === props.id && (
+          <span className={styles.resume} data-testid="resume-here">
+            You stopped here
+          </span>
+        )}
         <StatusLine cell={cell} />
         <div className={styles.toolbar}>
           {busy ? (

@@ -1,8 +1,8 @@
 "use client";
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, useState, type ReactNode } from "react";
-import { authClient } from "@/lib/auth/client";
+import { useSessionUserId } from "@/lib/auth/use-session-user";
 import { rustProjectFiles } from "@/lib/content/check/rust-project";
-import { decideRestore, loadSavedCode, saveCode } from "@/lib/notebook/local-code-store";
+import { isLessonComplete } from "@/lib/notebook/completion";
 import { cellsAbove, createNotebookState, notebookReducer, type NotebookState } from "@/lib/notebook/reducer";
 import { loadRuntime } from "@/lib/notebook/runtimes";
 import type { CellKind, CellOutput, CellRuntime, RunRequest } from "@/lib/notebook/types";
@@ -22,8 +22,14 @@ interface NotebookApi {
   lessonKey: string;
   state: NotebookState;
   unavailable: Partial<Record<CellKind, string>>;
+  /** Every exercise passed (here, earlier, or on another device). */
+  completed: boolean;
+  /** The cell the learner stopped at last time, shown as "You stopped here" until they run one. */
+  resumeCellId: string | null;
   edit(id: string, code: string): void;
   reset(id: string): void;
+  /** Every cell back to the lesson's code; outputs, passes and the last cell forgotten. */
+  resetLesson(): void;
   resolveConflict(id: string, choice: "mine" | "lesson"): void;
   run(id: string): void;
   runAll(): void;
@@ -61,64 +67,76 @@ export function NotebookProvider({
   const specs = useMemo(() => new Map(cells.map((c) => [c.id, c])), [cells]);
   const progress = useRef<ProgressStore | null>(null);
   const editedThisVisit = useRef(new Set<string>());
+  const passedExercises = useRef(new Set<string>());
+  const cellsRunOk = useRef(new Set<string>());
+  const [completed, setCompleted] = useState(false);
+  const [resumeCellId, setResumeCellId] = useState<string | null>(null);
+  const userId = useSessionUserId();
 
   useEffect(() => {
     stateRef.current = state;
   }, [state]);
 
-  // Restore the learner's edits; load each kind's runtime to learn whether it can run here.
+  // Learn whether each kind of cell can run here (a Rust toolchain, say).
   useEffect(() => {
-    const codes: Record<string, string> = {};
-    const conflicts: Record<string, { mine: string; lessonCode: string }> = {};
-    for (const cell of cells) {
-      const decision = decideRestore(loadSavedCode(window.localStorage, lessonKey, cell.id), cell.code);
-      if (decision.type === "restore") codes[cell.id] = decision.code;
-      if (decision.type === "conflict") conflicts[cell.id] = { mine: decision.mine, lessonCode: decision.lessonCode };
-    }
-    dispatch({ type: "restore", codes, conflicts });
     for (const kind of new Set(cells.map((c) => c.kind))) {
       loadRuntime(kind).then((runtime) => {
         const reason = runtime.unavailableReason();
         if (reason) setUnavailable((u) => ({ ...u, [kind]: reason }));
       });
     }
-  }, [cells, lessonKey]);
+  }, [cells]);
 
-  const persist = useCallback(
-    (id: string, code: string) => {
-      const spec = specs.get(id);
-      if (spec) saveCode(window.localStorage, lessonKey, id, code, spec.code);
-    },
-    [lessonKey, specs],
-  );
+  const noteCompletion = useCallback(() => {
+    if (!isLessonComplete(cells, passedExercises.current, cellsRunOk.current)) return;
+    setCompleted((already) => {
+      if (!already) progress.current?.markCompleted();
+      return true;
+    });
+  }, [cells]);
 
-  // Progress through IndexedDB and the sync outbox: every edit, run and check result is kept,
-  // and a signed-in learner's work from other devices comes back here.
+  // Progress through IndexedDB and the sync outbox: every edit, run and check result is kept in
+  // this browser at once, and a signed-in learner's work from other devices comes back here.
+  // The store is made once the session is known, and again if the learner signs in or out.
   useEffect(() => {
+    if (userId === undefined) return;
     const lessonCode = Object.fromEntries(cells.map((c) => [c.id, c.code]));
-    const userId = authClient.getSession().then(
-      (result) => result.data?.user.id ?? null,
-      () => null,
-    );
     const store = createLessonProgress(lessonKey, lessonCode, userId);
     progress.current = store;
+    // What was typed before the session answered is kept too.
+    for (const id of editedThisVisit.current) {
+      const code = stateRef.current.cells[id]?.code;
+      if (code !== undefined) store.saveCode(id, code);
+    }
     let cancelled = false;
     store
       .load()
       .then((loaded) => {
-        // Without the server's copy, this browser's own edits (restored above) are the latest.
-        if (cancelled || loaded.source !== "server") return;
+        if (cancelled) return;
         const codes: Record<string, string> = {};
         const conflicts: Record<string, { mine: string; lessonCode: string }> = {};
+        const passed: string[] = [];
         for (const [id, cell] of Object.entries(loaded.cells)) {
           const spec = specs.get(id);
+          if (!spec) continue;
+          if (cell.passed && spec.role === "exercise") {
+            passed.push(id);
+            passedExercises.current.add(id);
+          }
           // What the learner typed since the page opened wins over what was loaded.
-          if (!spec || editedThisVisit.current.has(id)) continue;
+          if (editedThisVisit.current.has(id)) continue;
           if (cell.conflict) conflicts[id] = { mine: cell.conflict.learnerCode, lessonCode: cell.conflict.lessonCode };
-          else codes[id] = cell.code ?? spec.code;
-          persist(id, cell.conflict?.learnerCode ?? codes[id] ?? spec.code);
+          else if (cell.code !== null) codes[id] = cell.code;
         }
-        dispatch({ type: "restore", codes, conflicts });
+        dispatch({ type: "restore", codes, conflicts, passed });
+        setCompleted(loaded.completed);
+        if (!loaded.completed) noteCompletion();
+        const last = loaded.lastCellId;
+        if (last && specs.has(last) && stateRef.current.cells[last]?.runCount === 0) {
+          setResumeCellId(last);
+          // Resume where they stopped, unless the address names a place or they already scrolled.
+          if (!window.location.hash && window.scrollY < 80) document.getElementById(`cell-${last}`)?.scrollIntoView({ block: "start" });
+        }
       })
       .catch((error: unknown) => console.error("[progress] could not load this lesson's saved work:", error));
     return () => {
@@ -126,7 +144,7 @@ export function NotebookProvider({
       store.dispose();
       progress.current = null;
     };
-  }, [cells, lessonKey, specs, persist]);
+  }, [cells, lessonKey, specs, userId, noteCompletion]);
 
   const execute = useCallback(
     async (id: string, runGeneration: number) => {
@@ -188,13 +206,17 @@ export function NotebookProvider({
         }
         dispatch({ type: "check", id, result: verdict });
         progress.current?.recordAttempt(id, verdict.passed, outcome.durationMs, verdict.passed ? undefined : verdict.message);
+        if (verdict.passed) passedExercises.current.add(id);
       }
       dispatch({ type: "finish", id, outcome });
+      setResumeCellId(null);
       progress.current?.setLastCell(id);
       progress.current?.recordRun(id, outcome.status, outcome.durationMs, outcome.status === "error" ? firstError : undefined);
+      if (outcome.status === "ok") cellsRunOk.current.add(id);
+      noteCompletion();
       running.current = null;
     },
-    [lessonKey, specs, rustManifests],
+    [lessonKey, specs, rustManifests, noteCompletion],
   );
 
   const enqueue = useCallback(
@@ -213,26 +235,34 @@ export function NotebookProvider({
       lessonKey,
       state,
       unavailable,
+      completed,
+      resumeCellId,
       edit(id, code) {
         dispatch({ type: "edit", id, code });
-        persist(id, code);
         editedThisVisit.current.add(id);
         progress.current?.saveCode(id, code);
       },
       reset(id) {
         dispatch({ type: "reset", id });
-        const spec = specs.get(id);
-        if (spec) persist(id, spec.code);
         editedThisVisit.current.add(id);
         progress.current?.resetCell(id);
       },
+      resetLesson() {
+        generation.current += 1;
+        dispatch({ type: "cancel-queued" });
+        running.current?.abort();
+        dispatch({ type: "reset-all" });
+        for (const id of stateRef.current.order) editedThisVisit.current.add(id);
+        passedExercises.current.clear();
+        cellsRunOk.current.clear();
+        setCompleted(false);
+        setResumeCellId(null);
+        progress.current?.resetLesson();
+      },
       resolveConflict(id, choice) {
-        const conflict = stateRef.current.cells[id]?.conflict;
-        if (!conflict) return;
+        if (!stateRef.current.cells[id]?.conflict) return;
         dispatch({ type: "resolve-conflict", id, choice });
         progress.current?.resolveConflict(id, choice);
-        // Keeping mine re-bases the edit on the new lesson code, so the question is not asked again.
-        persist(id, choice === "mine" ? conflict.mine : conflict.lessonCode);
       },
       run: (id) => enqueue([id]),
       runAll: () => enqueue(stateRef.current.order),
@@ -243,7 +273,7 @@ export function NotebookProvider({
         running.current?.abort();
       },
     }),
-    [lessonKey, state, unavailable, persist, specs, enqueue],
+    [lessonKey, state, unavailable, completed, resumeCellId, enqueue],
   );
 
   return <NotebookContext.Provider value={api}>{children}</NotebookContext.Provider>;

@@ -2,6 +2,7 @@
 import dynamic from "next/dynamic";
 import { SyncStatus } from "@/components/auth/sync-status";
 import { useNotebook } from "./notebook-context";
+import { ResetLessonButton } from "./reset-lesson-button";
 import styles from "./notebook-toolbar.module.css";
 
 // The kernel bar pulls in the kernel client and its protocol: load it after first paint, in a
@@ -11,7 +12,7 @@ const KernelBar = dynamic(() => import("./kernel-bar").then((m) => m.KernelBar),
   loading: () => <div className={styles.kernelPlaceholder} aria-hidden="true" />,
 });
 
-/** Lesson-wide controls: run every cell in order, stop what is running. */
+/** Lesson-wide controls: run every cell in order, stop what is running, start the lesson over. */
 export function NotebookToolbar() {
   const notebook = useNotebook();
   const cells = Object.values(notebook.state.cells);
@@ -33,6 +34,12 @@ export function NotebookToolbar() {
           <button type="button" className="button" onClick={notebook.interrupt}>
             ■ Stop all
           </button>
+        )}
+        <ResetLessonButton onReset={notebook.resetLesson} />
+        {notebook.completed && (
+          <span className={styles.complete} data-testid="lesson-complete">
+            ✓ Lesson complete
+          </span>
         )}
         <span className={styles.tip}>
           <kbd>Shift</kbd>+<kbd>Enter</kbd> runs the cell you are editing

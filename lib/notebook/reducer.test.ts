@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cellsAbove, createNotebookState, isEdited, mergeOutput, notebookReducer } from "./reducer";
+import { cellsAbove, createNotebookState, isEdited, mergeOutput, notebookReducer, PASSED_BEFORE } from "./reducer";
 
 const initial = () =>
   createNotebookState([
@@ -15,6 +15,18 @@ describe("notebookReducer", () => {
     s = notebookReducer(s, { type: "reset", id: "a" });
     expect(s.cells.a?.code).toBe("const x = 1;");
     expect(isEdited(s.cells.a!)).toBe(false);
+  });
+
+  it("restores saved code and earlier passes, and resets the whole lesson", () => {
+    let s = notebookReducer(initial(), { type: "restore", codes: { a: "const x = 3;" }, passed: ["b"] });
+    expect(s.cells.a?.code).toBe("const x = 3;");
+    expect(s.cells.b?.check).toEqual(PASSED_BEFORE);
+    s = notebookReducer(s, { type: "edit", id: "b", code: "display(x * 2);" });
+    s = notebookReducer(s, { type: "reset-all" });
+    expect(Object.values(s.cells).map((c) => [c.code, c.check, c.status])).toEqual([
+      ["const x = 1;", null, "idle"],
+      ["display(x);", null, "idle"],
+    ]);
   });
 
   it("runs through queued → running → done with outputs and duration", () => {

@@ -32,7 +32,8 @@ export interface NotebookState {
 export type NotebookAction =
   | { type: "edit"; id: string; code: string }
   | { type: "reset"; id: string }
-  | { type: "restore"; codes: Record<string, string>; conflicts?: Record<string, { mine: string; lessonCode: string }> }
+  | { type: "restore"; codes: Record<string, string>; conflicts?: Record<string, { mine: string; lessonCode: string }>; passed?: string[] }
+  | { type: "reset-all" }
   | { type: "resolve-conflict"; id: string; choice: "mine" | "lesson" }
   | { type: "queue"; id: string }
   | { type: "start"; id: string; at: number }
@@ -41,6 +42,9 @@ export type NotebookAction =
   | { type: "check"; id: string; result: CheckResult }
   | { type: "cancel-queued" }
   | { type: "clear-outputs"; id: string };
+
+/** An exercise passed on an earlier visit or another device (its outputs are not kept). */
+export const PASSED_BEFORE: CheckResult = { passed: true, message: "Passed on an earlier visit. Run it again any time." };
 
 export function createNotebookState(cells: { id: string; kind: CellKind; code: string }[]): NotebookState {
   return {
@@ -93,6 +97,12 @@ export function notebookReducer(state: NotebookState, action: NotebookAction): N
       for (const [id, conflict] of Object.entries(action.conflicts ?? {})) {
         next = update(next, id, (c) => ({ ...c, code: conflict.mine, conflict }));
       }
+      for (const id of action.passed ?? []) next = update(next, id, (c) => (c.check ? c : { ...c, check: PASSED_BEFORE }));
+      return next;
+    }
+    case "reset-all": {
+      let next = state;
+      for (const id of state.order) next = notebookReducer(next, { type: "reset", id });
       return next;
     }
     case "resolve-conflict":

@@ -1,8 +1,9 @@
-import type { LessonProgressDto } from "@/lib/db/progress-reads";
+import type { LessonProgressDto, LessonSummaryDto } from "@/lib/db/progress-reads";
+import { catalogueMarks, type LessonMark } from "./catalogue";
 import { createIndexedDbStorage } from "./idb-storage";
 import { createFetchTransport, Outbox } from "./outbox";
 import { createProgressStore, type ProgressStore } from "./store";
-import { createMemoryStorage, type Owner, type ProgressStorage } from "./storage";
+import { ANONYMOUS, createMemoryStorage, type Owner, type ProgressStorage } from "./storage";
 import type { CellSnapshot } from "./schemas";
 
 // Browser wiring: one outbox per tab on IndexedDB, flushed on changes, when the network comes
@@ -77,4 +78,28 @@ export function createLessonProgress(lessonKey: string, lessonCode: Record<strin
       dispose();
     },
   };
+}
+
+/** The catalogue's marks for the signed-in user (userId) or an anonymous learner (null). */
+export async function loadCatalogueMarks(userId: string | null): Promise<Record<string, LessonMark>> {
+  const { storage } = getBrowserProgress();
+  const owner = userId ?? ANONYMOUS;
+  const [mine, anonymous, outbox, server] = await Promise.all([
+    storage.listLessons(owner),
+    userId ? storage.listLessons(ANONYMOUS) : Promise.resolve([]),
+    storage.listMutations(),
+    userId ? fetchCatalogueProgress() : Promise.resolve(null),
+  ]);
+  const pendingLessons = new Set(outbox.filter((entry) => entry.owner === owner && entry.mutation.kind === "lesson").map((entry) => entry.mutation.lessonKey));
+  return catalogueMarks({ owner, local: [...anonymous, ...mine], server, pendingLessons });
+}
+
+async function fetchCatalogueProgress(): Promise<LessonSummaryDto[] | null> {
+  try {
+    const response = await fetch("/api/progress/lessons", { credentials: "same-origin", cache: "no-store" });
+    if (!response.ok) return null;
+    return ((await response.json()) as { lessons: LessonSummaryDto[] }).lessons;
+  } catch {
+    return null;
+  }
 }

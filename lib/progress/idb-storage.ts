@@ -1,11 +1,12 @@
-import type { LocalCell, OutboxEntry, Owner, ProgressStorage } from "./storage";
+import type { LocalCell, LocalLesson, OutboxEntry, Owner, ProgressStorage } from "./storage";
 import type { SyncMutation } from "./schemas";
 
 // IndexedDB storage for the browser. One database for all lessons; the outbox is ordered by an
 // auto-increment sequence so mutations replay in the order they happened.
 
 const DB_NAME = "courses-progress";
-const DB_VERSION = 1;
+// 2: a "lessons" store (where the learner is in each lesson, for resume and the catalogue).
+const DB_VERSION = 2;
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -22,7 +23,7 @@ function done(tx: IDBTransaction): Promise<void> {
   });
 }
 
-function open(factory: IDBFactory): Promise<IDBDatabase> {
+function open(factory: IDBFactory, onClosed: () => void): Promise<IDBDatabase> {
   return new Promise((resolve, reject) => {
     const req = factory.open(DB_NAME, DB_VERSION);
     req.onupgradeneeded = () => {
@@ -35,8 +36,19 @@ function open(factory: IDBFactory): Promise<IDBDatabase> {
         const cells = db.createObjectStore("cells", { keyPath: ["owner", "lessonKey", "cellId"] });
         cells.createIndex("lesson", ["owner", "lessonKey"]);
       }
+      if (!db.objectStoreNames.contains("lessons")) {
+        const lessons = db.createObjectStore("lessons", { keyPath: ["owner", "lessonKey"] });
+        lessons.createIndex("owner", "owner");
+      }
     };
-    req.onsuccess = () => resolve(req.result);
+    req.onsuccess = () => {
+      // A newer version opened in another tab: let it upgrade (this tab reopens on next use).
+      req.result.onversionchange = () => {
+        req.result.close();
+        onClosed();
+      };
+      resolve(req.result);
+    };
     req.onerror = () => reject(req.error ?? new Error("IndexedDB could not be opened"));
     req.onblocked = () => reject(new Error("IndexedDB is blocked by another tab with an older version"));
   });
@@ -46,7 +58,10 @@ type StoredEntry = { seq?: number; id: string; owner: Owner; mutation: SyncMutat
 
 export function createIndexedDbStorage(factory: IDBFactory = indexedDB): ProgressStorage {
   let dbPromise: Promise<IDBDatabase> | null = null;
-  const db = () => (dbPromise ??= open(factory));
+  const db = () =>
+    (dbPromise ??= open(factory, () => {
+      dbPromise = null;
+    }));
   return {
     async addMutation(owner, mutation) {
       const tx = (await db()).transaction("outbox", "readwrite");
@@ -95,6 +110,24 @@ export function createIndexedDbStorage(factory: IDBFactory = indexedDB): Progres
     async deleteCell(owner, lessonKey, cellId) {
       const tx = (await db()).transaction("cells", "readwrite");
       tx.objectStore("cells").delete([owner, lessonKey, cellId]);
+      await done(tx);
+    },
+    async getLesson(owner, lessonKey) {
+      const tx = (await db()).transaction("lessons", "readonly");
+      return (await request(tx.objectStore("lessons").get([owner, lessonKey]))) as LocalLesson | undefined;
+    },
+    async putLesson(lesson) {
+      const tx = (await db()).transaction("lessons", "readwrite");
+      tx.objectStore("lessons").put(lesson);
+      await done(tx);
+    },
+    async listLessons(owner) {
+      const tx = (await db()).transaction("lessons", "readonly");
+      return (await request(tx.objectStore("lessons").index("owner").getAll(owner))) as LocalLesson[];
+    },
+    async deleteLesson(owner, lessonKey) {
+      const tx = (await db()).transaction("lessons", "readwrite");
+      tx.objectStore("lessons").delete([owner, lessonKey]);
       await done(tx);
     },
   };

@@ -5,6 +5,7 @@ import { resetAuth } from "@/lib/auth/auth";
 import { resetRateLimiters } from "@/lib/auth/rate-limit";
 import { POST as syncPost } from "@/app/api/progress/sync/route";
 import { GET as progressGet } from "@/app/api/progress/route";
+import { GET as lessonsGet } from "@/app/api/progress/lessons/route";
 import { GET as healthGet } from "@/app/api/health/route";
 import { POST as authPost } from "@/app/api/auth/[...all]/route";
 import { getSessionFromHeaders } from "@/lib/auth/session";
@@ -26,7 +27,21 @@ const LESSON = "track/01-chapter/01-lesson";
 const getProgress = (cookie: string | null, lesson = LESSON) =>
   progressGet(new Request(`${ORIGIN}/api/progress?lesson=${encodeURIComponent(lesson)}`, { headers: cookie ? { cookie } : {} }));
 
+const getLessons = (cookie: string | null) => lessonsGet(new Request(`${ORIGIN}/api/progress/lessons`, { headers: cookie ? { cookie } : {} }));
+
 describe("progress API", () => {
+  it("lists only the caller's own lessons for the catalogue, and 401 without a session", async () => {
+    const a = await signUp();
+    const b = await signUp();
+    const visit = { ...codeMutation("intro", "x"), kind: "lesson", payload: { event: "visit" } };
+    const complete = { ...codeMutation("intro", "x"), kind: "lesson", payload: { event: "complete" } };
+    expect((await syncPost(syncRequest({ mutations: [visit, complete] }, { cookie: a.cookie }))).status).toBe(200);
+    const lessons = (await (await getLessons(a.cookie)).json()).lessons;
+    expect(lessons).toEqual([expect.objectContaining({ lessonKey: LESSON, lastCellId: "intro", completedAt: expect.any(Number) })]);
+    expect((await (await getLessons(b.cookie)).json()).lessons).toEqual([]);
+    expect((await getLessons(null)).status).toBe(401);
+  });
+
   it("saves a signed-in learner's batch and reads it back", async () => {
     const a = await signUp();
     const response = await syncPost(syncRequest({ mutations: [codeMutation("train", "model.fit()")] }, { cookie: a.cookie }));

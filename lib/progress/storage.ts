@@ -1,3 +1,4 @@
+import type { ServerLesson } from "./merge";
 import type { RunStatus, SyncMutation } from "./schemas";
 
 // Where the browser keeps progress: the learner's cells (so work survives reloads, outages and
@@ -23,7 +24,12 @@ export type LocalCell = {
   lastRunStatus: RunStatus | null;
   lastRunAt: number | null;
   passed: boolean;
+  /** Typed here and kept, but not yet in the outbox (an edit still inside its debounce). */
+  dirty?: boolean;
 };
+
+/** Where the learner is in a lesson, kept by the same rules as the server's copy. */
+export type LocalLesson = { owner: Owner; lessonKey: string } & ServerLesson;
 
 export type ProgressStorage = {
   addMutation(owner: Owner, mutation: SyncMutation): Promise<void>;
@@ -35,6 +41,10 @@ export type ProgressStorage = {
   putCell(cell: LocalCell): Promise<void>;
   listCells(owner: Owner, lessonKey: string): Promise<LocalCell[]>;
   deleteCell(owner: Owner, lessonKey: string, cellId: string): Promise<void>;
+  getLesson(owner: Owner, lessonKey: string): Promise<LocalLesson | undefined>;
+  putLesson(lesson: LocalLesson): Promise<void>;
+  listLessons(owner: Owner): Promise<LocalLesson[]>;
+  deleteLesson(owner: Owner, lessonKey: string): Promise<void>;
 };
 
 /** In-memory storage: tests, and browsers without IndexedDB (work then lasts for the tab). */
@@ -42,6 +52,7 @@ export function createMemoryStorage(): ProgressStorage {
   let seq = 0;
   const outbox = new Map<string, OutboxEntry>();
   const cells = new Map<string, LocalCell>();
+  const lessons = new Map<string, LocalLesson>();
   const key = (owner: Owner, lessonKey: string, cellId: string) => `${owner}\u0000${lessonKey}\u0000${cellId}`;
   return {
     async addMutation(owner, mutation) {
@@ -68,6 +79,19 @@ export function createMemoryStorage(): ProgressStorage {
     },
     async deleteCell(owner, lessonKey, cellId) {
       cells.delete(key(owner, lessonKey, cellId));
+    },
+    async getLesson(owner, lessonKey) {
+      const lesson = lessons.get(key(owner, lessonKey, ""));
+      return lesson && structuredClone(lesson);
+    },
+    async putLesson(lesson) {
+      lessons.set(key(lesson.owner, lesson.lessonKey, ""), structuredClone(lesson));
+    },
+    async listLessons(owner) {
+      return [...lessons.values()].filter((lesson) => lesson.owner === owner).map((lesson) => structuredClone(lesson));
+    },
+    async deleteLesson(owner, lessonKey) {
+      lessons.delete(key(owner, lessonKey, ""));
     },
   };
 }

@@ -3,7 +3,7 @@ import { Outbox, type SyncTransport } from "./outbox";
 import { createProgressStore } from "./store";
 import { createMemoryStorage, type ProgressStorage } from "./storage";
 import { hashLessonCode } from "./hash";
-import { mergeCodeMutation, mergeRunMutation, type ServerCell } from "./merge";
+import { mergeCodeMutation, mergeLessonMutation, mergeRunMutation, type ServerCell, type ServerLesson } from "./merge";
 import type { LessonProgressDto } from "@/lib/db/progress-reads";
 import type { SyncMutation } from "./schemas";
 
@@ -13,6 +13,7 @@ const lessonCode = { a: "let a = 1;", b: "let b = 2;" };
 /** A tiny in-memory server using the real merge rules, so the store is tested end to end. */
 function fakeServer() {
   const cells = new Map<string, ServerCell>();
+  let lesson: ServerLesson | null = null;
   const seen = new Set<string>();
   let online = true;
   const transport: SyncTransport = async (batch) => {
@@ -28,6 +29,7 @@ function fakeServer() {
       applied.push(m.id);
       if (m.kind === "code") cells.set(m.cellId, mergeCodeMutation(cells.get(m.cellId) ?? null, m).cell);
       if (m.kind === "run") cells.set(m.cellId, mergeRunMutation(cells.get(m.cellId) ?? null, m).cell);
+      if (m.kind === "lesson") lesson = mergeLessonMutation(lesson, m).lesson;
     }
     const snapshots = [...cells.entries()].map(([cellId, c]) => ({ lessonKey: LESSON, cellId, version: c.version, code: c.code, lessonCodeHash: c.lessonCodeHash, codeUpdatedAt: c.codeUpdatedAt }));
     return { kind: "ok", body: { applied, duplicates, stale: [], cells: snapshots } };
@@ -36,12 +38,12 @@ function fakeServer() {
     online
       ? {
           lessonKey: LESSON,
-          lesson: null,
+          lesson: lesson && { lessonKey: LESSON, ...lesson },
           exercises: [],
           cells: [...cells.entries()].map(([cellId, c]) => ({ cellId, code: c.code, version: c.version, lessonCodeHash: c.lessonCodeHash, codeUpdatedAt: c.codeUpdatedAt, lastRunStatus: c.lastRunStatus, lastRunAt: c.lastRunAt, lastRunDurationMs: c.lastRunDurationMs, lastRunError: c.lastRunError })),
         }
       : null;
-  return { cells, transport, fetchProgress, setOnline: (value: boolean) => (online = value) };
+  return { cells, transport, fetchProgress, setOnline: (value: boolean) => (online = value), lesson: () => lesson };
 }
 
 function device(server: ReturnType<typeof fakeServer>, userId: string | null, storage: ProgressStorage = createMemoryStorage(), code = lessonCode) {
@@ -127,6 +129,66 @@ describe("createProgressStore", () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     await take.store.flush();
     expect(server.cells.get("a")?.code).toBeNull();
+  });
+});
+
+describe("createProgressStore: where the learner is", () => {
+  it("keeps an edit made just before the page closed (inside the debounce) and sends it on the next visit", async () => {
+    const server = fakeServer();
+    const storage = createMemoryStorage();
+    const outbox = new Outbox({ storage, transport: server.transport, schedule: () => 0, cancel: () => undefined });
+    const closing = createProgressStore({ lessonKey: LESSON, lessonCode, userId: "u1", outbox, storage, fetchProgress: server.fetchProgress, editDebounceMs: 60_000 });
+    await closing.load();
+    closing.saveCode("a", "typed, then reloaded");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The page is gone before the debounce ends: nothing reached the outbox, the cell is kept.
+    expect(await outbox.pending()).toHaveLength(0);
+    expect(await storage.getCell("u1", LESSON, "a")).toMatchObject({ code: "typed, then reloaded", dirty: true });
+
+    const next = device(server, "u1", storage);
+    const loaded = await next.store.load();
+    expect(loaded.cells.a?.code).toBe("typed, then reloaded");
+    await next.store.flush();
+    expect(server.cells.get("a")?.code).toBe("typed, then reloaded");
+    expect((await storage.getCell("u1", LESSON, "a"))?.dirty).toBeUndefined();
+  });
+
+  it("remembers the last cell and completion without an account, and a reset clears both", async () => {
+    const server = fakeServer();
+    const storage = createMemoryStorage();
+    const visit = device(server, null, storage);
+    await visit.store.load();
+    visit.store.setLastCell("b");
+    visit.store.markCompleted();
+    await visit.store.flush();
+    expect(await device(server, null, storage).store.load()).toMatchObject({ lastCellId: "b", completed: true });
+    expect((await storage.listLessons("anonymous")).map((lesson) => lesson.lessonKey)).toEqual([LESSON]);
+
+    const again = device(server, null, storage);
+    await again.store.load();
+    again.store.resetLesson();
+    await again.store.flush();
+    expect(await device(server, null, storage).store.load()).toMatchObject({ lastCellId: null, completed: false });
+  });
+
+  it("brings the last cell and completion to another device, and adopts anonymous progress on sign-in", async () => {
+    const server = fakeServer();
+    const storage = createMemoryStorage();
+    const anonymous = device(server, null, storage);
+    await anonymous.store.load();
+    anonymous.store.setLastCell("a");
+    anonymous.store.markCompleted();
+    await anonymous.store.flush();
+
+    const signedIn = device(server, "u1", storage);
+    expect(await signedIn.store.load()).toMatchObject({ lastCellId: "a", completed: true });
+    await signedIn.store.flush();
+    expect(server.lesson()).toMatchObject({ lastCellId: "a" });
+    expect(server.lesson()?.completedAt).not.toBeNull();
+    expect(await storage.listLessons("anonymous")).toEqual([]);
+
+    const phone = device(server, "u1");
+    expect(await phone.store.load()).toMatchObject({ lastCellId: "a", completed: true, source: "server" });
   });
 });
 

@@ -1,13 +1,22 @@
 import { hashLessonCode } from "./hash";
-import { decideCellCode } from "./merge";
+import { decideCellCode, mergeLessonMutation, type ServerLesson } from "./merge";
 import type { Outbox, SyncStatus } from "./outbox";
 import type { CellProgressDto, LessonProgressDto } from "@/lib/db/progress-reads";
-import type { CodeMutation, RunStatus, SyncMutation } from "./schemas";
+import type { CodeMutation, LessonMutation, RunStatus, SyncMutation } from "./schemas";
 import { ANONYMOUS, type LocalCell, type Owner, type ProgressStorage } from "./storage";
 
 // One lesson's progress in the browser: what the notebook calls. Every change is written to
 // local storage and the outbox at once (nothing waits for the network); load() merges the
 // server's copy with local work that has not reached it yet.
+
+/**
+ * Where the learner is in a lesson, from this browser's copy and the server's. Changes not yet
+ * acknowledged (pending) are the latest; otherwise the server has every device's.
+ */
+export function pickLessonSummary(local: ServerLesson | undefined, server: ServerLesson | null | undefined, pending: boolean): ServerLesson | null {
+  if (pending || !server) return local ?? server ?? null;
+  return server;
+}
 
 export type LoadedCell = {
   /** The code to show; null means the lesson's own code. */
@@ -76,7 +85,8 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
       owner = userId ?? ANONYMOUS;
       await outbox.setOwner(userId);
     });
-  const edits = new Map<string, { code: string | null; at: number; timer: ReturnType<typeof setTimeout> | null; hash?: string }>();
+  type PendingEdit = { code: string | null; at: number; timer: ReturnType<typeof setTimeout> | null; hash?: string };
+  const edits = new Map<string, PendingEdit>();
   let queue: Promise<unknown> = ready;
   let lastCell: string | null = null;
 
@@ -99,6 +109,9 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
     passed: false,
   });
 
+  // The hash of the lesson code this work started from: kept across edits, set on the first.
+  const baseHash = (cell: LocalCell) => (cell.code === null || cell.lessonCodeHash === null ? (hashes[cell.cellId] ?? "unknown") : cell.lessonCodeHash);
+
   const enqueue = async (mutation: SyncMutation) => {
     await outbox.enqueue(mutation);
     void outbox.flush();
@@ -106,9 +119,8 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
 
   const writeCode = (cellId: string, code: string | null, at: number, hashOverride?: string) =>
     serial(async () => {
-      const cell = (await storage.getCell(owner, lessonKey, cellId)) ?? blankCell(cellId);
-      // The hash of the lesson code this work started from: kept across edits, set on the first.
-      const lessonCodeHash = hashOverride ?? (cell.code === null || cell.lessonCodeHash === null ? (hashes[cellId] ?? "unknown") : cell.lessonCodeHash);
+      const { dirty: _written, ...cell } = (await storage.getCell(owner, lessonKey, cellId)) ?? blankCell(cellId);
+      const lessonCodeHash = hashOverride ?? baseHash(cell);
       await storage.putCell({ ...cell, code, lessonCodeHash, codeUpdatedAt: at });
       const mutation: CodeMutation = { id: newId(), kind: "code", lessonKey, cellId, clientVersion: cell.baseVersion, at, payload: { code, lessonCodeHash } };
       await enqueue(mutation);
@@ -130,6 +142,17 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
         await storage.putCell(update(cell));
       }
       await enqueue({ ...mutation, id: newId(), lessonKey, clientVersion: 0, at } as SyncMutation);
+    });
+
+  const firstCell = Object.keys(options.lessonCode)[0] ?? "lesson";
+
+  // Visits, completion and reset: the same merge rules as the server, on this browser's copy.
+  const lessonEvent = (cellId: string, event: LessonMutation["payload"]["event"]) =>
+    serial(async () => {
+      const mutation: LessonMutation = { id: newId(), kind: "lesson", lessonKey, cellId, clientVersion: 0, at: now(), payload: { event } };
+      const local = await storage.getLesson(owner, lessonKey);
+      await storage.putLesson({ owner, lessonKey, ...mergeLessonMutation(local ?? null, mutation).lesson });
+      await enqueue(mutation);
     });
 
   const mergeCell = (local: LocalCell | undefined, server: CellProgressDto | undefined, pendingCode: boolean): LocalCell | undefined => {
@@ -169,7 +192,18 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
           if (!mine || (cell.codeUpdatedAt ?? 0) > (mine.codeUpdatedAt ?? 0)) await storage.putCell({ ...cell, owner });
           await storage.deleteCell(ANONYMOUS, lessonKey, cell.cellId);
         }
+        const anonymousLesson = await storage.getLesson(ANONYMOUS, lessonKey);
+        if (anonymousLesson) {
+          const mine = await storage.getLesson(owner, lessonKey);
+          if (!mine || anonymousLesson.lastVisitAt > mine.lastVisitAt) await storage.putLesson({ ...anonymousLesson, owner });
+          await storage.deleteLesson(ANONYMOUS, lessonKey);
+        }
       }
+      // An edit kept locally whose debounce never ended (the page closed): it goes out now.
+      for (const cell of await storage.listCells(owner, lessonKey)) {
+        if (cell.dirty && !edits.has(cell.cellId)) void writeCode(cell.cellId, cell.code, cell.codeUpdatedAt ?? now(), cell.lessonCodeHash ?? undefined);
+      }
+      await queue;
       const server = owner === ANONYMOUS ? null : await options.fetchProgress(lessonKey).catch(() => null);
       const pending = await outbox.pending();
       const pendingCode = new Set(pending.filter((m) => m.kind === "code" && m.lessonKey === lessonKey).map((m) => m.cellId));
@@ -195,11 +229,14 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
           ...(decision.kind === "conflict" ? { conflict: { learnerCode: decision.learnerCode, lessonCode: decision.lessonCode } } : {}),
         };
       }
-      lastCell = server?.lesson?.lastCellId ?? null;
+      const pendingLesson = pending.some((m) => m.kind === "lesson" && m.lessonKey === lessonKey);
+      const lesson = pickLessonSummary(await storage.getLesson(owner, lessonKey), server?.lesson, pendingLesson);
+      if (lesson) await storage.putLesson({ ...lesson, owner, lessonKey });
+      lastCell = lesson?.lastCellId ?? null;
       return {
         cells,
         lastCellId: lastCell,
-        completed: !pendingReset && Boolean(server?.lesson?.completedAt),
+        completed: lesson?.completedAt != null,
         source: server ? "server" : "local",
       };
     },
@@ -207,9 +244,16 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
     saveCode(cellId, code) {
       const previous = edits.get(cellId);
       if (previous?.timer) clearTimeout(previous.timer);
-      const edit: { code: string | null; at: number; timer: ReturnType<typeof setTimeout> | null } = { code, at: now(), timer: null };
+      const edit: PendingEdit = { code, at: now(), timer: null };
       edit.timer = setTimeout(() => void commitEdit(cellId), debounceMs);
       edits.set(cellId, edit);
+      // Kept locally at once (a reload inside the debounce loses nothing); the outbox gets it
+      // when typing pauses. Keystrokes that queue up are written once, the latest.
+      void serial(async () => {
+        if (edits.get(cellId) !== edit) return;
+        const cell = (await storage.getCell(owner, lessonKey, cellId)) ?? blankCell(cellId);
+        await storage.putCell({ ...cell, code, lessonCodeHash: baseHash(cell), codeUpdatedAt: edit.at, dirty: true });
+      });
     },
 
     recordRun(cellId, status, durationMs, errorMessage) {
@@ -230,11 +274,11 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
     setLastCell(cellId) {
       if (cellId === lastCell) return;
       lastCell = cellId;
-      void simple({ kind: "lesson", cellId, payload: { event: "visit" } });
+      void lessonEvent(cellId, "visit");
     },
 
     markCompleted() {
-      void simple({ kind: "lesson", cellId: lastCell ?? Object.keys(options.lessonCode)[0] ?? "lesson", payload: { event: "complete" } });
+      void lessonEvent(lastCell ?? firstCell, "complete");
     },
 
     resetCell(cellId) {
@@ -247,8 +291,9 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
       edits.clear();
       void serial(async () => {
         for (const cell of await storage.listCells(owner, lessonKey)) await storage.deleteCell(owner, lessonKey, cell.cellId);
-        await enqueue({ id: newId(), kind: "lesson", lessonKey, cellId: lastCell ?? Object.keys(options.lessonCode)[0] ?? "lesson", clientVersion: 0, at: now(), payload: { event: "reset" } });
       });
+      void lessonEvent(lastCell ?? firstCell, "reset");
+      lastCell = null;
     },
 
     resolveConflict(cellId, choice) {
