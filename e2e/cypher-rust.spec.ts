@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { openWithSavedEdit } from "./seed-progress";
 
 // Cypher cells through neo4j-driver against the embedded Bolt server, and Rust cells through the
 // sandboxed runner, in the browser against the production server.
@@ -35,13 +36,7 @@ test("a Cypher cell returns a table, and nodes come back as a graph too", async 
 });
 
 test("a Cypher syntax error says where it is", async ({ page }) => {
-  await page.addInitScript(() =>
-    window.localStorage.setItem(
-      "courses:code:graph-queries/first-queries/match-and-return:find-keanu",
-      JSON.stringify({ code: "MATCH (p:Person RETURN p", lessonCode: 'MATCH (p:Person {name: "Keanu Reeves"})\nRETURN p.name, p.born', savedAt: Date.now() }),
-    ),
-  );
-  await page.goto(CYPHER_LESSON);
+  await openWithSavedEdit(page, CYPHER_LESSON, "graph-queries/first-queries/match-and-return", "find-keanu", "MATCH (p:Person RETURN p");
   const c = await run(page, "find-keanu", "Cypher", "error");
   await expect(c.getByRole("alert")).toContainText(/line 1/i);
 });

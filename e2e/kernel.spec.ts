@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { openWithSavedEdit } from "./seed-progress";
 
 /** The tfjs kernel on the real LSTM lesson: training with live plots, responsiveness, interrupt, errors. */
 const LESSON = "/learn/sequence-models/forecasting/sine-wave-lstm";
@@ -14,19 +15,6 @@ const LESSON_KEY = "sequence-models/forecasting/sine-wave-lstm";
 const LONG_TASK_BUDGET_MS = Number(process.env.E2E_LONG_TASK_BUDGET_MS ?? 500);
 
 const cell = (page: Page, id: string) => page.locator(`[data-cell-id="${id}"]`);
-
-/** Seeds the learner's saved edit of a cell; a stale lessonCode makes the page ask, and we keep ours. */
-async function seedEdit(page: Page, cellId: string, code: string) {
-  await page.addInitScript(
-    ([key, value]) => window.localStorage.setItem(key, value),
-    [`courses:code:${LESSON_KEY}:${cellId}`, JSON.stringify({ code, lessonCode: "(seeded by e2e)", savedAt: Date.now() })] as const,
-  );
-}
-
-async function keepMyEdit(page: Page, cellId: string) {
-  const keep = cell(page, cellId).getByRole("button", { name: "Keep mine" });
-  if (await keep.isVisible().catch(() => false)) await keep.click();
-}
 
 async function runCell(page: Page, id: string, expected: "done" | "error" = "done", timeout = 60_000) {
   const c = cell(page, id);
@@ -54,9 +42,7 @@ test.describe("tfjs kernel", () => {
   callbacks: trainingCallbacks(),
 });
 console.log("final validation MSE:", history.history.val_loss.at(-1).toFixed(4));`;
-    await seedEdit(page, "train", lessonTrain);
-    await page.goto(LESSON);
-    await keepMyEdit(page, "train");
+    await openWithSavedEdit(page, LESSON, LESSON_KEY, "train", lessonTrain);
 
     await runCell(page, "make-series");
     await expect(cell(page, "make-series").getByRole("img", { name: "Synthetic series" }).locator("svg").first()).toBeVisible();
@@ -97,9 +83,7 @@ console.log("final validation MSE:", history.history.val_loss.at(-1).toFixed(4))
   });
 
   test("interrupts an infinite loop, restarts the kernel and keeps the page", async ({ page }) => {
-    await seedEdit(page, "mae", "let spins = 0;\nwhile (true) { spins++; }");
-    await page.goto(LESSON);
-    await keepMyEdit(page, "mae");
+    await openWithSavedEdit(page, LESSON, LESSON_KEY, "mae", "let spins = 0;\nwhile (true) { spins++; }");
     await runCell(page, "make-series");
     const mae = cell(page, "mae");
     await mae.getByRole("button", { name: "Run TensorFlow.js cell mae" }).click();
@@ -116,9 +100,7 @@ console.log("final validation MSE:", history.history.val_loss.at(-1).toFixed(4))
   });
 
   test("errors point at the line; the backend can be switched", async ({ page }) => {
-    await seedEdit(page, "mae", "const a = 1;\nconst b = a.missing.deeper;");
-    await page.goto(LESSON);
-    await keepMyEdit(page, "mae");
+    await openWithSavedEdit(page, LESSON, LESSON_KEY, "mae", "const a = 1;\nconst b = a.missing.deeper;");
     await runCell(page, "mae", "error");
     await expect(cell(page, "mae").getByRole("alert").filter({ hasText: "TypeError" })).toContainText("line 2");
     await expect(page.getByText(/Kernel idle · wasm/)).toBeVisible();

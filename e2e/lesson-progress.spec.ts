@@ -1,0 +1,102 @@
+import { expect, test, type Page } from "@playwright/test";
+
+// Where the learner is, end to end: passing a lesson's exercise completes it, the catalogue
+// shows it (and the chapter's count), a reload resumes at the last cell, Reset lesson clears it —
+// for an anonymous learner (this browser's copy) and across devices when signed in.
+
+const LESSON = "/learn/graph-queries/first-queries/match-and-return";
+const LESSON_KEY = "graph-queries/first-queries/match-and-return";
+const EXERCISE = "matrix-directors";
+const PASSWORD = "e2e-password-123";
+
+const lessonRow = (page: Page) => page.locator(`li[data-lesson-key="${LESSON_KEY}"]`);
+const chapterOf = (page: Page) => page.locator("h3", { hasText: /^First queries/ });
+
+/** Uses the lesson's own solution for the exercise, runs it and waits for the check to pass. */
+async function passExercise(page: Page) {
+  const cell = page.locator(`section[data-cell-id="${EXERCISE}"]`);
+  await cell.scrollIntoViewIfNeeded();
+  await cell.getByLabel(`More actions for Cypher cell ${EXERCISE}`).click();
+  await cell.getByRole("button", { name: "Show solution" }).click();
+  await cell.getByRole("button", { name: "Use this solution" }).click();
+  await cell.getByRole("button", { name: `Run Cypher cell ${EXERCISE}` }).click();
+  await expect(cell.locator("[data-check]")).toHaveAttribute("data-check", "passed", { timeout: 60_000 });
+  await expect(page.getByTestId("lesson-complete")).toBeVisible();
+}
+
+test("passing the exercise completes the lesson; the catalogue shows it; reload resumes; Reset lesson clears it", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Learn by running real code" })).toBeVisible();
+  await expect(lessonRow(page).locator("[data-progress]")).toHaveCount(0);
+
+  await page.goto(LESSON);
+  await expect(page.getByTestId("lesson-complete")).toHaveCount(0);
+  await passExercise(page);
+
+  // The catalogue: this lesson completed, its chapter 1 of 2.
+  await page.goto("/");
+  await expect(lessonRow(page).locator("[data-progress]")).toHaveAttribute("data-progress", "completed");
+  await expect(chapterOf(page).locator("[data-chapter-progress]")).toHaveAttribute("data-chapter-progress", "1/2");
+  await expect(chapterOf(page)).toContainText("1 of 2 completed");
+
+  // Back to the lesson: it opens where the learner stopped, with the check still passed.
+  await lessonRow(page).getByRole("link").click();
+  await expect(page).toHaveURL(LESSON);
+  const exercise = page.locator(`section[data-cell-id="${EXERCISE}"]`);
+  await expect(exercise.getByTestId("resume-here")).toBeVisible();
+  await expect(exercise).toBeInViewport();
+  await expect(page.getByTestId("lesson-complete")).toBeVisible();
+
+  // Reset lesson asks first; Cancel keeps everything.
+  await page.getByRole("button", { name: "Reset lesson…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Reset this lesson?" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByTestId("lesson-complete")).toBeVisible();
+
+  await page.getByRole("button", { name: "Reset lesson…" }).click();
+  await dialog.getByRole("button", { name: "Reset lesson" }).click();
+  await expect(page.getByTestId("lesson-complete")).toHaveCount(0);
+  await expect(exercise).toContainText("m.title AS director"); // the lesson's starting code again
+  await expect(exercise.getByTestId("resume-here")).toHaveCount(0);
+
+  await page.reload();
+  await expect(page.locator(`section[data-cell-id="${EXERCISE}"]`)).toContainText("m.title AS director");
+  await expect(page.getByTestId("lesson-complete")).toHaveCount(0);
+  await page.goto("/");
+  await expect(page.getByRole("heading", { name: "Learn by running real code" })).toBeVisible();
+  await expect(lessonRow(page).locator("[data-progress='completed']")).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
+test("a signed-in learner's completed lesson shows in the catalogue on another device", async ({ page, browser }) => {
+  const email = `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+  await page.goto(`/sign-up?next=${encodeURIComponent(LESSON)}`);
+  await page.getByLabel("Name").fill("E2E Learner");
+  await page.getByLabel("E-mail").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(LESSON);
+  await passExercise(page);
+  await expect(page.locator("[data-sync-state]")).toHaveAttribute("data-sync-state", "saved", { timeout: 30_000 });
+
+  const other = await (await browser.newContext()).newPage();
+  await other.goto("/sign-in?next=/");
+  await other.getByLabel("E-mail").fill(email);
+  await other.getByLabel("Password").fill(PASSWORD);
+  await other.getByRole("button", { name: "Sign in" }).click();
+  await expect(other).toHaveURL("/");
+  await expect(lessonRow(other).locator("[data-progress]")).toHaveAttribute("data-progress", "completed", { timeout: 30_000 });
+  await expect(chapterOf(other).locator("[data-chapter-progress]")).toHaveAttribute("data-chapter-progress", "1/2");
+
+  // And the lesson opens at the exercise there too.
+  await lessonRow(other).getByRole("link").click();
+  await expect(other.locator(`section[data-cell-id="${EXERCISE}"]`).getByTestId("resume-here")).toBeVisible({ timeout: 30_000 });
+  await expect(other.getByTestId("lesson-complete")).toBeVisible();
+  await other.context().close();
+});
