@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { signUp, uniqueEmail } from "./accounts";
 import { openWithSavedEdit } from "./seed-progress";
 
 // Cypher cells through neo4j-driver against the embedded Bolt server, and Rust cells through the
@@ -41,12 +42,43 @@ test("a Cypher syntax error says where it is", async ({ page }) => {
   await expect(c.getByRole("alert")).toContainText(/line 1/i);
 });
 
-test("a Rust cell builds in the sandbox and shows its output", async ({ page }) => {
+test("anonymous learners are asked to sign in before a Rust cell runs", async ({ page }) => {
   await page.goto(RUST_LESSON);
+  const moves = cell(page, "moves");
+  const notice = moves.getByTestId("run-unavailable");
+  await expect(notice).toBeVisible();
+  await expect(moves.getByRole("button", { name: "Run Rust cell moves" })).toBeDisabled();
+  // Reading works without an account; the notice says why Run is off (sign-in, or no toolchain).
+  await expect(moves).toContainText("let moved = greeting;");
+  if (await notice.getByRole("link", { name: "Sign in" }).isVisible()) {
+    await expect(notice).toContainText("Sign in to run Rust cells");
+    await notice.getByRole("link", { name: "Sign in" }).click();
+    await expect(page).toHaveURL(`/sign-in?next=${encodeURIComponent(RUST_LESSON)}`);
+  }
+});
+
+test("a signed-in learner's Rust cell builds in the sandbox; a compile error is underlined in the editor", async ({ page }) => {
+  await signUp(page, uniqueEmail(), RUST_LESSON);
   const moves = cell(page, "moves");
   const runButton = moves.getByRole("button", { name: "Run Rust cell moves" });
   // CI installs bubblewrap and has cargo; elsewhere a machine without them shows Run disabled.
   test.skip(!process.env.CI && (await runButton.isDisabled()), "this server has no Rust toolchain or bubblewrap");
   await run(page, "moves", "Rust");
   await expect(moves.getByTestId("cell-output")).toContainText("3 3 hello");
+
+  // Use the moved String again: E0382 on line 7, shown in the output and as a squiggle.
+  await expect(moves.locator('[data-editor-state="ready"]')).toBeVisible();
+  await moves.locator(".monaco-editor .view-lines").click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.press("Home");
+  await page.keyboard.type("let again = greeting;\n");
+  await run(page, "moves", "Rust", "error");
+  await expect(moves.getByTestId("cell-output")).toContainText(/borrow of moved value|use of moved value/);
+  await expect(moves.getByTestId("cell-output")).toContainText(/line 7|:7:/);
+  await expect(moves.locator(".monaco-editor .squiggly-error").first()).toBeVisible();
+  // The squiggle sits on the line the learner typed (line 7), not elsewhere.
+  const squiggle = await moves.locator(".monaco-editor .squiggly-error").first().boundingBox();
+  const typedLine = await moves.locator(".monaco-editor .view-line", { hasText: "let again = greeting;" }).boundingBox();
+  expect(squiggle && typedLine && Math.abs(squiggle.y - typedLine.y)).toBeLessThan(4);
+  expect(squiggle && squiggle.width).toBeGreaterThan(10); // under `greeting`, not a zero-width mark
 });

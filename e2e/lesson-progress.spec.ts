@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { signInFreshContext, signUp, uniqueEmail } from "./accounts";
 
 // Where the learner is, end to end: passing a lesson's exercise completes it, the catalogue
 // shows it (and the chapter's count), a reload resumes at the last cell, Reset lesson clears it —
@@ -7,7 +8,6 @@ import { expect, test, type Page } from "@playwright/test";
 const LESSON = "/learn/graph-queries/first-queries/match-and-return";
 const LESSON_KEY = "graph-queries/first-queries/match-and-return";
 const EXERCISE = "matrix-directors";
-const PASSWORD = "e2e-password-123";
 
 const lessonRow = (page: Page) => page.locator(`li[data-lesson-key="${LESSON_KEY}"]`);
 const chapterOf = (page: Page) => page.locator("h3", { hasText: /^First queries/ });
@@ -75,22 +75,12 @@ test("passing the exercise completes the lesson; the catalogue shows it; reload 
 });
 
 test("a signed-in learner's completed lesson shows in the catalogue on another device", async ({ page, browser }) => {
-  const email = `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.test`;
-  await page.goto(`/sign-up?next=${encodeURIComponent(LESSON)}`);
-  await page.getByLabel("Name").fill("E2E Learner");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(LESSON);
+  const email = uniqueEmail();
+  await signUp(page, email, LESSON);
   await passExercise(page);
   await expect(page.locator("[data-sync-state]")).toHaveAttribute("data-sync-state", "saved", { timeout: 30_000 });
 
-  const other = await (await browser.newContext()).newPage();
-  await other.goto("/sign-in?next=/");
-  await other.getByLabel("E-mail").fill(email);
-  await other.getByLabel("Password").fill(PASSWORD);
-  await other.getByRole("button", { name: "Sign in" }).click();
-  await expect(other).toHaveURL("/");
+  const other = await signInFreshContext(browser, email, "/");
   await expect(lessonRow(other).locator("[data-progress]")).toHaveAttribute("data-progress", "completed", { timeout: 30_000 });
   await expect(chapterOf(other).locator("[data-chapter-progress]")).toHaveAttribute("data-chapter-progress", "1/2");
 

@@ -1,36 +1,11 @@
-import { expect, test, type Browser, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { signInFreshContext, signUp, uniqueEmail } from "./accounts";
 
 // Accounts and progress, end to end in Chromium against the production server:
 // sign up → edit → sign out → sign in from a new browser context → find the edit.
 
 const LESSON_PATH = "/learn/sequence-models/forecasting/sine-wave-lstm";
 const LESSON_KEY = "sequence-models/forecasting/sine-wave-lstm";
-const PASSWORD = "e2e-password-123";
-
-function uniqueEmail(): string {
-  return `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.test`;
-}
-
-async function signUp(page: Page, email: string, next = "/"): Promise<void> {
-  await page.goto(`/sign-up?next=${encodeURIComponent(next)}`);
-  await page.getByLabel("Name").fill("E2E Learner");
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(next);
-}
-
-async function signInFreshContext(browser: Browser, email: string, next: string): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(next);
-  return page;
-}
-
 test("sign-in shows a clear error for a wrong password and the form is labelled", async ({ page }) => {
   const email = uniqueEmail();
   await signUp(page, email);

@@ -1,5 +1,7 @@
 "use client";
 import type * as Monaco from "monaco-editor";
+import Link from "next/link";
+import { usePathname } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
 import { CodeEditor } from "@/components/editor/code-editor";
 import type { CellState } from "@/lib/notebook/reducer";
@@ -64,6 +66,7 @@ export function Cell(props: CellProps) {
   const [hintsShown, setHintsShown] = useState(0);
   const [solutionShown, setSolutionShown] = useState(false);
   const [expanded, setExpanded] = useState(!props.hidden);
+  const pathname = usePathname();
   if (!cell) return null;
   const unavailable = notebook.unavailable[props.kind];
   const conflict = cell.conflict;
@@ -100,7 +103,7 @@ export function Cell(props: CellProps) {
               onClick={() => notebook.run(props.id)}
               disabled={unavailable !== undefined}
               aria-label={`Run ${label}`}
-              title={unavailable ?? "Run (Shift+Enter)"}
+              title={unavailable?.reason ?? "Run (Shift+Enter)"}
             >
               ▶ Run
             </button>
@@ -125,7 +128,17 @@ export function Cell(props: CellProps) {
           </details>
         </div>
       </div>
-      {unavailable && <p className={styles.unavailable}>{unavailable}</p>}
+      {unavailable && (
+        <p className={styles.unavailable} data-testid="run-unavailable">
+          {unavailable.reason}
+          {unavailable.signIn && (
+            <>
+              {" "}
+              <Link href={`/sign-in?next=${encodeURIComponent(pathname)}`}>Sign in</Link>
+            </>
+          )}
+        </p>
+      )}
       {conflict && (
         <div className={styles.conflict} role="alert">
           <p>The lesson&rsquo;s code for this cell changed since you edited it. Which version do you want?</p>

@@ -5,7 +5,7 @@ import { rustProjectFiles } from "@/lib/content/check/rust-project";
 import { isLessonComplete } from "@/lib/notebook/completion";
 import { cellsAbove, createNotebookState, notebookReducer, type NotebookState } from "@/lib/notebook/reducer";
 import { loadRuntime } from "@/lib/notebook/runtimes";
-import type { CellKind, CellOutput, CellRuntime, RunRequest } from "@/lib/notebook/types";
+import type { CellKind, CellOutput, CellRuntime, RunRequest, Unavailable } from "@/lib/notebook/types";
 import { createLessonProgress } from "@/lib/progress/browser";
 import type { ProgressStore } from "@/lib/progress/store";
 
@@ -21,7 +21,7 @@ export interface NotebookCellSpec {
 interface NotebookApi {
   lessonKey: string;
   state: NotebookState;
-  unavailable: Partial<Record<CellKind, string>>;
+  unavailable: Partial<Record<CellKind, Unavailable>>;
   /** Every exercise passed (here, earlier, or on another device). */
   completed: boolean;
   /** The cell the learner stopped at last time, shown as "You stopped here" until they run one. */
@@ -59,7 +59,7 @@ export function NotebookProvider({
   children: ReactNode;
 }) {
   const [state, dispatch] = useReducer(notebookReducer, cells, createNotebookState);
-  const [unavailable, setUnavailable] = useState<Partial<Record<CellKind, string>>>({});
+  const [unavailable, setUnavailable] = useState<Partial<Record<CellKind, Unavailable>>>({});
   const stateRef = useRef(state);
   const queue = useRef<Promise<void>>(Promise.resolve());
   const running = useRef<AbortController | null>(null);
@@ -77,15 +77,25 @@ export function NotebookProvider({
     stateRef.current = state;
   }, [state]);
 
-  // Learn whether each kind of cell can run here (a Rust toolchain, say).
+  // Learn whether each kind of cell can run here (a Rust toolchain, a session), and again when
+  // the learner signs in or out.
   useEffect(() => {
+    if (userId === undefined) return;
+    let cancelled = false;
     for (const kind of new Set(cells.map((c) => c.kind))) {
-      loadRuntime(kind).then((runtime) => {
-        const reason = runtime.unavailableReason();
-        if (reason) setUnavailable((u) => ({ ...u, [kind]: reason }));
-      });
+      loadRuntime(kind)
+        .then(async (runtime) => {
+          await runtime.refreshAvailability?.();
+          if (cancelled) return;
+          const reason = runtime.unavailable();
+          setUnavailable(({ [kind]: _previous, ...others }) => (reason ? { ...others, [kind]: reason } : others));
+        })
+        .catch((error: unknown) => console.error(`[notebook] could not load the ${kind} runtime:`, error));
     }
-  }, [cells]);
+    return () => {
+      cancelled = true;
+    };
+  }, [cells, userId]);
 
   const noteCompletion = useCallback(() => {
     if (!isLessonComplete(cells, passedExercises.current, cellsRunOk.current)) return;
@@ -152,7 +162,7 @@ export function NotebookProvider({
       const current = stateRef.current;
       if (!spec || runGeneration !== generation.current) return;
       const runtime: CellRuntime = await loadRuntime(spec.kind);
-      const reason = runtime.unavailableReason();
+      const reason = runtime.unavailable()?.reason;
       const controller = new AbortController();
       running.current = controller;
       dispatch({ type: "start", id, at: Date.now() });

@@ -11,6 +11,8 @@ const authEnvSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://").optional(),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   SYNC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  RUST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  CYPHER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
   AUTH_SECRET_FILE: z.string().default(".data/auth-secret"),
 });
 
@@ -23,6 +25,8 @@ export type AuthEnv = {
   redisUrl: string | undefined;
   authRateLimitPerMinute: number;
   syncRateLimitPerMinute: number;
+  rustRateLimitPerMinute: number;
+  cypherRateLimitPerMinute: number;
   secretFile: string;
 };
 
@@ -67,6 +71,8 @@ function parseAuthEnv(env: Record<string, string | undefined>): AuthEnv {
     redisUrl: data.REDIS_URL,
     authRateLimitPerMinute: data.AUTH_RATE_LIMIT_PER_MINUTE,
     syncRateLimitPerMinute: data.SYNC_RATE_LIMIT_PER_MINUTE,
+    rustRateLimitPerMinute: data.RUST_RATE_LIMIT_PER_MINUTE,
+    cypherRateLimitPerMinute: data.CYPHER_RATE_LIMIT_PER_MINUTE,
     secretFile: data.AUTH_SECRET_FILE,
   };
 }

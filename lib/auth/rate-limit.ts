@@ -1,11 +1,13 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { readAuthEnv } from "./env";
 
-// Rate limits for sign-in/sign-up (per client address) and progress sync (per user). With
+// Rate limits for sign-in/sign-up (per client address), progress sync (per user), Rust runs (per
+// user) and Cypher runs (per client address: they need no account). With
 // REDIS_URL the counters live in Redis and are shared by every server instance; a Redis outage
 // falls back to per-process memory counters rather than refusing learners.
 
-export type RateLimitBucket = "auth" | "sync";
+export type RateLimitBucket = "auth" | "sync" | "rust" | "cypher";
+const BUCKETS: RateLimitBucket[] = ["auth", "sync", "rust", "cypher"];
 export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 type Limiters = Record<RateLimitBucket, RateLimiterAbstract> & { close?: () => void };
@@ -14,9 +16,16 @@ type GlobalWithLimiters = typeof globalThis & { [LIMITERS]?: Promise<Limiters> }
 
 async function createLimiters(): Promise<Limiters> {
   const env = readAuthEnv();
-  const points = { auth: env.authRateLimitPerMinute, sync: env.syncRateLimitPerMinute };
+  const points: Record<RateLimitBucket, number> = {
+    auth: env.authRateLimitPerMinute,
+    sync: env.syncRateLimitPerMinute,
+    rust: env.rustRateLimitPerMinute,
+    cypher: env.cypherRateLimitPerMinute,
+  };
+  const each = (make: (bucket: RateLimitBucket) => RateLimiterAbstract) =>
+    Object.fromEntries(BUCKETS.map((bucket) => [bucket, make(bucket)])) as Record<RateLimitBucket, RateLimiterAbstract>;
   const memory = (bucket: RateLimitBucket) => new RateLimiterMemory({ keyPrefix: `rl:${bucket}`, points: points[bucket], duration: 60 });
-  if (!env.redisUrl) return { auth: memory("auth"), sync: memory("sync") };
+  if (!env.redisUrl) return each(memory);
   // Imported lazily: processes without REDIS_URL never load ioredis.
   const { Redis } = await import("ioredis");
   const client = new Redis(env.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
@@ -38,7 +47,7 @@ async function createLimiters(): Promise<Limiters> {
       duration: 60,
       insuranceLimiter: memory(bucket),
     });
-  return { auth: redis("auth"), sync: redis("sync"), close: () => client.disconnect() };
+  return { ...each(redis), close: () => client.disconnect() };
 }
 
 function limiters(): Promise<Limiters> {

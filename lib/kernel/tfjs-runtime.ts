@@ -6,10 +6,10 @@ import { getKernel } from "./kernel-registry";
 
 export const tfjsRuntime: CellRuntime = {
   kind: "tfjs",
-  unavailableReason() {
+  unavailable() {
     if (typeof window === "undefined") return null; // decided in the browser
-    if (typeof Worker === "undefined") return "This browser cannot run background workers, which tfjs cells need.";
-    if (typeof WebAssembly === "undefined") return "This browser has no WebAssembly support, which TensorFlow.js needs here.";
+    if (typeof Worker === "undefined") return { reason: "This browser cannot run background workers, which tfjs cells need." };
+    if (typeof WebAssembly === "undefined") return { reason: "This browser has no WebAssembly support, which TensorFlow.js needs here." };
     return null;
   },
   run(request, emit, signal) {

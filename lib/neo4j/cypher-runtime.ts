@@ -36,7 +36,7 @@ const lostConnection = (e: unknown): CellOutput => ({
 
 export const cypherRuntime: CellRuntime = {
   kind: "cypher",
-  unavailableReason: () => null,
+  unavailable: () => null,
   async run(request, emit, signal): Promise<RunOutcome> {
     const started = Date.now();
     let result: RunCypherActionResult | "aborted";

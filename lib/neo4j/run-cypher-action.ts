@@ -6,8 +6,7 @@
 import { headers } from "next/headers";
 import { z } from "zod";
 import type { CellOutput, CodeMarker } from "../notebook/types";
-import { clientKeyFrom } from "../rust/require-runner";
-import { createTokenBucket } from "../rust/rate-limit";
+import { clientAddress, consumeRateLimit } from "../auth/rate-limit";
 import { DatasetName } from "./datasets";
 import { runCypherCell } from "./run-cypher-cell";
 
@@ -32,24 +31,21 @@ export interface RunCypherActionResult {
 }
 
 /**
- * Per client: "Run all" on a long lesson fires a few dozen cells at once, so the burst is
- * generous; sustained, two runs a second. Each run may hold the engine for up to the timeout.
+ * Per client address (Cypher cells need no account): "Run all" on a long lesson fires a few
+ * dozen cells at once, so the limit (CYPHER_RATE_LIMIT_PER_MINUTE) is generous.
  */
-const cypherRateLimit = ((globalThis as unknown as { __coursesCypherRateLimit?: ReturnType<typeof createTokenBucket> }).__coursesCypherRateLimit ??=
-  createTokenBucket({ capacity: 60, refillPerSecond: 2 }));
-
 async function clientKey(): Promise<string> {
   try {
-    return clientKeyFrom(await headers());
+    return clientAddress(await headers());
   } catch {
-    return "local"; // called outside a request (tests, scripts)
+    return "direct"; // called outside a request (tests, scripts)
   }
 }
 
 export async function runCypherAction(input: RunCypherInput): Promise<RunCypherActionResult> {
-  const taken = cypherRateLimit.take(await clientKey());
-  if (!taken.ok) {
-    const seconds = Math.ceil(taken.retryAfterMs / 1000);
+  const taken = await consumeRateLimit("cypher", await clientKey());
+  if (!taken.allowed) {
+    const seconds = taken.retryAfterSeconds;
     return { ok: false, outputs: [{ type: "error", name: "TooManyRuns", message: `Too many Cypher runs in a short time; try again in ${seconds} s.` }], markers: [], durationMs: 0 };
   }
   const parsed = RunCypherInput.safeParse(input);

@@ -7,11 +7,7 @@ import type { CellKind, CellRuntime } from "./types";
 const loaders: Record<CellKind, () => Promise<CellRuntime>> = {
   tfjs: () => import("@/lib/kernel/tfjs-runtime").then((m) => m.tfjsRuntime),
   cypher: () => import("@/lib/neo4j/cypher-runtime").then((m) => m.cypherRuntime),
-  rust: async () => {
-    const m = await import("@/lib/rust/rust-runtime");
-    await m.refreshRustRunnerAvailability();
-    return m.rustRuntime;
-  },
+  rust: () => import("@/lib/rust/rust-runtime").then((m) => m.rustRuntime),
 };
 
 const cache = new Map<CellKind, Promise<CellRuntime>>();

@@ -68,6 +68,9 @@ export type RunOutcome =
   | { status: "error"; durationMs: number; markers?: CodeMarker[] }
   | { status: "interrupted"; durationMs: number };
 
+/** Why a kind of cell cannot run; `signIn` when signing in would let it. */
+export type Unavailable = { reason: string; signIn?: boolean };
+
 /**
  * What each cell kind implements. `emit` appends or replaces outputs while the cell runs
  * (a `plot` or `progress` output with an id already shown replaces that output in place).
@@ -75,7 +78,9 @@ export type RunOutcome =
 export interface CellRuntime {
   readonly kind: CellKind;
   /** Why this kind cannot run here, or null when it can. Shown instead of the Run button. */
-  unavailableReason(): string | null;
+  unavailable(): Unavailable | null;
+  /** Asks again whether it can run (the learner signed in or out). Optional. */
+  refreshAvailability?(): Promise<void>;
   run(request: RunRequest, emit: (output: CellOutput) => void, signal: AbortSignal): Promise<RunOutcome>;
   /**
    * Verifies an exercise after its cell ran successfully. `check` is the lesson's check block.

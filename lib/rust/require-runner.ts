@@ -1,25 +1,32 @@
 /**
- * The one gate every Rust run passes: who is asking, and may they run now? Today that is a
- * client key (the forwarded IP) and a token bucket. When accounts exist, look up the session
- * here and refuse anonymous learners; callers stay unchanged.
+ * The one gate every Rust run passes: a signed-in learner (a build costs this server seconds of
+ * CPU, so running is for accounts; reading and editing are for everyone), within their rate
+ * limit (RUST_RATE_LIMIT_PER_MINUTE, shared through Redis when REDIS_URL is set).
  */
-import { createTokenBucket, type TokenBucket } from "./rate-limit";
+import { consumeRateLimit } from "@/lib/auth/rate-limit";
+import { getSessionFromHeaders, type SessionUser } from "@/lib/auth/session";
 
-export type RunnerGate = { ok: true; clientKey: string } | { ok: false; message: string };
+export type RunnerGate = { ok: true; userId: string } | { ok: false; message: string };
 
-/** 10 runs in a burst, then one every 6 s per client. */
-export const runnerRateLimit: TokenBucket = createTokenBucket({ capacity: 10, refillPerSecond: 1 / 6 });
+export const SIGN_IN_TO_RUN = "Sign in to run Rust cells: they build on this server, so running is for learners with an account. You can read and edit the code without one.";
 
-export function clientKeyFrom(headers: Pick<Headers, "get">): string {
-  const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || headers.get("x-real-ip")?.trim() || "local";
-}
+export type RunnerGateDeps = {
+  user(headers: Headers): Promise<SessionUser | null>;
+  consume: typeof consumeRateLimit;
+};
 
-export function requireRunner(headers: Pick<Headers, "get">, limiter: TokenBucket = runnerRateLimit): RunnerGate {
-  const clientKey = clientKeyFrom(headers);
-  const taken = limiter.take(clientKey);
-  if (!taken.ok) {
-    return { ok: false, message: `Too many runs in a short time; try again in ${Math.ceil(taken.retryAfterMs / 1000)} s.` };
+const defaults: RunnerGateDeps = { user: getSessionFromHeaders, consume: consumeRateLimit };
+
+export async function requireRunner(headers: Headers, deps: RunnerGateDeps = defaults): Promise<RunnerGate> {
+  let user: SessionUser | null;
+  try {
+    user = await deps.user(headers);
+  } catch (error) {
+    console.error(`[rust] session check failed: ${error instanceof Error ? error.message : String(error)}`);
+    return { ok: false, message: "Your sign-in could not be checked just now (the database did not answer); please try again in a moment." };
   }
-  return { ok: true, clientKey };
+  if (!user) return { ok: false, message: SIGN_IN_TO_RUN };
+  const taken = await deps.consume("rust", user.id);
+  if (!taken.allowed) return { ok: false, message: `Too many runs in a short time; try again in ${taken.retryAfterSeconds} s.` };
+  return { ok: true, userId: user.id };
 }

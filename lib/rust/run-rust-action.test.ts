@@ -1,10 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { readRustRunEvents } from "./types";
 
-let forwardedFor = "192.0.2.1";
-vi.mock("next/headers", () => ({ headers: async () => new Headers({ "x-forwarded-for": forwardedFor }) }));
+// The session lookup is replaced (this test has no browser to sign in with; the e2e signs in
+// for real): `signedIn` is the learner the request's cookie belongs to, or null.
+let signedIn: string | null = "learner-1";
+const sessionUser = async () => (signedIn ? { id: signedIn, email: `${signedIn}@example.test`, name: signedIn, role: "learner" as const } : null);
+vi.mock("next/headers", () => ({ headers: async () => new Headers() }));
+vi.mock("@/lib/auth/session", () => ({ getSessionFromHeaders: sessionUser, getSession: sessionUser }));
 
-const { cancelRustRunAction, runRustAction } = await import("./run-rust-action");
+const { cancelRustRunAction, runRustAction, rustRunnerStatusAction } = await import("./run-rust-action");
+const { SIGN_IN_TO_RUN } = await import("./require-runner");
 const { rustRunnerStatus } = await import("./status");
 
 const files = [
@@ -20,7 +25,7 @@ async function call(payload: unknown, positions: number[] = []) {
 }
 
 beforeEach(() => {
-  forwardedFor = `192.0.2.${Math.floor(Math.random() * 250) + 1}`;
+  signedIn = `learner-${Math.random().toString(36).slice(2, 10)}`;
 });
 afterEach(() => {
   if (previous === undefined) delete process.env.RUST_RUNNER;
@@ -36,13 +41,25 @@ describe("runRustAction", () => {
     expect((await call("nonsense")).message).toContain("The request was refused");
   });
 
-  it("rate-limits each client: 10 quick runs, then a wait", async () => {
+  it("refuses anonymous learners, and the status says to sign in", async () => {
+    process.env.RUST_RUNNER = "on";
+    signedIn = null;
+    const result = await call(input);
+    expect(result).toMatchObject({ status: "unavailable", message: SIGN_IN_TO_RUN });
+    const status = await rustRunnerStatusAction();
+    expect(status.available).toBe(false);
+    // A server without a toolchain says that first: signing in would not help.
+    if (rustRunnerStatus().available) expect(status).toEqual({ available: false, reason: SIGN_IN_TO_RUN, signIn: true });
+    else expect(status.signIn).toBeUndefined();
+  });
+
+  it("rate-limits each learner: 10 quick runs, then a wait", async () => {
     process.env.RUST_RUNNER = "off"; // the gate comes first; nothing is built
     const answers = [];
     for (let i = 0; i < 11; i++) answers.push(await call(input));
     expect(answers.slice(0, 10).every((a) => a.message?.includes("RUST_RUNNER=off"))).toBe(true);
     expect(answers[10]?.message).toMatch(/^Too many runs in a short time; try again in \d+ s\.$/);
-    forwardedFor = "198.51.100.77";
+    signedIn = "another-learner";
     expect((await call(input)).message).toContain("RUST_RUNNER=off");
   });
 
@@ -53,14 +70,16 @@ describe("runRustAction", () => {
     expect(positions.at(-1)).toBe(0);
   });
 
-  it.skipIf(!rustRunnerStatus().available)("lets the same client cancel its run, and no one else", async () => {
+  it.skipIf(!rustRunnerStatus().available)("lets the same learner cancel their run, and no one else", async () => {
     const spin = [files[0], { path: "src/main.rs", content: "fn main() { loop { std::hint::black_box(0); } }" }];
     const running = call({ ...input, files: spin, ticket: "ticket-action-2" });
-    const owner = forwardedFor;
+    const owner = signedIn;
     await new Promise((r) => setTimeout(r, 1500));
-    forwardedFor = "203.0.113.200";
+    signedIn = "someone-else";
     expect(await cancelRustRunAction("ticket-action-2")).toBe(false);
-    forwardedFor = owner;
+    signedIn = null;
+    expect(await cancelRustRunAction("ticket-action-2")).toBe(false);
+    signedIn = owner;
     expect(await cancelRustRunAction("ticket-action-2")).toBe(true);
     const result = await running;
     expect(["killed", "unavailable"]).toContain(result.status);

@@ -6,7 +6,8 @@
  */
 import { headers } from "next/headers";
 import { z } from "zod";
-import { clientKeyFrom, requireRunner } from "./require-runner";
+import { getSession } from "@/lib/auth/session";
+import { requireRunner, SIGN_IN_TO_RUN } from "./require-runner";
 import { runRustProject } from "./runner";
 import { rustRunnerStatus } from "./status";
 import { describeZodError, runRustInputSchema, stoppedResult, type RustRunEvent, type RustRunResult, type RustRunnerStatus } from "./types";
@@ -14,7 +15,7 @@ import { describeZodError, runRustInputSchema, stoppedResult, type RustRunEvent,
 const ticketSchema = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
 
 /** Runs in flight on this instance, by ticket, so that the learner's Stop can reach them. */
-const inFlight = new Map<string, { controller: AbortController; clientKey: string }>();
+const inFlight = new Map<string, { controller: AbortController; userId: string }>();
 
 /**
  * Runs or tests a project. Returns at once with a stream of JSON events (`RustRunEvent`: queue
@@ -24,14 +25,14 @@ const inFlight = new Map<string, { controller: AbortController; clientKey: strin
 export async function runRustAction(input: unknown): Promise<ReadableStream<string>> {
   const parsed = runRustInputSchema.safeParse(input);
   if (!parsed.success) return single(refusal(`The request was refused: ${describeZodError(parsed.error)}.`));
-  const gate = requireRunner(await headers());
+  const gate = await requireRunner(await headers());
   if (!gate.ok) return single(refusal(gate.message, "unavailable"));
   const status = rustRunnerStatus();
   if (!status.available) return single(refusal(status.reason ?? "Running Rust is unavailable here.", "unavailable"));
 
   const { files, mode, ticket } = parsed.data;
   const controller = new AbortController();
-  if (ticket) inFlight.set(ticket, { controller, clientKey: gate.clientKey });
+  if (ticket) inFlight.set(ticket, { controller, userId: gate.userId });
   let cancelled = false;
   return new ReadableStream<string>({
     async start(stream) {
@@ -77,14 +78,17 @@ export async function cancelRustRunAction(ticket: unknown): Promise<boolean> {
   if (!parsed.success) return false;
   const run = inFlight.get(parsed.data);
   if (!run) return false;
-  // Cancelling is not rate-limited; only the client that started a run may stop it.
-  if (clientKeyFrom(await headers()) !== run.clientKey) return false;
+  // Cancelling is not rate-limited; only the learner who started a run may stop it.
+  if ((await getSession())?.id !== run.userId) return false;
   run.controller.abort();
   return true;
 }
 
+/** Whether this learner can run Rust here: the server's toolchain and sandbox, then a session. */
 export async function rustRunnerStatusAction(): Promise<RustRunnerStatus> {
-  return rustRunnerStatus();
+  const status = rustRunnerStatus();
+  if (!status.available) return status;
+  return (await getSession()) ? status : { available: false, reason: SIGN_IN_TO_RUN, signIn: true };
 }
 
 function refusal(message: string, status: RustRunResult["status"] = "compile-error"): RustRunResult {

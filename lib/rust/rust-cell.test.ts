@@ -101,7 +101,9 @@ describe("createRustRuntime", () => {
   it("is unavailable when the server says so, and checks exercises as a test module", async () => {
     const transport = fakeTransport(result({}));
     const runtime = createRustRuntime({ ...transport, status: () => ({ available: false, reason: "RUST_RUNNER=off" }) });
-    expect(runtime.unavailableReason()).toBe("RUST_RUNNER=off");
+    expect(runtime.unavailable()).toEqual({ reason: "RUST_RUNNER=off" });
+    const anonymous = createRustRuntime({ ...transport, status: () => ({ available: false, reason: "Sign in to run", signIn: true }) });
+    expect(anonymous.unavailable()).toEqual({ reason: "Sign in to run", signIn: true });
     const verdict = await createRustRuntime(transport).check?.(
       { ...request("pub fn two() -> i32 { 2 }"), check: "#[test] fn is_two() { assert_eq!(two(), 2); }" },
       () => undefined,

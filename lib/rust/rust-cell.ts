@@ -17,6 +17,8 @@ export interface RustTransport {
   cancel(ticket: string): Promise<boolean>;
   /** What the server said about itself (null while unknown: Run stays enabled, the server re-checks). */
   status(): RustRunnerStatus | null;
+  /** Asks the server again (after the learner signed in or out). Optional. */
+  refreshStatus?(): Promise<void>;
 }
 
 const DEFAULT_FILE = "src/main.rs";
@@ -154,10 +156,12 @@ export function createRustRuntime(transport: RustTransport): CellRuntime {
 
   return {
     kind: "rust",
-    unavailableReason() {
+    unavailable() {
       const status = transport.status();
-      return status && !status.available ? (status.reason ?? "Running Rust is unavailable on this server.") : null;
+      if (!status || status.available) return null;
+      return { reason: status.reason ?? "Running Rust is unavailable on this server.", ...(status.signIn ? { signIn: true } : {}) };
     },
+    ...(transport.refreshStatus ? { refreshAvailability: transport.refreshStatus } : {}),
     async run(request, emit, signal) {
       const mode: RunMode = request.attributes.mode === "test" ? "test" : "run";
       return (await execute(request, mode, emit, signal)).outcome;

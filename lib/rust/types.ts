@@ -86,6 +86,8 @@ export function stoppedResult(status: RustRunStatus, message: string, stderr = "
 export interface RustRunnerStatus {
   available: boolean;
   reason?: string;
+  /** Unavailable only because no one is signed in. */
+  signIn?: boolean;
 }
 
 /** Input of the server action (also validated there). */
