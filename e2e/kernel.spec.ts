@@ -6,13 +6,15 @@ import { openWithSavedEdit } from "./seed-progress";
 const LESSON = "/learn/sequence-models/forecasting/sine-wave-lstm";
 const LESSON_KEY = "sequence-models/forecasting/sine-wave-lstm";
 /**
- * Wall-clock budget for main-thread tasks while the LSTM trains. Issue 4 asks for 50 ms; on this
- * 2-core machine with software rendering each Plotly redraw of the live loss plot takes 60-300 ms
- * (measured 2026-12-02, see docs/benchmarks/train.md), so the default guards against the page
- * freezing (training on the main thread would be seconds) until the redraw gets cheaper.
- * E2E_LONG_TASK_BUDGET_MS=50 shows where it stands against the goal.
+ * Wall-clock budget for main-thread tasks while the LSTM trains (issue 4: 50 ms). What keeps the
+ * live plot's redraws inside it on 2 cores: fixed axes and restyle, and the training loop
+ * waiting for each draw (lib/kernel/plot-draw-sync.ts; docs/benchmarks/train.md).
  */
-const LONG_TASK_BUDGET_MS = Number(process.env.E2E_LONG_TASK_BUDGET_MS ?? 500);
+const LONG_TASK_BUDGET_MS = Number(process.env.E2E_LONG_TASK_BUDGET_MS ?? 50);
+
+// Playwright's trace recorder snapshots the DOM on the page's main thread at every action and
+// poll (50–140 ms tasks of its own, measured 2026-12-03); the budget is about the page.
+test.use({ trace: "off" });
 
 const cell = (page: Page, id: string) => page.locator(`[data-cell-id="${id}"]`);
 
@@ -79,7 +81,7 @@ console.log("final validation MSE:", history.history.val_loss.at(-1).toFixed(4))
     await page.screenshot({ path: testInfo.outputPath("kernel-lstm-lesson.png"), fullPage: true });
     await page.getByRole("region", { name: "TensorFlow.js kernel" }).screenshot({ path: testInfo.outputPath("kernel-bar.png") });
     await train.screenshot({ path: testInfo.outputPath("kernel-training-cell.png") });
-    expect(Math.max(0, ...longTasks.map((t) => t.duration)), `long tasks while training: ${JSON.stringify(longTasks)}`).toBeLessThanOrEqual(LONG_TASK_BUDGET_MS);
+    expect(Math.max(0, ...longTasks.map((t) => t.duration)), `long tasks while training (${Math.round(trainStart)}–${Math.round(trainEnd)} ms): ${JSON.stringify(longTasks)}`).toBeLessThanOrEqual(LONG_TASK_BUDGET_MS);
   });
 
   test("interrupts an infinite loop, restarts the kernel and keeps the page", async ({ page }) => {

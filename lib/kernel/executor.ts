@@ -8,6 +8,7 @@ import { compileCell, errorPositionInCell } from "./cell-function";
 import { formatValue, type Tf } from "./format";
 import { OutputBatcher, type BatcherOptions } from "./output-batcher";
 import { createOutputApi, type OutputApi } from "./output-api";
+import { PlotDrawSync } from "./plot-draw-sync";
 import type { CellError, MemoryInfo } from "./protocol";
 import { declaredTopLevelNames, transformCell } from "./scope-transform";
 import { unreachableTensorCount } from "./tensor-reachability";
@@ -59,8 +60,10 @@ export class CellExecutor {
     private readonly tf: Tf,
     private readonly send: (runId: string, outputs: CellOutput[]) => void,
     private readonly batcherOptions: BatcherOptions = {},
+    /** Enabled by the browser worker, whose page acknowledges plot draws. */
+    readonly drawSync: PlotDrawSync = new PlotDrawSync(),
   ) {
-    this.api = createOutputApi(tf, (o) => this.emit(o));
+    this.api = createOutputApi(tf, (o) => this.emit(o), { flush: () => (this.current ?? this.last)?.batcher.flush(), drawSync: this.drawSync });
     const builtins = Object.assign(Object.create(null) as Record<string, unknown>, { tf, ...this.api });
     this.scope = Object.create(builtins) as Record<string, unknown>;
   }

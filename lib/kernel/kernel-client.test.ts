@@ -56,7 +56,7 @@ describe("KernelClient", () => {
     const a = kernel.run(cell("a"), (o) => outA.push(o));
     const b = kernel.run(cell("b"), () => {});
     const w = workers[0]!;
-    expect(w.sent).toEqual([{ type: "init", backend: "cpu", fastRnn: false, wasmPath: "/tfjs/" }]);
+    expect(w.sent).toEqual([{ type: "init", backend: "cpu", fastRnn: false, wasmPath: "/tfjs/", drawAcks: true }]);
     expect(kernel.getSnapshot().status).toBe("starting");
     w.reply({ type: "ready", backend: "cpu", memory });
     expect(kernel.getSnapshot().status).toBe("busy");

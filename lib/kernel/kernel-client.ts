@@ -6,6 +6,7 @@
  */
 import type { CellOutput, CodeMarker, RunOutcome } from "@/lib/notebook/types";
 import { parseWorkerToMain, type Backend, type MainToWorker, type MemoryInfo, type WorkerToMain } from "./protocol";
+import { PLOT_DRAWN_EVENT } from "./plot-draw-sync";
 
 export type KernelStatus = "off" | "starting" | "idle" | "busy";
 
@@ -118,8 +119,15 @@ export class KernelClient {
       e.preventDefault();
       this.crash(e.message || "the worker failed");
     });
-    this.send({ type: "init", backend: this.snapshot.requestedBackend, fastRnn: this.snapshot.fastRnn, wasmPath: this.wasmPath });
+    this.send({ type: "init", backend: this.snapshot.requestedBackend, fastRnn: this.snapshot.fastRnn, wasmPath: this.wasmPath, drawAcks: true });
+    if (typeof window !== "undefined") window.addEventListener(PLOT_DRAWN_EVENT, this.onPlotDrawn);
   }
+
+  /** A plot output finished drawing: a training loop in the worker may be waiting for it. */
+  private readonly onPlotDrawn = (event: Event): void => {
+    const plotId = (event as CustomEvent<{ plotId?: unknown }>).detail?.plotId;
+    if (typeof plotId === "string") this.send({ type: "plot-drawn", plotId });
+  };
 
   private send(message: MainToWorker): void {
     this.worker?.postMessage(message);
@@ -286,6 +294,7 @@ export class KernelClient {
   }
 
   private terminate(): void {
+    if (typeof window !== "undefined") window.removeEventListener(PLOT_DRAWN_EVENT, this.onPlotDrawn);
     this.worker?.terminate();
     this.worker = null;
     this.active = null;

@@ -5,6 +5,8 @@
  */
 import type { CellOutput } from "@/lib/notebook/types";
 import { displayOutput, formatConsoleArgs, normalizeTraces, type Tf } from "./format";
+import { epochXRange, lossYRange, type AxisRange } from "./loss-axis";
+import type { PlotDrawSync } from "./plot-draw-sync";
 
 export type Emit = (output: CellOutput) => void;
 
@@ -53,7 +55,16 @@ function fmt(n: number): string {
   return Math.abs(n) >= 0.01 || n === 0 ? n.toFixed(4) : n.toExponential(2);
 }
 
-export function createOutputApi(tf: Tf, emit: Emit) {
+/** What the host lends the helpers: sending pending outputs now, and waiting for a plot's draw. */
+export interface OutputHost {
+  flush?(): void;
+  drawSync?: PlotDrawSync;
+}
+
+/** How long a training loop waits at most for the page to draw its live plot. */
+const DRAW_WAIT_MS = 250;
+
+export function createOutputApi(tf: Tf, emit: Emit, host: OutputHost = {}) {
   function display(...values: unknown[]): void {
     for (const v of values) emit(displayOutput(tf, v));
   }
@@ -102,14 +113,23 @@ export function createOutputApi(tf: Tf, emit: Emit) {
     let lastProgressEmit = -Infinity;
     let lastPlotEmit = -Infinity;
     let lastDetail = "";
+    /** Off for the rest of a fit once the page did not answer in time (a hidden tab, say). */
+    let waitForDraws = true;
 
-    const layout = {
+    let yRange: AxisRange | undefined;
+    // Fixed axes that only grow (see loss-axis.ts): most redraws then move only the lines.
+    const layout = () => ({
       title: { text: options.title ?? "Training loss" },
-      xaxis: { title: { text: "epoch" } },
-      yaxis: { title: { text: "loss" }, type: options.logScale ? "log" : "linear" },
-    };
+      xaxis: { title: { text: "epoch" }, ...(epochs > 0 ? { range: epochXRange(epochs), autorange: false } : {}) },
+      yaxis: {
+        title: { text: "loss" },
+        type: options.logScale ? "log" : "linear",
+        ...(yRange ? { range: yRange, autorange: false } : {}),
+      },
+    });
 
-    const emitPlot = () =>
+    const emitPlot = () => {
+      yRange = lossYRange([...series.values()].flat(), options.logScale === true, yRange);
       emit({
         type: "plot",
         plotId,
@@ -119,8 +139,9 @@ export function createOutputApi(tf: Tf, emit: Emit) {
           mode: "lines+markers",
           name,
         })),
-        layout,
+        layout: layout(),
       });
+    };
 
     const emitProgress = (done: number) => {
       const perEpoch = epochTimes.length ? epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length : undefined;
@@ -154,6 +175,8 @@ export function createOutputApi(tf: Tf, emit: Emit) {
         steps = Number(params.steps ?? (params.samples && params.batchSize ? Math.ceil(params.samples / params.batchSize) : 0));
         trainStart = performance.now();
         series.clear();
+        yRange = undefined;
+        waitForDraws = true;
         emitProgress(0);
         emitPlot();
         lastProgressEmit = lastPlotEmit = performance.now();
@@ -188,6 +211,11 @@ export function createOutputApi(tf: Tf, emit: Emit) {
         if (now - lastPlotEmit >= 2 * throttleMs || e + 1 >= epochs) {
           lastPlotEmit = now;
           emitPlot();
+          // Let the page draw it with the CPU to itself (see plot-draw-sync.ts).
+          if (waitForDraws && host.drawSync?.enabled) {
+            host.flush?.();
+            waitForDraws = await host.drawSync.wait(plotId, DRAW_WAIT_MS);
+          }
         }
         if (now - lastProgressEmit >= throttleMs || e + 1 >= epochs) {
           lastProgressEmit = now;

@@ -87,6 +87,8 @@ export const mainToWorkerSchema = z.discriminatedUnion("type", [
     fastRnn: z.boolean(),
     /** Where the wasm binaries are served, e.g. "/tfjs/". */
     wasmPath: z.string(),
+    /** The page sends `plot-drawn` after drawing a plot, so training may wait for it. */
+    drawAcks: z.boolean().optional(),
   }),
   z.object({
     type: z.literal("run"),
@@ -97,6 +99,7 @@ export const mainToWorkerSchema = z.discriminatedUnion("type", [
     previousCells: z.array(sourceCellSchema),
   }),
   z.object({ type: z.literal("set-backend"), backend: backendSchema }),
+  z.object({ type: z.literal("plot-drawn"), plotId: z.string().max(200) }),
 ]);
 export type MainToWorker = z.infer<typeof mainToWorkerSchema>;
 

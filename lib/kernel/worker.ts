@@ -63,6 +63,7 @@ async function handle(message: MainToWorker): Promise<void> {
   switch (message.type) {
     case "init": {
       wasmPath = message.wasmPath;
+      executor.drawSync.enabled = message.drawAcks === true;
       const choice = await startBackend(tf, message.backend, { wasmPath });
       const fast = await applyFastRnn(tf, message.fastRnn);
       const notice = [choice.notice, fast.notice].filter(Boolean).join(" ");
@@ -88,6 +89,9 @@ async function handle(message: MainToWorker): Promise<void> {
       if (result.fatal) post({ type: "fatal", message: result.fatal });
       return;
     }
+    case "plot-drawn":
+      executor.drawSync.drawn(message.plotId);
+      return;
   }
 }
 
@@ -96,6 +100,11 @@ ctx.addEventListener("message", (event: MessageEvent<unknown>) => {
   const parsed = parseMainToWorker(event.data);
   if (!parsed.ok) {
     originalConsole.error(`kernel worker: ignoring a malformed message: ${parsed.error}`);
+    return;
+  }
+  // Not queued: a training run waits for it.
+  if (parsed.message.type === "plot-drawn") {
+    void handle(parsed.message);
     return;
   }
   queue = queue

@@ -8,6 +8,8 @@
  */
 import { useEffect, useRef, useState } from "react";
 import type { CellOutput } from "@/lib/notebook/types";
+import { PLOT_DRAWN_EVENT } from "@/lib/kernel/plot-draw-sync";
+import { isRecord, themedLayout } from "./plot-layout";
 import styles from "./plot-output.module.css";
 
 export type PlotCellOutput = Extract<CellOutput, { type: "plot" }>;
@@ -23,45 +25,64 @@ const DEFAULT_HEIGHT = 320;
 
 let plotlyPromise: Promise<PlotlyApi> | null = null;
 function loadPlotly(): Promise<PlotlyApi> {
-  plotlyPromise ??= import("plotly.js-dist-min").then((m) => (m as unknown as { default?: PlotlyApi }).default ?? m);
-  plotlyPromise.catch(() => {
-    plotlyPromise = null; // allow a retry after a failed chunk load
-  });
+  if (!plotlyPromise) {
+    plotlyPromise = import("plotly.js-dist-min").then((m) => (m as unknown as { default?: PlotlyApi }).default ?? m);
+    plotlyPromise.then(warmUpWhenIdle, () => {
+      plotlyPromise = null; // allow a retry after a failed chunk load
+    });
+  }
   return plotlyPromise;
+}
+
+/**
+ * Plotly's first draw of a kind of figure runs its code cold (2–4× a warm redraw, 60–110 ms on
+ * a 2-core machine while a model trains). Draw a live-training-like figure (two line+marker
+ * traces, a legend, titles, fixed axes, then new points) once, off screen, while the page is
+ * idle, so the cold run does not land while the learner watches the loss go down.
+ */
+function warmUpWhenIdle(plotly: PlotlyApi): void {
+  const idle = window.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200));
+  idle(() => {
+    const el = document.createElement("div");
+    el.setAttribute("aria-hidden", "true");
+    el.style.cssText = "position:fixed;left:-10000px;top:0;width:640px;height:320px;visibility:hidden;contain:strict";
+    document.body.append(el);
+    const layout = themedLayout(
+      { title: { text: " " }, xaxis: { title: { text: " " }, range: [0.5, 3.5], autorange: false }, yaxis: { title: { text: " " }, range: [0, 1], autorange: false } },
+      { fg: "#000", muted: "#000", grid: "#ccc", accent: "#00f" },
+      320,
+    );
+    const traces = (n: number) =>
+      ["a", "b"].map((name, k) => ({ x: Array.from({ length: n }, (_, i) => i + 1), y: Array.from({ length: n }, (_, i) => 1 / (i + k + 2)), mode: "lines+markers", name }));
+    void plotly
+      .react(el, traces(2), layout, { displaylogo: false, displayModeBar: false })
+      .then(() => plotly.restyle(el, { x: traces(3).map((t) => t.x), y: traces(3).map((t) => t.y) }))
+      .catch(() => undefined) // only a warm-up
+      .finally(() => {
+        plotly.purge(el);
+        el.remove();
+      });
+  });
+}
+
+type FigureKeys = { layoutKey: string; shapeKey: string };
+
+/**
+ * What must stay the same for a redraw to be only new points: the layout, and each trace
+ * without its x and y. Null when a trace's x or y is not a plain array (restyle needs them).
+ */
+function figureKeys(traces: PlotCellOutput["traces"], layout: unknown): FigureKeys | null {
+  const shapes: unknown[] = [];
+  for (const trace of traces) {
+    if (!isRecord(trace) || !Array.isArray(trace.x) || !Array.isArray(trace.y)) return null;
+    const { x: _x, y: _y, ...rest } = trace;
+    shapes.push(rest);
+  }
+  return { layoutKey: JSON.stringify(layout), shapeKey: JSON.stringify(shapes) };
 }
 
 function cssVar(el: Element, name: string, fallback: string): string {
   return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
-}
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === "object" && x !== null && !Array.isArray(x);
-}
-
-/** Theme colours under the cell's own layout (which wins where it sets something). */
-export function themedLayout(layout: Record<string, unknown> | undefined, theme: { fg: string; muted: string; grid: string; accent: string }, height: number) {
-  const axis = (own: unknown) => ({
-    gridcolor: theme.grid,
-    zerolinecolor: theme.grid,
-    linecolor: theme.grid,
-    tickfont: { color: theme.muted },
-    ...(isRecord(own) ? own : {}),
-  });
-  const title = layout?.title;
-  return {
-    autosize: true,
-    height,
-    margin: { l: 56, r: 16, t: 48, b: 44 },
-    paper_bgcolor: "rgba(0,0,0,0)",
-    plot_bgcolor: "rgba(0,0,0,0)",
-    font: { color: theme.fg, family: "system-ui, sans-serif", size: 12 },
-    colorway: [theme.accent, "#e8710a", "#1a7f37", "#a142f4", "#d93025", "#12b5cb"],
-    legend: { orientation: "h", x: 1, xanchor: "right", y: 1.02, yanchor: "bottom" },
-    ...(layout ?? {}),
-    title: typeof title === "string" ? { text: title } : title,
-    xaxis: axis(layout?.xaxis),
-    yaxis: axis(layout?.yaxis),
-  };
 }
 
 function useThemeVersion(): number {
@@ -89,7 +110,9 @@ export function PlotOutput({ output }: PlotOutputProps) {
   const lastDraw = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const latest = useRef(output);
+  const drawn = useRef<FigureKeys | null>(null);
   const height = typeof output.layout?.height === "number" ? output.layout.height : DEFAULT_HEIGHT;
+  const empty = output.traces.length === 0;
 
   useEffect(() => {
     let cancelled = false;
@@ -106,7 +129,9 @@ export function PlotOutput({ output }: PlotOutputProps) {
     latest.current = output;
     const el = plotRef.current;
     const frame = frameRef.current;
-    if (!plotly || !el || !frame) return;
+    // A figure with no traces yet (a training plot before its first epoch) is not worth a
+    // full Plotly draw: the frame keeps its place and says it is waiting.
+    if (!plotly || !el || !frame || output.traces.length === 0) return;
     const draw = () => {
       timer.current = null;
       lastDraw.current = performance.now();
@@ -117,9 +142,21 @@ export function PlotOutput({ output }: PlotOutputProps) {
         accent: cssVar(frame, "--accent", "#0b5cad"),
       };
       const current = latest.current;
-      plotly
-        .react(el, current.traces, themedLayout(current.layout, theme, height), { responsive: true, displaylogo: false, displayModeBar: false })
-        .catch((err: unknown) => setFailed(err instanceof Error ? err.message : String(err)));
+      const layout = themedLayout(current.layout, theme, height);
+      const next = figureKeys(current.traces, layout);
+      // Only the points changed (a live plot with fixed axes): restyle them and skip the diff
+      // of everything else. Anything else goes through react.
+      const drawing =
+        next && drawn.current && next.layoutKey === drawn.current.layoutKey && next.shapeKey === drawn.current.shapeKey
+          ? plotly.restyle(el, { x: current.traces.map((t) => (t as { x: unknown[] }).x), y: current.traces.map((t) => (t as { y: unknown[] }).y) })
+          : plotly.react(el, current.traces, layout, { responsive: true, displaylogo: false, displayModeBar: false });
+      drawn.current = next;
+      drawing
+        .then(() => window.dispatchEvent(new CustomEvent(PLOT_DRAWN_EVENT, { detail: { plotId: current.plotId } })))
+        .catch((err: unknown) => {
+          drawn.current = null;
+          setFailed(err instanceof Error ? err.message : String(err));
+        });
     };
     // Always a task of its own: React's commit and Plotly's redraw each stay short, instead of
     // one long task holding both.
@@ -140,9 +177,9 @@ export function PlotOutput({ output }: PlotOutputProps) {
   return (
     <div ref={frameRef} className={styles.frame} style={{ height }} role="img" aria-label={label} aria-busy={!plotly && !failed}>
       <div ref={plotRef} className={styles.plot} />
-      {!plotly && (
+      {(!plotly || failed || empty) && (
         <div className={`${styles.placeholder} ${failed ? styles.error : ""}`}>
-          {failed ? `The plot could not load: ${failed}` : "Loading plot…"}
+          {failed ? `The plot could not load: ${failed}` : !plotly ? "Loading plot…" : "Waiting for data…"}
         </div>
       )}
     </div>

@@ -7,6 +7,8 @@ declare module "plotly.js-dist-min" {
     config?: Record<string, unknown>,
   ): Promise<unknown>;
   export function purge(root: HTMLElement): void;
-  const Plotly: { react: typeof react; purge: typeof purge };
+  /** Sets trace attributes; an array value holds one entry per trace. */
+  export function restyle(root: HTMLElement, update: Record<string, unknown[]>): Promise<unknown>;
+  const Plotly: { react: typeof react; purge: typeof purge; restyle: typeof restyle };
   export default Plotly;
 }
