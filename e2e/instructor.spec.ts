@@ -3,6 +3,8 @@ import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { DEMO_INSTRUCTOR, DEMO_LEARNER, seedDemo } from "../scripts/seed-demo";
 import { closeDb } from "../lib/db/client";
+import { signUp, uniqueEmail } from "./accounts";
+import { passCypherExercise } from "./exercise";
 
 // The instructor area end to end against the production server: the demo instructor signs in,
 // sees the funnel and an exercise's pass rate, exports CSV; learners and anonymous visitors are
@@ -96,4 +98,24 @@ test("screenshots for docs/instructor.md", async ({ page }) => {
   await page.getByRole("region", { name: "Recently active learners" }).getByRole("link").first().click();
   await expect(page.getByRole("heading", { name: /^Lessons \(\d+\)$/ })).toBeVisible();
   await page.screenshot({ path: path.join(SHOTS, "instructor-learner.png") });
+});
+
+test("a learner who completes a lesson is counted in the instructor's funnel", async ({ page, browser }) => {
+  const completedCount = async (instructor: Page) => {
+    await instructor.goto("/instructor/analytics");
+    const row = instructor.getByRole("table", { name: "Funnel across the lessons of First queries" }).getByRole("row").nth(1);
+    await expect(row).toContainText("MATCH and RETURN");
+    return Number(await row.getByRole("cell").nth(2).textContent());
+  };
+  const instructor = await (await browser.newContext()).newPage();
+  await signIn(instructor, DEMO_INSTRUCTOR, "/instructor/analytics");
+  await expect(instructor).toHaveURL("/instructor/analytics");
+  const before = await completedCount(instructor);
+
+  await signUp(page, uniqueEmail(), "/learn/graph-queries/first-queries/match-and-return");
+  await passCypherExercise(page, "matrix-directors");
+  await expect(page.locator("[data-sync-state]")).toHaveAttribute("data-sync-state", "saved", { timeout: 30_000 });
+
+  expect(await completedCount(instructor)).toBe(before + 1);
+  await instructor.context().close();
 });

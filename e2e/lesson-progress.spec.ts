@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { signInFreshContext, signUp, uniqueEmail } from "./accounts";
+import { passCypherExercise } from "./exercise";
 
 // Where the learner is, end to end: passing a lesson's exercise completes it, the catalogue
 // shows it (and the chapter's count), a reload resumes at the last cell, Reset lesson clears it —
@@ -12,17 +13,7 @@ const EXERCISE = "matrix-directors";
 const lessonRow = (page: Page) => page.locator(`li[data-lesson-key="${LESSON_KEY}"]`);
 const chapterOf = (page: Page) => page.locator("h3", { hasText: /^First queries/ });
 
-/** Uses the lesson's own solution for the exercise, runs it and waits for the check to pass. */
-async function passExercise(page: Page) {
-  const cell = page.locator(`section[data-cell-id="${EXERCISE}"]`);
-  await cell.scrollIntoViewIfNeeded();
-  await cell.getByLabel(`More actions for Cypher cell ${EXERCISE}`).click();
-  await cell.getByRole("button", { name: "Show solution" }).click();
-  await cell.getByRole("button", { name: "Use this solution" }).click();
-  await cell.getByRole("button", { name: `Run Cypher cell ${EXERCISE}` }).click();
-  await expect(cell.locator("[data-check]")).toHaveAttribute("data-check", "passed", { timeout: 60_000 });
-  await expect(page.getByTestId("lesson-complete")).toBeVisible();
-}
+const passExercise = (page: Page) => passCypherExercise(page, EXERCISE);
 
 test("passing the exercise completes the lesson; the catalogue shows it; reload resumes; Reset lesson clears it", async ({ page }) => {
   const errors: string[] = [];

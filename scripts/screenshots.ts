@@ -54,7 +54,7 @@ async function main() {
     await page.getByLabel("Password").fill("screenshot-password-123");
     await page.getByRole("button", { name: "Create account" }).click();
     await page.waitForURL("**/learn/rust/ownership/moves-and-borrows");
-    await page.locator('[data-cell-id="shout"] button:enabled', { hasText: "Run" }).waitFor();
+    await page.getByRole("button", { name: "Run Rust cell shout", disabled: false }).waitFor();
     await runCells(page, ["shout"]);
     await page.locator('[data-cell-id="shout"]').scrollIntoViewIfNeeded();
   });
