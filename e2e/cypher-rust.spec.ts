@@ -77,8 +77,15 @@ test("a signed-in learner's Rust cell builds in the sandbox; a compile error is 
   await expect(moves.getByTestId("cell-output")).toContainText(/line 7|:7:/);
   await expect(moves.locator(".monaco-editor .squiggly-error").first()).toBeVisible();
   // The squiggle sits on the line the learner typed (line 7), not elsewhere.
-  const squiggle = await moves.locator(".monaco-editor .squiggly-error").first().boundingBox();
-  const typedLine = await moves.locator(".monaco-editor .view-line", { hasText: "let again = greeting;" }).boundingBox();
-  expect(squiggle && typedLine && Math.abs(squiggle.y - typedLine.y)).toBeLessThan(4);
-  expect(squiggle && squiggle.width).toBeGreaterThan(10); // under `greeting`, not a zero-width mark
+  // Both boxes in one frame (the page may still scroll as the output grows), polled until the
+  // editor has laid the squiggle out.
+  const squiggleOnTypedLine = () =>
+    moves.evaluate((section) => {
+      const squiggle = section.querySelector(".monaco-editor .squiggly-error")?.getBoundingClientRect();
+      // Monaco renders spaces as U+00A0.
+      const line = [...section.querySelectorAll(".monaco-editor .view-line")].find((l) => l.textContent?.replace(/\s+/g, " ").includes("let again = greeting;"))?.getBoundingClientRect();
+      return squiggle && line ? { dy: Math.abs(squiggle.y - line.y), width: squiggle.width } : null;
+    });
+  await expect.poll(async () => (await squiggleOnTypedLine())?.dy ?? Infinity).toBeLessThan(4);
+  expect((await squiggleOnTypedLine())?.width).toBeGreaterThan(10); // under `greeting`, not a zero-width mark
 });
