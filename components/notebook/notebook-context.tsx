@@ -97,11 +97,18 @@ export function NotebookProvider({
     };
   }, [cells, userId]);
 
+  // "✓ Lesson complete" shows once the completion is kept in this browser, so leaving the page
+  // right after it appears loses nothing. Without a store yet (session unknown) it waits: load()
+  // asks again.
+  const completion = useRef<"no" | "saving" | "yes">("no");
   const noteCompletion = useCallback(() => {
-    if (!isLessonComplete(cells, passedExercises.current, cellsRunOk.current)) return;
-    setCompleted((already) => {
-      if (!already) progress.current?.markCompleted();
-      return true;
+    const store = progress.current;
+    if (completion.current !== "no" || !store || !isLessonComplete(cells, passedExercises.current, cellsRunOk.current)) return;
+    completion.current = "saving";
+    void store.markCompleted().then(() => {
+      if (completion.current !== "saving" || progress.current !== store) return;
+      completion.current = "yes";
+      setCompleted(true);
     });
   }, [cells]);
 
@@ -139,6 +146,7 @@ export function NotebookProvider({
           else if (cell.code !== null) codes[id] = cell.code;
         }
         dispatch({ type: "restore", codes, conflicts, passed });
+        completion.current = loaded.completed ? "yes" : "no";
         setCompleted(loaded.completed);
         if (!loaded.completed) noteCompletion();
         const last = loaded.lastCellId;
@@ -229,6 +237,13 @@ export function NotebookProvider({
     [lessonKey, specs, rustManifests, noteCompletion],
   );
 
+  /** Stops the running cell and drops the queued ones. */
+  const stopAll = useCallback(() => {
+    generation.current += 1;
+    dispatch({ type: "cancel-queued" });
+    running.current?.abort();
+  }, []);
+
   const enqueue = useCallback(
     (ids: string[]) => {
       const runGeneration = generation.current;
@@ -258,13 +273,12 @@ export function NotebookProvider({
         progress.current?.resetCell(id);
       },
       resetLesson() {
-        generation.current += 1;
-        dispatch({ type: "cancel-queued" });
-        running.current?.abort();
+        stopAll();
         dispatch({ type: "reset-all" });
         for (const id of stateRef.current.order) editedThisVisit.current.add(id);
         passedExercises.current.clear();
         cellsRunOk.current.clear();
+        completion.current = "no";
         setCompleted(false);
         setResumeCellId(null);
         progress.current?.resetLesson();
@@ -277,13 +291,9 @@ export function NotebookProvider({
       run: (id) => enqueue([id]),
       runAll: () => enqueue(stateRef.current.order),
       runAbove: (id) => enqueue(cellsAbove(stateRef.current, id)),
-      interrupt() {
-        generation.current += 1;
-        dispatch({ type: "cancel-queued" });
-        running.current?.abort();
-      },
+      interrupt: stopAll,
     }),
-    [lessonKey, state, unavailable, completed, resumeCellId, enqueue],
+    [lessonKey, state, unavailable, completed, resumeCellId, enqueue, stopAll],
   );
 
   return <NotebookContext.Provider value={api}>{children}</NotebookContext.Provider>;

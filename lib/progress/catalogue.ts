@@ -1,5 +1,4 @@
-import type { ServerLesson } from "./merge";
-import { pickLessonSummary } from "./store";
+import { pickLessonSummary, type ServerLesson } from "./merge";
 import { ANONYMOUS, type LocalLesson, type Owner } from "./storage";
 
 /** A lesson's mark in the catalogue. */

@@ -76,6 +76,15 @@ export function mergeRunMutation(current: ServerCell | null, mutation: RunMutati
   };
 }
 
+/**
+ * Where the learner is in a lesson, from this browser's copy and the server's. Changes not yet
+ * acknowledged (pending) are the latest; otherwise the server has every device's.
+ */
+export function pickLessonSummary(local: ServerLesson | undefined, server: ServerLesson | null | undefined, pending: boolean): ServerLesson | null {
+  if (pending || !server) return local ?? server ?? null;
+  return server;
+}
+
 export type LessonMergeResult = {
   lesson: ServerLesson;
   /** For "reset": drop the lesson's cells whose last change is not after this time. */

@@ -159,7 +159,10 @@ describe("createProgressStore: where the learner is", () => {
     const visit = device(server, null, storage);
     await visit.store.load();
     visit.store.setLastCell("b");
-    visit.store.markCompleted();
+    await visit.store.markCompleted();
+    // Resolved means kept here (the page may be left at once): the record and the outbox entry.
+    expect((await storage.getLesson("anonymous", LESSON))?.completedAt).not.toBeNull();
+    expect((await storage.listMutations()).some((entry) => entry.mutation.kind === "lesson" && entry.mutation.payload.event === "complete")).toBe(true);
     await visit.store.flush();
     expect(await device(server, null, storage).store.load()).toMatchObject({ lastCellId: "b", completed: true });
     expect((await storage.listLessons("anonymous")).map((lesson) => lesson.lessonKey)).toEqual([LESSON]);

@@ -1,5 +1,5 @@
 import { hashLessonCode } from "./hash";
-import { decideCellCode, mergeLessonMutation, type ServerLesson } from "./merge";
+import { decideCellCode, mergeLessonMutation, pickLessonSummary } from "./merge";
 import type { Outbox, SyncStatus } from "./outbox";
 import type { CellProgressDto, LessonProgressDto } from "@/lib/db/progress-reads";
 import type { CodeMutation, LessonMutation, RunStatus, SyncMutation } from "./schemas";
@@ -8,15 +8,6 @@ import { ANONYMOUS, type LocalCell, type Owner, type ProgressStorage } from "./s
 // One lesson's progress in the browser: what the notebook calls. Every change is written to
 // local storage and the outbox at once (nothing waits for the network); load() merges the
 // server's copy with local work that has not reached it yet.
-
-/**
- * Where the learner is in a lesson, from this browser's copy and the server's. Changes not yet
- * acknowledged (pending) are the latest; otherwise the server has every device's.
- */
-export function pickLessonSummary(local: ServerLesson | undefined, server: ServerLesson | null | undefined, pending: boolean): ServerLesson | null {
-  if (pending || !server) return local ?? server ?? null;
-  return server;
-}
 
 export type LoadedCell = {
   /** The code to show; null means the lesson's own code. */
@@ -41,7 +32,8 @@ export type ProgressStore = {
   recordRun(cellId: string, status: RunStatus, durationMs: number, errorMessage?: string): void;
   recordAttempt(cellId: string, passed: boolean, durationMs: number, errorMessage?: string): void;
   setLastCell(cellId: string): void;
-  markCompleted(): void;
+  /** Resolves once the completion is kept in this browser (and queued for the server). */
+  markCompleted(): Promise<void>;
   resetCell(cellId: string): void;
   resetLesson(): void;
   resolveConflict(cellId: string, choice: "mine" | "lesson"): void;
@@ -278,7 +270,7 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
     },
 
     markCompleted() {
-      void lessonEvent(lastCell ?? firstCell, "complete");
+      return lessonEvent(lastCell ?? firstCell, "complete");
     },
 
     resetCell(cellId) {

@@ -1,5 +1,5 @@
 // The layout a cell's Plotly figure is drawn with: the page's theme under the cell's own layout.
-// Pure, so it is tested (and measured) without a browser.
+// Pure (no DOM), so scripts can build the same layout.
 
 export function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null && !Array.isArray(x);
@@ -13,7 +13,7 @@ export function themedLayout(layout: Record<string, unknown> | undefined, theme:
     linecolor: theme.grid,
     tickfont: { color: theme.muted },
     // Plotly's default ("hide past div") measures every tick label once per label drawn: the
-    // costliest part of a redraw (measured in scripts/bench-plot-redraw.ts). Margins fit them.
+    // costliest part of a redraw (docs/benchmarks/train.md). Margins fit them.
     ticklabeloverflow: "allow",
     ...(isRecord(own) ? own : {}),
   });

@@ -65,20 +65,25 @@ function warmUpWhenIdle(plotly: PlotlyApi): void {
   });
 }
 
-type FigureKeys = { layoutKey: string; shapeKey: string };
+type FigureKeys = { layoutKey: string; shapeKey: string; xs: unknown[][]; ys: unknown[][] };
 
 /**
- * What must stay the same for a redraw to be only new points: the layout, and each trace
- * without its x and y. Null when a trace's x or y is not a plain array (restyle needs them).
+ * What must stay the same for a redraw to be only new points (the layout, and each trace
+ * without its x and y), and those points. Null when a trace's x or y is not a plain array
+ * (restyle needs them).
  */
 function figureKeys(traces: PlotCellOutput["traces"], layout: unknown): FigureKeys | null {
   const shapes: unknown[] = [];
+  const xs: unknown[][] = [];
+  const ys: unknown[][] = [];
   for (const trace of traces) {
     if (!isRecord(trace) || !Array.isArray(trace.x) || !Array.isArray(trace.y)) return null;
-    const { x: _x, y: _y, ...rest } = trace;
+    const { x, y, ...rest } = trace;
     shapes.push(rest);
+    xs.push(x);
+    ys.push(y);
   }
-  return { layoutKey: JSON.stringify(layout), shapeKey: JSON.stringify(shapes) };
+  return { layoutKey: JSON.stringify(layout), shapeKey: JSON.stringify(shapes), xs, ys };
 }
 
 function cssVar(el: Element, name: string, fallback: string): string {
@@ -131,7 +136,7 @@ export function PlotOutput({ output }: PlotOutputProps) {
     const frame = frameRef.current;
     // A figure with no traces yet (a training plot before its first epoch) is not worth a
     // full Plotly draw: the frame keeps its place and says it is waiting.
-    if (!plotly || !el || !frame || output.traces.length === 0) return;
+    if (!plotly || !el || !frame || empty) return;
     const draw = () => {
       timer.current = null;
       lastDraw.current = performance.now();
@@ -148,7 +153,7 @@ export function PlotOutput({ output }: PlotOutputProps) {
       // of everything else. Anything else goes through react.
       const drawing =
         next && drawn.current && next.layoutKey === drawn.current.layoutKey && next.shapeKey === drawn.current.shapeKey
-          ? plotly.restyle(el, { x: current.traces.map((t) => (t as { x: unknown[] }).x), y: current.traces.map((t) => (t as { y: unknown[] }).y) })
+          ? plotly.restyle(el, { x: next.xs, y: next.ys })
           : plotly.react(el, current.traces, layout, { responsive: true, displaylogo: false, displayModeBar: false });
       drawn.current = next;
       drawing
@@ -162,7 +167,7 @@ export function PlotOutput({ output }: PlotOutputProps) {
     // one long task holding both.
     const wait = Math.max(0, REDRAW_MS - (performance.now() - lastDraw.current));
     timer.current ??= setTimeout(draw, wait);
-  }, [plotly, output, themeVersion, height]);
+  }, [plotly, output, empty, themeVersion, height]);
 
   useEffect(() => {
     const el = plotRef.current;
