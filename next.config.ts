@@ -41,6 +41,8 @@ const common = [
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // A second build beside the served one (tests, parallel work) goes to its own folder.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   // `npm test` type-checks the whole project with `tsc --noEmit` first; checking again here only costs time.
   typescript: { ignoreBuildErrors: true },
   serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-socket"],
