@@ -45,7 +45,13 @@ const nextConfig: NextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
   // `npm test` type-checks the whole project with `tsc --noEmit` first; checking again here only costs time.
   typescript: { ignoreBuildErrors: true },
-  serverExternalPackages: ["@electric-sql/pglite", "@electric-sql/pglite-socket"],
+  // rate-limiter-flexible: one copy for every server bundle, so its limiters and result class are
+  // shared (two bundled copies once made `instanceof RateLimiterRes` fail and limits fail open).
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "@electric-sql/pglite-socket",
+    "rate-limiter-flexible",
+  ],
   async headers() {
     return [
       { source: "/((?!_next/static/).*)", headers: [...common, { key: "Content-Security-Policy", value: pagePolicy }] },

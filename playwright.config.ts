@@ -22,7 +22,7 @@ export default defineConfig({
   webServer: process.env.E2E_BASE_URL
     ? undefined
     : {
-        command: `npx tsx scripts/start.ts --port ${port}`,
+        command: `node --import tsx scripts/start.ts --port ${port}`,
         url: baseURL,
         timeout: 180_000,
         reuseExistingServer: !process.env.CI,

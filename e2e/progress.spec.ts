@@ -57,7 +57,7 @@ test("a beacon (as sent when the page is hidden) is accepted and saved", async (
   const queued = await page.evaluate(
     ({ lessonKey, marker }) => {
       const body = JSON.stringify({
-        mutations: [{ id: crypto.randomUUID(), kind: "code", lessonKey, cellId: "beacon", clientVersion: 0, at: Date.now(), payload: { code: marker, lessonCodeHash: "e2e" } }],
+        mutations: [{ id: crypto.randomUUID(), kind: "code", lessonKey, cellId: "evaluate", clientVersion: 0, at: Date.now(), payload: { code: marker, lessonCodeHash: "e2e" } }],
       });
       return navigator.sendBeacon("/api/progress/sync", new Blob([body], { type: "text/plain;charset=UTF-8" }));
     },
@@ -66,7 +66,7 @@ test("a beacon (as sent when the page is hidden) is accepted and saved", async (
   expect(queued).toBe(true);
   await expect(async () => {
     const progress = await page.evaluate(async (lessonKey) => (await fetch(`/api/progress?lesson=${encodeURIComponent(lessonKey)}`)).json(), LESSON_KEY);
-    expect(progress.cells).toEqual([expect.objectContaining({ cellId: "beacon", code: marker })]);
+    expect(progress.cells).toEqual([expect.objectContaining({ cellId: "evaluate", code: marker })]);
   }).toPass({ timeout: 10_000 });
 });
 

@@ -1,17 +1,35 @@
 /**
- * `npm start`: builds when needed, starts the embedded services the environment does not
- * provide, then serves the production app on PORT (default 3000).
+ * `npm start`: builds when needed, then serves the production app on PORT (default 3000) with
+ * our own HTTP server (lib/http/server.ts) in this process. Next's instrumentation starts the
+ * embedded services the environment does not provide; a stop signal drains requests first and
+ * closes them after.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { logger } from "../lib/http/log";
 
 const root = path.resolve(import.meta.dirname, "..");
-const { values } = parseArgs({ options: { port: { type: "string" }, "no-build": { type: "boolean" } } });
+const { values } = parseArgs({
+  options: {
+    port: { type: "string" },
+    hostname: { type: "string" },
+    "no-build": { type: "boolean" },
+  },
+});
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 
-const SOURCES = ["app", "components", "lib", "content", "public", "package-lock.json", "next.config.ts"];
+const SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "content",
+  "public",
+  "package-lock.json",
+  "next.config.ts",
+  "instrumentation.ts",
+];
 
 function newestMtime(target: string): number {
   if (!existsSync(target)) return 0;
@@ -27,41 +45,36 @@ function newestMtime(target: string): number {
 
 /** A build is needed when there is none, or when a source file changed after it. */
 function needsBuild(): boolean {
-  const buildId = path.join(root, ".next", "BUILD_ID");
+  const buildId = path.join(root, process.env.NEXT_DIST_DIR || ".next", "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const builtAt = statSync(buildId).mtimeMs;
   return SOURCES.some((s) => newestMtime(path.join(root, s)) > builtAt);
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+function run(command: string, args: string[]): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: "inherit", env });
-    child.on("exit", (code) => resolve(code ?? 1));
+    const child = spawn(command, args, { cwd: root, stdio: "inherit" });
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
 
 async function main() {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    logger.fatal(`start: "${values.port ?? process.env.PORT}" is not a port number.`);
+    process.exit(2);
+  }
   if (!values["no-build"] && needsBuild()) {
-    console.log("start: building the app (first start or sources changed)…");
-    const code = await run("npm", ["run", "build"], env);
+    logger.info("start: building the app (first start or sources changed)");
+    const code = await run("npm", ["run", "build"]);
     if (code !== 0) process.exit(code);
   }
-  const closers: (() => Promise<void>)[] = [];
-  const next: ChildProcess = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", String(port)], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...env, NODE_ENV: "production" },
-  });
-  console.log(`start: serving on http://localhost:${port}`);
-  const stop = async (code: number) => {
-    next.kill("SIGTERM");
-    await Promise.allSettled(closers.map((close) => close()));
-    process.exit(code);
-  };
-  next.on("exit", (code) => void stop(code ?? 0));
-  process.on("SIGINT", () => void stop(0));
-  process.on("SIGTERM", () => void stop(0));
+  // Before Next (and React) load: they pick their production code paths from it.
+  Object.assign(process.env, { NODE_ENV: "production" });
+  const { startProductionServer } = await import("../lib/http/server");
+  await startProductionServer({ dir: root, port, hostname: values.hostname });
 }
 
-void main();
+main().catch((error: unknown) => {
+  logger.fatal({ err: error }, "start: the server could not start");
+  logger.flush(() => process.exit(1));
+});

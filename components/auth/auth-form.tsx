@@ -9,10 +9,18 @@ import styles from "./auth-form.module.css";
 
 type Mode = "sign-in" | "sign-up";
 
-function messageFor(error: { status?: number; message?: string } | null | undefined, mode: Mode): string {
+// better-auth's own errors carry `message`; our route's refusals (429 with the wait, 413, 400
+// naming an over-long field) carry `error`.
+function messageFor(
+  error: { status?: number; message?: string; error?: unknown } | null | undefined,
+  mode: Mode,
+): string {
   if (!error) return "Something went wrong. Please try again.";
-  if (error.status === 429) return "Too many attempts. Please wait a minute and try again.";
-  if (mode === "sign-in" && (error.status === 401 || error.status === 400)) return "That e-mail and password do not match an account.";
+  const ours = typeof error.error === "string" ? error.error : undefined;
+  if (error.status === 429) return ours ?? "Too many attempts. Please wait a minute and try again.";
+  if (ours) return ours;
+  if (mode === "sign-in" && (error.status === 401 || error.status === 400))
+    return "That e-mail and password do not match an account.";
   return error.message || "Something went wrong. Please try again.";
 }
 
@@ -54,7 +62,12 @@ export function AuthForm({ mode, next }: { mode: Mode; next?: string }) {
   const other = mode === "sign-in" ? "/sign-up" : "/sign-in";
   const otherHref = next ? `${other}?next=${encodeURIComponent(destination)}` : other;
   return (
-    <form className={styles.form} onSubmit={onSubmit} noValidate={false} aria-describedby={error ? errorId : undefined}>
+    <form
+      className={styles.form}
+      onSubmit={onSubmit}
+      noValidate={false}
+      aria-describedby={error ? errorId : undefined}
+    >
       {mode === "sign-up" && (
         <div className={styles.field}>
           <label htmlFor={`${id}-name`}>Name</label>
@@ -63,7 +76,14 @@ export function AuthForm({ mode, next }: { mode: Mode; next?: string }) {
       )}
       <div className={styles.field}>
         <label htmlFor={`${id}-email`}>E-mail</label>
-        <input id={`${id}-email`} name="email" type="email" autoComplete="email" required aria-invalid={error ? true : undefined} />
+        <input
+          id={`${id}-email`}
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          aria-invalid={error ? true : undefined}
+        />
       </div>
       <div className={styles.field}>
         <label htmlFor={`${id}-password`}>Password</label>
@@ -90,7 +110,13 @@ export function AuthForm({ mode, next }: { mode: Mode; next?: string }) {
         </p>
       )}
       <button type="submit" className={styles.submit} disabled={pending}>
-        {pending ? (mode === "sign-in" ? "Signing in…" : "Creating account…") : mode === "sign-in" ? "Sign in" : "Create account"}
+        {pending
+          ? mode === "sign-in"
+            ? "Signing in…"
+            : "Creating account…"
+          : mode === "sign-in"
+            ? "Sign in"
+            : "Create account"}
       </button>
       <p className={styles.alt}>
         {mode === "sign-in" ? "New here? " : "Already have an account? "}

@@ -1,25 +1,79 @@
 "use client";
 
-import { useSyncStatus } from "@/lib/progress/use-sync-status";
+import { useState } from "react";
+import { truncateText } from "@/lib/progress/text";
+import {
+  discardParkedChanges,
+  retryParkedChanges,
+  useSyncStatus,
+} from "@/lib/progress/use-sync-status";
 import styles from "./sync-status.module.css";
 
 /**
  * The small "is my work saved?" indicator: saved · saving · offline (n waiting) · kept in this
- * browser (not signed in). Announced politely to screen readers when it changes.
+ * browser (not signed in). Announced politely to screen readers when it changes. Changes the
+ * server refused are listed apart, with the server's reason, to try again or discard.
  */
 export function SyncStatus() {
-  const { state, pending } = useSyncStatus();
+  const { state, pending, parked, parkedReason } = useSyncStatus();
   const waiting = pending === 1 ? "1 change waiting" : `${pending} changes waiting`;
   const text =
-    state === "saved" ? "All changes saved"
-    : state === "saving" ? `Saving… (${waiting})`
-    : state === "offline" ? `Offline — ${waiting}, will retry`
-    : pending > 0 ? `Saved in this browser only — sign in to keep it (${waiting})`
-    : "Saved in this browser only";
+    state === "saved"
+      ? "All changes saved"
+      : state === "saving"
+        ? `Saving… (${waiting})`
+        : state === "offline"
+          ? `Offline — ${waiting}, will retry`
+          : pending > 0
+            ? `Saved in this browser only — sign in to keep it (${waiting})`
+            : "Saved in this browser only";
   return (
-    <span className={`${styles.status} ${styles[state]}`} role="status" aria-live="polite" data-sync-state={state} data-pending={pending}>
-      <span className={styles.dot} aria-hidden="true" />
-      {text}
+    <span className={styles.wrapper}>
+      <span
+        className={`${styles.status} ${styles[state]}`}
+        role="status"
+        aria-live="polite"
+        data-sync-state={state}
+        data-pending={pending}
+      >
+        <span className={styles.dot} aria-hidden="true" />
+        {text}
+      </span>
+      {parked > 0 ? <ParkedChanges count={parked} reason={parkedReason} /> : null}
+    </span>
+  );
+}
+
+function ParkedChanges({ count, reason }: { count: number; reason: string | null }) {
+  const [busy, setBusy] = useState(false);
+  const changes = count === 1 ? "1 change" : `${count} changes`;
+  const act = (action: () => Promise<void>) => () => {
+    setBusy(true);
+    void action().finally(() => setBusy(false));
+  };
+  return (
+    <span className={styles.parked} role="alert" data-parked={count}>
+      <span>
+        {changes} could not be saved{reason ? `: ${truncateText(reason, 300)}` : ""}
+      </span>
+      <button
+        type="button"
+        className={styles.action}
+        onClick={act(retryParkedChanges)}
+        disabled={busy}
+        aria-label={`Try saving the ${changes} again`}
+      >
+        Try again
+      </button>
+      <button
+        type="button"
+        className={styles.action}
+        onClick={act(discardParkedChanges)}
+        disabled={busy}
+        aria-label={`Discard the ${changes} that could not be saved`}
+      >
+        Discard
+      </button>
     </span>
   );
 }

@@ -1,5 +1,6 @@
-import type { ExerciseStats, FunnelStep } from "@/lib/db/analytics-repository";
-import type { CellOutput } from "@/lib/notebook/types";
+import type { ErrorCount, ExerciseStats, FunnelStep } from "@/lib/db/analytics-repository";
+import type { CellKind, CellOutput } from "@/lib/notebook/types";
+import { requiredVerification, VERIFICATIONS, type Verification } from "@/lib/progress/verification";
 
 // Pure shaping of analytics for the instructor pages: chart figures (Plotly, through the
 // notebook's plot output) and their table/CSV alternatives. No I/O here.
@@ -10,6 +11,8 @@ export type ExerciseRow = {
   lessonKey: string;
   lessonTitle: string;
   cellId: string;
+  /** "self-reported": the browser ran the check and said so (tfjs; Cypher/Rust before server checks). */
+  verification: Verification;
   attempts: number;
   learners: number;
   learnersPassed: number;
@@ -34,36 +37,47 @@ export function formatDuration(ms: number | null): string {
   return hours < 48 ? `${hours.toFixed(1)} h` : `${(hours / 24).toFixed(1)} d`;
 }
 
-/** Every exercise of the lessons, in lesson order, with zeros for exercises nobody tried yet. */
-export function exerciseRows(
-  lessons: { key: string; title: string; exerciseIds: string[] }[],
-  stats: ExerciseStats[],
-  errors: { lessonKey: string; cellId: string; message: string; count: number }[],
-): ExerciseRow[] {
-  const byId = new Map(stats.map((s) => [`${s.lessonKey}\u0000${s.cellId}`, s]));
+export type ExerciseRef = { id: string; kind: CellKind };
+
+/**
+ * Every exercise of the lessons, in lesson order, one row per verification that has attempts
+ * (server-checked first), and one row of zeros for an exercise nobody tried yet, marked with the
+ * verification its kind gets.
+ */
+export function exerciseRows(lessons: { key: string; title: string; exercises: ExerciseRef[] }[], stats: ExerciseStats[], errors: ErrorCount[]): ExerciseRow[] {
+  const id = (lessonKey: string, cellId: string, verification: Verification) => `${lessonKey}\u0000${cellId}\u0000${verification}`;
+  const byId = new Map(stats.map((s) => [id(s.lessonKey, s.cellId, s.verification), s]));
   const errorsById = new Map<string, { message: string; count: number }[]>();
   for (const e of errors) {
-    const id = `${e.lessonKey}\u0000${e.cellId}`;
-    errorsById.set(id, [...(errorsById.get(id) ?? []), { message: e.message, count: e.count }]);
+    const key = id(e.lessonKey, e.cellId, e.verification);
+    errorsById.set(key, [...(errorsById.get(key) ?? []), { message: e.message, count: e.count }]);
   }
   return lessons.flatMap((lesson) =>
-    lesson.exerciseIds.map((cellId) => {
-      const id = `${lesson.key}\u0000${cellId}`;
-      const s = byId.get(id);
-      return {
-        lessonKey: lesson.key,
-        lessonTitle: lesson.title,
-        cellId,
-        attempts: s?.attempts ?? 0,
-        learners: s?.learners ?? 0,
-        learnersPassed: s?.learnersPassed ?? 0,
-        learnerPassRate: s?.learnerPassRate ?? 0,
-        attemptPassRate: s?.attemptPassRate ?? 0,
-        medianTimeToPassMs: s?.medianTimeToPassMs ?? null,
-        topErrors: errorsById.get(id) ?? [],
-      };
+    lesson.exercises.flatMap(({ id: cellId, kind }) => {
+      const tried = VERIFICATIONS.filter((v) => byId.has(id(lesson.key, cellId, v)));
+      return (tried.length > 0 ? tried : [requiredVerification(kind)]).map((verification) => {
+        const s = byId.get(id(lesson.key, cellId, verification));
+        return {
+          lessonKey: lesson.key,
+          lessonTitle: lesson.title,
+          cellId,
+          verification,
+          attempts: s?.attempts ?? 0,
+          learners: s?.learners ?? 0,
+          learnersPassed: s?.learnersPassed ?? 0,
+          learnerPassRate: s?.learnerPassRate ?? 0,
+          attemptPassRate: s?.attemptPassRate ?? 0,
+          medianTimeToPassMs: s?.medianTimeToPassMs ?? null,
+          topErrors: errorsById.get(id(lesson.key, cellId, verification)) ?? [],
+        };
+      });
     }),
   );
+}
+
+/** How a row is labelled wherever pass rates are shown: self-reported results say so. */
+export function exerciseLabel(row: Pick<ExerciseRow, "lessonTitle" | "cellId" | "verification">): string {
+  return `${row.lessonTitle} › ${row.cellId}${row.verification === "self-reported" ? " (self-reported)" : ""}`;
 }
 
 /** Grouped bars per lesson: started, completed, completed this and every earlier lesson. */
@@ -83,7 +97,7 @@ export function funnelFigure(plotId: string, title: string, steps: (FunnelStep &
 
 /** Horizontal bars: the share of learners who passed each exercise. */
 export function passRateFigure(plotId: string, title: string, rows: ExerciseRow[]): PlotFigure {
-  const labels = rows.map((r) => `${r.lessonTitle} › ${r.cellId}`);
+  const labels = rows.map(exerciseLabel);
   return {
     type: "plot",
     plotId,
@@ -124,6 +138,7 @@ export const EXERCISE_CSV_HEADER = [
   "lesson_key",
   "lesson_title",
   "exercise",
+  "verification",
   "attempts",
   "learners",
   "learners_passed",
@@ -141,6 +156,7 @@ export function exerciseCsv(rows: ExerciseRow[]): string {
       r.lessonKey,
       r.lessonTitle,
       r.cellId,
+      r.verification,
       r.attempts,
       r.learners,
       r.learnersPassed,

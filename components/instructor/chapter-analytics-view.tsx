@@ -55,7 +55,10 @@ export function ChapterAnalyticsView({ data }: { data: ChapterAnalytics }) {
           </div>
           <div className={styles.tableWrap}>
             <table className={styles.table} data-testid={`exercises-${id}`}>
-              <caption>Exercises of {data.chapter.title}</caption>
+              <caption>
+                Exercises of {data.chapter.title}. Results marked self-reported come from the learner&apos;s browser (tfjs checks, and Cypher or Rust
+                checks from before the server ran them); the others were checked by the server.
+              </caption>
               <thead>
                 <tr>
                   <th scope="col">Lesson › exercise</th>
@@ -69,9 +72,17 @@ export function ChapterAnalyticsView({ data }: { data: ChapterAnalytics }) {
               </thead>
               <tbody>
                 {data.exercises.map((r) => (
-                  <tr key={`${r.lessonKey}/${r.cellId}`} data-exercise={`${r.lessonKey}#${r.cellId}`}>
+                  <tr key={`${r.lessonKey}/${r.cellId}/${r.verification}`} data-exercise={`${r.lessonKey}#${r.cellId}`} data-verification={r.verification}>
                     <th scope="row">
                       {r.lessonTitle} › <code>{r.cellId}</code>
+                      {r.verification === "self-reported" && (
+                        <>
+                          {" "}
+                          <span className={`${styles.badge} ${styles.neutral}`} title="The learner's browser ran this check and reported the result; the server did not verify it.">
+                            self-reported
+                          </span>
+                        </>
+                      )}
                     </th>
                     <td className={styles.num}>{r.attempts}</td>
                     <td className={styles.num}>{r.learners}</td>

@@ -1,6 +1,6 @@
 import { chapterFunnel, commonErrors, exerciseStats, type FunnelStep } from "@/lib/db/analytics-repository";
 import type { Catalog, Chapter, Track } from "@/lib/content/catalog";
-import { exerciseRows, type ExerciseRow } from "./analytics-model";
+import { exerciseRows, type ExerciseRef, type ExerciseRow } from "./analytics-model";
 
 // Joins the catalogue (titles, order, exercise ids) with the aggregates from Postgres.
 
@@ -11,15 +11,15 @@ export type ChapterAnalytics = {
   exercises: ExerciseRow[];
 };
 
-export function exerciseIdsOf(catalog: Catalog, lessonKey: string): string[] {
-  return (catalog.lessons.get(lessonKey)?.parsed.cells ?? []).filter((c) => c.role === "exercise").map((c) => c.id);
+export function exercisesOf(catalog: Catalog, lessonKey: string): ExerciseRef[] {
+  return (catalog.lessons.get(lessonKey)?.parsed.cells ?? []).filter((c) => c.role === "exercise").map((c) => ({ id: c.id, kind: c.kind }));
 }
 
 export async function loadChapterAnalytics(catalog: Catalog, track: Track, chapter: Chapter): Promise<ChapterAnalytics> {
   const keys = chapter.lessons.map((l) => l.key);
   const titles = new Map(chapter.lessons.map((l) => [l.key, l.title]));
   const [funnel, stats, errors] = await Promise.all([chapterFunnel(keys), exerciseStats(keys), commonErrors(keys, 3)]);
-  const lessons = chapter.lessons.map((l) => ({ key: l.key, title: l.title, exerciseIds: exerciseIdsOf(catalog, l.key) }));
+  const lessons = chapter.lessons.map((l) => ({ key: l.key, title: l.title, exercises: exercisesOf(catalog, l.key) }));
   return {
     track: { slug: track.slug, title: track.title },
     chapter: { slug: chapter.slug, title: chapter.title },

@@ -8,6 +8,7 @@ import { loadRuntime } from "@/lib/notebook/runtimes";
 import type { CellKind, CellOutput, CellRuntime, RunRequest, Unavailable } from "@/lib/notebook/types";
 import { createLessonProgress } from "@/lib/progress/browser";
 import type { ProgressStore } from "@/lib/progress/store";
+import { browserReportsVerdict } from "@/lib/progress/verification";
 
 export interface NotebookCellSpec {
   id: string;
@@ -223,7 +224,12 @@ export function NotebookProvider({
           verdict = { passed: false, message: `The check could not run: ${(error as Error).message}` };
         }
         dispatch({ type: "check", id, result: verdict });
-        progress.current?.recordAttempt(id, verdict.passed, outcome.durationMs, verdict.passed ? undefined : verdict.message);
+        if (browserReportsVerdict(spec.kind, verdict)) {
+          progress.current?.recordAttempt(id, verdict.passed, outcome.durationMs, verdict.passed ? undefined : verdict.message);
+        } else if (verdict.passed) {
+          // The server recorded this verdict itself; this browser only remembers the pass.
+          progress.current?.notePassedLocally(id);
+        }
         if (verdict.passed) passedExercises.current.add(id);
       }
       dispatch({ type: "finish", id, outcome });

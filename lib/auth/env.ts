@@ -4,12 +4,20 @@ import { z } from "zod";
 // secret is generated and kept under .data/; anywhere else in production AUTH_SECRET is required.
 const authEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters (e.g. `openssl rand -base64 32`)").optional(),
+  AUTH_SECRET: z
+    .string()
+    .min(32, "AUTH_SECRET must be at least 32 characters (e.g. `openssl rand -base64 32`)")
+    .optional(),
   BETTER_AUTH_URL: z.url().optional(),
   APP_URL: z.url().optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://").optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://")
+    .optional(),
   AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  AUTH_BACKOFF_MAX_SECONDS: z.coerce.number().int().min(1).default(900),
+  AUTH_ACCOUNT_FAILURES_PER_HOUR: z.coerce.number().int().min(1).default(50),
   SYNC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   RUST_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   CYPHER_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
@@ -24,6 +32,8 @@ export type AuthEnv = {
   isLocal: boolean;
   redisUrl: string | undefined;
   authRateLimitPerMinute: number;
+  authBackoffMaxSeconds: number;
+  authAccountFailuresPerHour: number;
   syncRateLimitPerMinute: number;
   rustRateLimitPerMinute: number;
   cypherRateLimitPerMinute: number;
@@ -45,14 +55,21 @@ export function readAuthEnv(env: Record<string, string | undefined> = process.en
 }
 
 function parseAuthEnv(env: Record<string, string | undefined>): AuthEnv {
-  const blankToUndefined = Object.fromEntries(Object.entries(env).map(([key, value]) => [key, value === "" ? undefined : value]));
+  const blankToUndefined = Object.fromEntries(
+    Object.entries(env).map(([key, value]) => [key, value === "" ? undefined : value]),
+  );
   const parsed = authEnvSchema.safeParse(blankToUndefined);
   if (!parsed.success) {
-    const detail = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    const detail = parsed.error.issues
+      .map((issue) => `${issue.path.join(".")}: ${issue.message}`)
+      .join("; ");
     throw new Error(`Invalid auth configuration: ${detail}`);
   }
   const data = parsed.data;
-  const baseUrl = (data.BETTER_AUTH_URL ?? data.APP_URL ?? `http://localhost:${data.PORT}`).replace(/\/+$/, "");
+  const baseUrl = (data.BETTER_AUTH_URL ?? data.APP_URL ?? `http://localhost:${data.PORT}`).replace(
+    /\/+$/,
+    "",
+  );
   const origins = new Set([new URL(baseUrl).origin]);
   if (data.APP_URL) origins.add(new URL(data.APP_URL).origin);
   const isLocal = LOCAL_HOSTS.has(new URL(baseUrl).hostname);
@@ -60,7 +77,8 @@ function parseAuthEnv(env: Record<string, string | undefined>): AuthEnv {
   if (isLocal) {
     const port = new URL(baseUrl).port;
     const protocol = new URL(baseUrl).protocol;
-    for (const host of ["localhost", "127.0.0.1"]) origins.add(`${protocol}//${host}${port ? `:${port}` : ""}`);
+    for (const host of ["localhost", "127.0.0.1"])
+      origins.add(`${protocol}//${host}${port ? `:${port}` : ""}`);
   }
   return {
     production: data.NODE_ENV === "production",
@@ -70,6 +88,8 @@ function parseAuthEnv(env: Record<string, string | undefined>): AuthEnv {
     isLocal,
     redisUrl: data.REDIS_URL,
     authRateLimitPerMinute: data.AUTH_RATE_LIMIT_PER_MINUTE,
+    authBackoffMaxSeconds: data.AUTH_BACKOFF_MAX_SECONDS,
+    authAccountFailuresPerHour: data.AUTH_ACCOUNT_FAILURES_PER_HOUR,
     syncRateLimitPerMinute: data.SYNC_RATE_LIMIT_PER_MINUTE,
     rustRateLimitPerMinute: data.RUST_RATE_LIMIT_PER_MINUTE,
     cypherRateLimitPerMinute: data.CYPHER_RATE_LIMIT_PER_MINUTE,

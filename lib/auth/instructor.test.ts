@@ -164,7 +164,7 @@ describe("CSV export", () => {
     expect(exercises.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(exercises.headers.get("content-disposition")).toMatch(/^attachment; filename="courses-exercises-\d{4}-\d{2}-\d{2}\.csv"$/);
     const text = await exercises.text();
-    expect(text.split("\r\n")[0]).toBe("lesson_key,lesson_title,exercise,attempts,learners,learners_passed,learner_pass_rate,attempt_pass_rate,median_time_to_pass_s,top_error,top_error_count");
+    expect(text.split("\r\n")[0]).toBe("lesson_key,lesson_title,exercise,verification,attempts,learners,learners_passed,learner_pass_rate,attempt_pass_rate,median_time_to_pass_s,top_error,top_error_count");
     expect(text).toContain("graph-queries/first-queries/match-and-return,");
     const lessons = await GET(new Request(`${ORIGIN}/instructor/analytics/export?kind=lessons`, { headers: { cookie: cookies.instructor } }));
     expect((await lessons.text()).split("\r\n")[0]).toBe("track,chapter,position,lesson_key,lesson_title,started,completed,completed_all_so_far");

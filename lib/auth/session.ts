@@ -1,5 +1,6 @@
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { logger } from "@/lib/http/log";
 import { getAuth } from "./auth";
 
 // Session helpers for server components, server actions and route handlers. They return the
@@ -14,22 +15,46 @@ function toRole(value: unknown): Role {
 
 // Verifying the signed session cookies costs Web Crypto work on every request; the sync route
 // is called often by the same browsers. Verified results are kept for a few seconds, keyed by
-// the exact Cookie header — far inside better-auth's own 5-minute cookie cache, so a sign-out
-// is not delayed noticeably more than the library already allows.
+// the exact Cookie header. Together with better-auth's cookie cache (auth.ts) a cookie captured
+// before sign-out keeps working for reads for up to that cache's age; `fresh` closes the gap.
 const VERIFIED_TTL_MS = 5_000;
 const VERIFIED_MAX = 10_000;
 const verified = new Map<string, { user: SessionUser; until: number }>();
 
+export type SessionLookup = {
+  /**
+   * Ask the database, bypassing both caches, so a session signed out or revoked a moment ago is
+   * refused at once. Use it for every request that changes state (progress sync, Rust runs,
+   * account changes); reads may use the caches.
+   */
+  fresh?: boolean;
+};
+
 /** The signed-in user for these request headers, or null. */
-export async function getSessionFromHeaders(requestHeaders: Headers): Promise<SessionUser | null> {
+export async function getSessionFromHeaders(
+  requestHeaders: Headers,
+  { fresh = false }: SessionLookup = {},
+): Promise<SessionUser | null> {
   const cookie = requestHeaders.get("cookie");
   const now = Date.now();
-  const hit = cookie ? verified.get(cookie) : undefined;
+  const hit = cookie && !fresh ? verified.get(cookie) : undefined;
   if (hit && hit.until > now) return hit.user;
-  const session = await getAuth().api.getSession({ headers: requestHeaders });
-  if (!session) return null;
+  const session = await getAuth().api.getSession({
+    headers: requestHeaders,
+    query: fresh ? { disableCookieCache: true } : {},
+  });
+  if (!session) {
+    // A fresh miss also tells later cached reads with this cookie that the session is gone.
+    if (cookie) verified.delete(cookie);
+    return null;
+  }
   const raw = session.user as { id: string; email: string; name: string; role?: unknown };
-  const user: SessionUser = { id: raw.id, email: raw.email, name: raw.name, role: toRole(raw.role) };
+  const user: SessionUser = {
+    id: raw.id,
+    email: raw.email,
+    name: raw.name,
+    role: toRole(raw.role),
+  };
   if (cookie) {
     if (verified.size >= VERIFIED_MAX) verified.clear();
     verified.set(cookie, { user, until: now + VERIFIED_TTL_MS });
@@ -52,7 +77,7 @@ export async function getSession(): Promise<SessionUser | null> {
   try {
     return await getSessionFromHeaders(requestHeaders);
   } catch (error) {
-    console.error(`[auth] session check failed: ${error instanceof Error ? error.message : String(error)}`);
+    logger.error({ err: error }, "auth: session check failed; rendering as a visitor");
     return null;
   }
 }

@@ -6,7 +6,18 @@ import { getPrisma } from "./client";
 
 export type SeedUser = { id: string; name: string; email: string; createdAt?: number };
 export type SeedLesson = { userId: string; lessonKey: string; startedAt: number; completedAt: number | null; lastVisitAt: number };
-export type SeedAttempt = { userId: string; id: string; lessonKey: string; cellId: string; passed: boolean; at: number; durationMs: number; errorMessage: string | null };
+export type SeedAttempt = {
+  userId: string;
+  id: string;
+  lessonKey: string;
+  cellId: string;
+  passed: boolean;
+  at: number;
+  durationMs: number;
+  errorMessage: string | null;
+  /** Default: self-reported, as sync stores browser-run checks. */
+  verification?: "server" | "self-reported";
+};
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 const CHUNK = 20_000;
@@ -46,11 +57,12 @@ export async function insertLessonProgress(rows: SeedLesson[]): Promise<void> {
 export async function insertAttempts(rows: SeedAttempt[]): Promise<void> {
   for (const part of chunks(rows)) {
     await getPrisma().$executeRaw`
-      INSERT INTO "exercise_attempt" ("userId", "id", "lessonKey", "cellId", "passed", "at", "durationMs", "errorMessage")
-      SELECT t.u, t.id, t.k, t.c, t.p, t.a::timestamp, t.d, t.e
+      INSERT INTO "exercise_attempt" ("userId", "id", "lessonKey", "cellId", "passed", "at", "durationMs", "errorMessage", "verification")
+      SELECT t.u, t.id, t.k, t.c, t.p, t.a::timestamp, t.d, t.e, t.v::"AttemptVerification"
       FROM unnest(${part.map((r) => r.userId)}::text[], ${part.map((r) => r.id)}::uuid[], ${part.map((r) => r.lessonKey)}::text[],
                   ${part.map((r) => r.cellId)}::text[], ${part.map((r) => r.passed)}::boolean[], ${part.map((r) => iso(r.at))}::text[],
-                  ${part.map((r) => r.durationMs)}::int[], ${part.map((r) => r.errorMessage)}::text[]) AS t(u, id, k, c, p, a, d, e)
+                  ${part.map((r) => r.durationMs)}::int[], ${part.map((r) => r.errorMessage)}::text[],
+                  ${part.map((r) => r.verification ?? "self-reported")}::text[]) AS t(u, id, k, c, p, a, d, e, v)
       ON CONFLICT ("userId", "id") DO NOTHING`;
   }
 }

@@ -78,6 +78,7 @@ describe("analytics on a known data set", () => {
       {
         lessonKey: L1,
         cellId: "ex1",
+        verification: "self-reported",
         attempts: 8,
         passedAttempts: 3,
         learners: 3,
@@ -89,6 +90,7 @@ describe("analytics on a known data set", () => {
       {
         lessonKey: L2,
         cellId: "ex2",
+        verification: "self-reported",
         attempts: 1,
         passedAttempts: 0,
         learners: 1,
@@ -102,8 +104,28 @@ describe("analytics on a known data set", () => {
 
   it("ranks the most common error messages per exercise", async () => {
     expect(await commonErrors([L1, L2], 2)).toEqual([
-      { lessonKey: L1, cellId: "ex1", message: "shape mismatch", count: 3 },
-      { lessonKey: L1, cellId: "ex1", message: "loss is NaN", count: 1 },
+      { lessonKey: L1, cellId: "ex1", verification: "self-reported", message: "shape mismatch", count: 3 },
+      { lessonKey: L1, cellId: "ex1", verification: "self-reported", message: "loss is NaN", count: 1 },
+    ]);
+  });
+
+  it("splits an exercise's figures and errors by who vouched for them", async () => {
+    // L3's "q" (a lesson a started at minute 40): a passes by the browser's word only (before
+    // server checks); c fails twice, then passes, and d fails once, all checked by the server.
+    await insertAttempts([
+      attempt("a", L3, "q", true, 41),
+      { ...attempt("c", L3, "q", false, 41, "expected 3 rows"), verification: "server" },
+      { ...attempt("c", L3, "q", false, 42, "expected 3 rows"), verification: "server" },
+      { ...attempt("c", L3, "q", true, 44), verification: "server" },
+      { ...attempt("d", L3, "q", false, 45, "syntax error"), verification: "server" },
+    ]);
+    expect((await exerciseStats([L3])).map((s) => [s.cellId, s.verification, s.attempts, s.learners, s.learnersPassed, s.medianTimeToPassMs])).toEqual([
+      ["q", "server", 4, 2, 1, 3 * MIN], // c never opened L3: timed from their first attempt
+      ["q", "self-reported", 1, 1, 1, 1 * MIN],
+    ]);
+    expect(await commonErrors([L3])).toEqual([
+      { lessonKey: L3, cellId: "q", verification: "server", message: "expected 3 rows", count: 2 },
+      { lessonKey: L3, cellId: "q", verification: "server", message: "syntax error", count: 1 },
     ]);
   });
 

@@ -1,8 +1,11 @@
+import type { Verification } from "@/lib/progress/verification";
 import { getPrisma } from "./client";
 
 // Instructor analytics, aggregated in Postgres (one round trip per question, whatever the number
 // of learners) and served by the indexes of migration `analytics_indexes`:
-//   lesson_progress(lessonKey, completedAt) and exercise_attempt(lessonKey, cellId, userId, at, passed).
+//   lesson_progress(lessonKey, completedAt) and exercise_attempt(lessonKey, cellId, verification, userId, at, passed).
+// Exercise figures are split by who vouched for the attempts (`verification`): a server-checked
+// pass and a browser's word are different evidence, and an instructor must see which is which.
 // Every query is a parameterised $queryRaw template: values never become SQL text. Counts are
 // cast to int / float8 in SQL so no BigInt reaches callers. Times are epoch milliseconds.
 
@@ -18,6 +21,8 @@ export type FunnelStep = LessonStats & {
 export type ExerciseRef = { lessonKey: string; cellId: string };
 
 export type ExerciseStats = ExerciseRef & {
+  /** Whose word these attempts are: one row per exercise and verification. */
+  verification: Verification;
   attempts: number;
   passedAttempts: number;
   learners: number;
@@ -30,7 +35,7 @@ export type ExerciseStats = ExerciseRef & {
   medianTimeToPassMs: number | null;
 };
 
-export type ErrorCount = ExerciseRef & { message: string; count: number };
+export type ErrorCount = ExerciseRef & { verification: Verification; message: string; count: number };
 
 export type LearnerSummary = { id: string; name: string; email: string; role: string; createdAt: number };
 
@@ -94,7 +99,10 @@ export async function chapterFunnel(orderedLessonKeys: string[]): Promise<Funnel
   return rows.map((row) => ({ ...row, lessonKey: orderedLessonKeys[row.position - 1] ?? "" }));
 }
 
-/** Attempts, pass rates and medians for every exercise of the given lessons that has attempts. */
+/**
+ * Attempts, pass rates and medians for every exercise of the given lessons that has attempts,
+ * one row per exercise and verification (server-checked and self-reported never mix).
+ */
 export async function exerciseStats(lessonKeys: string[]): Promise<ExerciseStats[]> {
   if (lessonKeys.length === 0) return [];
   type Row = Omit<ExerciseStats, "attemptPassRate" | "learnerPassRate">;
@@ -102,16 +110,16 @@ export async function exerciseStats(lessonKeys: string[]): Promise<ExerciseStats
   // runs from the learner opening the lesson (their first attempt if the lesson row is missing).
   const rows = await getPrisma().$queryRaw<Row[]>`
     WITH per_learner AS (
-      SELECT "lessonKey", "cellId", "userId",
+      SELECT "lessonKey", "cellId", "verification", "userId",
              count(*)::int AS attempts,
              count(*) FILTER (WHERE passed)::int AS passed_attempts,
              min("at") AS first_at,
              min("at") FILTER (WHERE passed) AS first_pass_at
       FROM "exercise_attempt"
       WHERE "lessonKey" = ANY(${lessonKeys}::text[])
-      GROUP BY "lessonKey", "cellId", "userId"
+      GROUP BY "lessonKey", "cellId", "verification", "userId"
     )
-    SELECT p."lessonKey", p."cellId",
+    SELECT p."lessonKey", p."cellId", p."verification"::text AS verification,
            sum(p.attempts)::int AS attempts,
            sum(p.passed_attempts)::int AS "passedAttempts",
            count(*)::int AS learners,
@@ -121,8 +129,8 @@ export async function exerciseStats(lessonKeys: string[]): Promise<ExerciseStats
               FILTER (WHERE p.first_pass_at IS NOT NULL))::float8 AS "medianTimeToPassMs"
     FROM per_learner p
     LEFT JOIN "lesson_progress" lp ON lp."userId" = p."userId" AND lp."lessonKey" = p."lessonKey"
-    GROUP BY p."lessonKey", p."cellId"
-    ORDER BY p."lessonKey", p."cellId"`;
+    GROUP BY p."lessonKey", p."cellId", p."verification"
+    ORDER BY p."lessonKey", p."cellId", p."verification"`;
   return rows.map((row) => ({
     ...row,
     attemptPassRate: rate(row.passedAttempts, row.attempts),
@@ -130,20 +138,20 @@ export async function exerciseStats(lessonKeys: string[]): Promise<ExerciseStats
   }));
 }
 
-/** The most common error messages of failed attempts, the top `perExercise` for each exercise. */
+/** The most common error messages of failed attempts, the top `perExercise` for each exercise and verification. */
 export async function commonErrors(lessonKeys: string[], perExercise = 3): Promise<ErrorCount[]> {
   if (lessonKeys.length === 0) return [];
   const limit = Math.max(1, Math.min(20, Math.trunc(perExercise)));
   return getPrisma().$queryRaw<ErrorCount[]>`
-    SELECT "lessonKey", "cellId", message, count FROM (
-      SELECT "lessonKey", "cellId", "errorMessage" AS message, count(*)::int AS count,
-             row_number() OVER (PARTITION BY "lessonKey", "cellId" ORDER BY count(*) DESC, "errorMessage") AS rank
+    SELECT "lessonKey", "cellId", verification::text AS verification, message, count FROM (
+      SELECT "lessonKey", "cellId", "verification" AS verification, "errorMessage" AS message, count(*)::int AS count,
+             row_number() OVER (PARTITION BY "lessonKey", "cellId", "verification" ORDER BY count(*) DESC, "errorMessage") AS rank
       FROM "exercise_attempt"
       WHERE "lessonKey" = ANY(${lessonKeys}::text[]) AND NOT passed AND "errorMessage" IS NOT NULL
-      GROUP BY "lessonKey", "cellId", "errorMessage"
+      GROUP BY "lessonKey", "cellId", "verification", "errorMessage"
     ) ranked
     WHERE rank <= ${limit}
-    ORDER BY "lessonKey", "cellId", count DESC, message`;
+    ORDER BY "lessonKey", "cellId", verification, count DESC, message`;
 }
 
 // Columns are TIMESTAMP(3) holding UTC; converting to epoch ms in SQL keeps time zones out of the driver.

@@ -2,6 +2,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/client";
 import { parseConnectionTarget, readDbEnv } from "./env";
+import { isConnectionLost } from "./errors";
 
 // The ONE Prisma client of the process. Cached on globalThis in production too: Next bundles
 // pages and route handlers separately, and two clients mean two pools — which the embedded
@@ -11,10 +12,73 @@ type DbHandle = { prisma: PrismaClient; pool: pg.Pool; url: string };
 const HANDLE = Symbol.for("courses.db.handle");
 type GlobalWithDb = typeof globalThis & { [HANDLE]?: DbHandle };
 
+type QueryInput = string | pg.QueryConfig;
+
+/** Only plain SELECTs are re-run after a lost connection: running one twice changes nothing. */
+const isRead = (query: QueryInput) =>
+  /^\s*SELECT\b/i.test(typeof query === "string" ? query : query.text);
+
+/**
+ * pg-pool's own `query()` throws away the connection after ANY error, a bad value included. With
+ * the embedded database (one connection) that cost other learners their requests: the new
+ * connection raced the old one's teardown and was refused. Here a statement error the server
+ * reported keeps the connection; only a broken connection is discarded, and a read that lost its
+ * connection — or a statement that never got one — is tried once more on a fresh one.
+ */
+class SharedConnectionPool extends pg.Pool {
+  // Prisma's adapter calls the promise form with a config object; callbacks and streams (not
+  // used here) keep pg's behaviour.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override query(...args: any[]): any {
+    const [query, values, callback] = args as [unknown, unknown, unknown];
+    const plain =
+      typeof query === "string" ||
+      (typeof query === "object" &&
+        query !== null &&
+        typeof (query as { submit?: unknown }).submit !== "function");
+    if (!plain || typeof values === "function" || typeof callback === "function")
+      return (super.query as (...a: unknown[]) => unknown)(...args);
+    return this.run(query as QueryInput, values as unknown[] | undefined, false);
+  }
+
+  private async run(
+    query: QueryInput,
+    values: unknown[] | undefined,
+    retried: boolean,
+  ): Promise<pg.QueryResult> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.connect();
+    } catch (error) {
+      // Nothing was sent: safe to try again whatever the statement.
+      if (!retried && isConnectionLost(error)) return this.run(query, values, true);
+      throw error;
+    }
+    // A checked-out client reports a dying socket as an 'error' event; the query rejects as well.
+    client.on("error", ignore);
+    try {
+      const result = await client.query(query, values);
+      client.off("error", ignore);
+      client.release();
+      return result;
+    } catch (error) {
+      client.off("error", ignore);
+      const lost = !(error instanceof pg.DatabaseError) || isConnectionLost(error);
+      client.release(lost ? toError(error) : undefined);
+      if (!retried && isConnectionLost(error) && isRead(query))
+        return this.run(query, values, true);
+      throw error;
+    }
+  }
+}
+
+const ignore = () => undefined;
+const toError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+
 function createHandle(url: string): DbHandle {
   const env = readDbEnv();
   const { connectionString, schema } = parseConnectionTarget(url);
-  const pool = new pg.Pool({
+  const pool = new SharedConnectionPool({
     connectionString,
     max: env.poolMax ?? 10,
     // Fail fast when the database is unreachable: the browser keeps the writes in its outbox
@@ -30,11 +94,11 @@ function createHandle(url: string): DbHandle {
   return { prisma: new PrismaClient({ adapter }), pool, url };
 }
 
-export function getPrisma(): PrismaClient {
+function getHandle(): DbHandle {
   const store = globalThis as GlobalWithDb;
   // Hot path (every query): no parsing when the URL is the one the client was made for.
   const cached = store[HANDLE];
-  if (cached && cached.url === process.env.DATABASE_URL) return cached.prisma;
+  if (cached && cached.url === process.env.DATABASE_URL) return cached;
   const url = readDbEnv().databaseUrl;
   if (!url) {
     throw new Error(
@@ -43,11 +107,69 @@ export function getPrisma(): PrismaClient {
     );
   }
   const existing = store[HANDLE];
-  if (existing && existing.url === url) return existing.prisma;
+  if (existing && existing.url === url) return existing;
   if (existing) void closeHandle(existing);
   const handle = createHandle(url);
   store[HANDLE] = handle;
-  return handle.prisma;
+  return handle;
+}
+
+export function getPrisma(): PrismaClient {
+  return getHandle().prisma;
+}
+
+/**
+ * Runs `work` once more if the connection was lost under it. Only for idempotent work: the
+ * first try may have reached the database before the connection went.
+ */
+export async function retryOnConnectionLoss<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!isConnectionLost(error)) throw error;
+    return work();
+  }
+}
+
+export type TransactionClient = Pick<pg.PoolClient, "query">;
+
+/**
+ * BEGIN … COMMIT on one pooled connection, for work that must be all or nothing; a throw from
+ * `work` rolls back. Raw pg: a Prisma interactive transaction costs several times more here.
+ * With `retryOnConnectionLoss` the whole transaction runs once more if the connection dies —
+ * the caller's work must then be safe to repeat (a COMMIT may have landed before the loss).
+ */
+export async function withTransaction<T>(
+  work: (client: TransactionClient) => Promise<T>,
+  options: { retryOnConnectionLoss?: boolean } = {},
+): Promise<T> {
+  const once = async () => {
+    const client = await getHandle().pool.connect();
+    client.on("error", ignore);
+    const release = (error?: Error) => {
+      client.off("error", ignore);
+      client.release(error);
+    };
+    try {
+      await client.query("BEGIN");
+      const result = await work(client);
+      await client.query("COMMIT");
+      release();
+      return result;
+    } catch (error) {
+      if (isConnectionLost(error)) {
+        release(toError(error));
+      } else {
+        const rolledBack = await client.query("ROLLBACK").then(
+          () => true,
+          () => false,
+        );
+        release(rolledBack ? undefined : new Error("rollback failed"));
+      }
+      throw error;
+    }
+  };
+  return options.retryOnConnectionLoss ? retryOnConnectionLoss(once) : once();
 }
 
 async function closeHandle(handle: DbHandle): Promise<void> {

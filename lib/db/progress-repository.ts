@@ -1,13 +1,14 @@
 import type { ServerCell, ServerLesson } from "@/lib/progress/merge";
-import { getPrisma } from "./client";
+import { getPrisma, retryOnConnectionLoss, withTransaction } from "./client";
 
-// Progress storage for sync batches. A batch costs two statements and no interactive
-// transaction (Prisma's interactive transactions cost ~5x a plain query here — measured):
+// Progress storage for sync batches. A batch costs two statements and no Prisma interactive
+// transaction (those cost ~5x a plain query here — measured):
 //   1. readBatchState: which mutation ids were seen, and the current rows the batch touches;
-//   2. commitBatch: ONE statement (atomic by itself) that claims the new mutation ids and
-//      writes every row, guarded by the values read in step 1 (optimistic concurrency). If
-//      another batch of the same learner changed a row or claimed an id in between, the
-//      statement fails as a whole and the caller re-reads and merges again.
+//   2. commitBatch: ONE statement, in a raw BEGIN/COMMIT, that claims the new mutation ids and
+//      writes every row, guarded by the values read in step 1 (optimistic concurrency). It
+//      returns how many rows each part wrote; if another batch of the same learner changed a
+//      row or claimed an id in between, a count falls short, the transaction is rolled back
+//      and the caller re-reads and merges again.
 // Times are epoch milliseconds; columns are Prisma's TIMESTAMP(3) holding UTC.
 
 export type CellKey = { lessonKey: string; cellId: string };
@@ -89,12 +90,14 @@ export async function readBatchState(userId: string, ids: string[], cellKeys: Ce
 
 /** Deletes a lesson's cells last changed at or before `upTo` (reset lesson). Idempotent. */
 export async function deleteLessonCellsUpTo(userId: string, lessonKey: string, upTo: number): Promise<void> {
-  await getPrisma().$executeRawUnsafe(
+  await retryOnConnectionLoss(() =>
+    getPrisma().$executeRawUnsafe(
     `DELETE FROM "cell_state" WHERE "userId" = $1 AND "lessonKey" = $2
        AND COALESCE(GREATEST("codeUpdatedAt", "lastRunAt"), '-infinity') <= $3::timestamp`,
-    userId,
-    lessonKey,
-    iso(upTo),
+      userId,
+      lessonKey,
+      iso(upTo),
+    ),
   );
 }
 
@@ -131,16 +134,16 @@ export async function commitBatch(userId: string, commit: BatchCommit): Promise<
     JSON.stringify(commit.attempts.map((a) => ({ id: a.id, lk: a.lessonKey, cid: a.cellId, passed: a.passed, at: iso(a.at), dur: a.durationMs, err: a.errorMessage }))), // $5
     JSON.stringify(lessonUpdates.map((w) => ({ ...lessonRecord(w), esa: iso(w.expected?.startedAt ?? null), eca: iso(w.expected?.completedAt ?? null), elv: iso(w.expected?.lastVisitAt ?? null) }))), // $6
     JSON.stringify(lessonInserts.map(lessonRecord)), // $7
-    commit.claimIds.length, // $8
-    updates.length, // $9
-    inserts.length, // $10
-    lessonUpdates.length, // $11
-    lessonInserts.length, // $12
   ];
   const now = `now() AT TIME ZONE 'UTC'`;
-  try {
-    await getPrisma().$queryRawUnsafe(
-      `WITH
+  // Inside a transaction so that a shortfall can be rolled back; compared here, not by making
+  // the statement fail: a failing statement used to cost the embedded database its only
+  // connection, and other learners their requests. Safe to run again after a lost connection:
+  // if the first try committed, the ids are claimed and the guard reports a conflict.
+  await withTransaction(
+    async (client) => {
+      const { rows } = await client.query<Record<"claimed" | "updated" | "inserted" | "lessons_updated" | "lessons_inserted", string>>(
+        `WITH
        claimed AS (
          INSERT INTO "sync_mutation" ("userId", "id") SELECT $1, unnest($2::uuid[])
          ON CONFLICT ("userId", "id") DO NOTHING RETURNING 1),
@@ -173,17 +176,18 @@ export async function commitBatch(userId: string, commit: BatchCommit): Promise<
          SELECT $1, t.lk, t.sa, t.ca, t.lc, t.lv, ${now}
          FROM jsonb_to_recordset($7::jsonb) AS t(${LESSON_RECORD})
          ON CONFLICT ("userId", "lessonKey") DO NOTHING RETURNING 1)
-       -- Any shortfall means a concurrent batch got there first: divide by zero to undo it all.
-       SELECT 1 / (CASE WHEN (SELECT count(*) FROM claimed) = $8 AND (SELECT count(*) FROM updated) = $9
-                         AND (SELECT count(*) FROM inserted) = $10 AND (SELECT count(*) FROM lessons_updated) = $11
-                         AND (SELECT count(*) FROM lessons_inserted) = $12 AND (SELECT count(*) FROM attempts) >= 0
-                        THEN 1 ELSE 0 END) AS ok`,
-      ...params,
-    );
-  } catch (error) {
-    if (error instanceof Error && /22012|division by zero/.test(error.message)) throw new BatchConflictError();
-    throw error;
-  }
+       SELECT (SELECT count(*) FROM claimed) AS claimed, (SELECT count(*) FROM updated) AS updated,
+              (SELECT count(*) FROM inserted) AS inserted, (SELECT count(*) FROM lessons_updated) AS lessons_updated,
+              (SELECT count(*) FROM lessons_inserted) AS lessons_inserted, (SELECT count(*) FROM attempts) AS attempts`,
+        params,
+      );
+      const counts = rows[0];
+      const expected = { claimed: commit.claimIds.length, updated: updates.length, inserted: inserts.length, lessons_updated: lessonUpdates.length, lessons_inserted: lessonInserts.length };
+      // Any shortfall means a concurrent batch got there first: undo it all (the throw rolls back).
+      if (!counts || Object.entries(expected).some(([key, n]) => Number(counts[key as keyof typeof expected]) !== n)) throw new BatchConflictError();
+    },
+    { retryOnConnectionLoss: true },
+  );
 }
 
 /**
@@ -192,4 +196,54 @@ export async function commitBatch(userId: string, commit: BatchCommit): Promise<
  */
 export async function pruneSyncMutations(olderThanMs: number): Promise<number> {
   return getPrisma().$executeRawUnsafe(`DELETE FROM "sync_mutation" WHERE "appliedAt" < $1::timestamp`, iso(Date.now() - olderThanMs));
+}
+
+// ---- exercise verdicts and completion evidence (lib/progress/verdicts.ts, server.ts) ----
+
+export type ServerAttemptWrite = { id: string; lessonKey: string; cellId: string; passed: boolean; at: number; durationMs: number; errorMessage: string | null };
+
+/** Stores a verdict the server computed itself (Cypher, Rust checks): `verification = server`. */
+export async function insertServerAttempt(userId: string, attempt: ServerAttemptWrite): Promise<void> {
+  await getPrisma().$executeRawUnsafe(
+    `INSERT INTO "exercise_attempt" ("userId", "id", "lessonKey", "cellId", "passed", "at", "durationMs", "errorMessage", "verification")
+     VALUES ($1, $2::uuid, $3, $4, $5, $6::timestamp, $7, $8, 'server')`,
+    userId,
+    attempt.id,
+    attempt.lessonKey,
+    attempt.cellId,
+    attempt.passed,
+    iso(attempt.at),
+    attempt.durationMs,
+    attempt.errorMessage,
+  );
+}
+
+export type StoredCompletionEvidence = { passes: Map<string, Map<string, Set<string>>>; runOk: Map<string, Set<string>> };
+
+/**
+ * For the lessons a batch wants to mark completed: which exercises have passing attempts (and
+ * who vouched for them) and which cells last ran without an error. One statement; only batches
+ * with a `complete` event pay for it.
+ */
+export async function readCompletionEvidence(userId: string, lessonKeys: string[]): Promise<StoredCompletionEvidence> {
+  const rows = await getPrisma().$queryRawUnsafe<{ k: "pass" | "ok"; l: string; c: string; v: string | null }[]>(
+    `SELECT DISTINCT 'pass' AS k, "lessonKey" AS l, "cellId" AS c, "verification"::text AS v
+       FROM "exercise_attempt" WHERE "userId" = $1 AND "lessonKey" = ANY($2::text[]) AND "passed"
+     UNION ALL
+     SELECT 'ok', "lessonKey", "cellId", NULL
+       FROM "cell_state" WHERE "userId" = $1 AND "lessonKey" = ANY($2::text[]) AND "lastRunStatus" = 'ok'`,
+    userId,
+    lessonKeys,
+  );
+  const evidence: StoredCompletionEvidence = { passes: new Map(), runOk: new Map() };
+  for (const row of rows) {
+    if (row.k === "pass") {
+      const lesson = evidence.passes.get(row.l) ?? new Map<string, Set<string>>();
+      evidence.passes.set(row.l, lesson);
+      lesson.set(row.c, (lesson.get(row.c) ?? new Set()).add(String(row.v)));
+    } else {
+      evidence.runOk.set(row.l, (evidence.runOk.get(row.l) ?? new Set()).add(row.c));
+    }
+  }
+  return evidence;
 }

@@ -1,3 +1,4 @@
+import { onShutdown } from "@/lib/http/shutdown";
 import { closeDb } from "./client";
 import { readDbEnv } from "./env";
 import { applyMigrations } from "./migrate";
@@ -14,6 +15,7 @@ export type DatabaseStartup = { url: string; embedded: boolean; applied: string[
 
 async function start(dataDir: string): Promise<DatabaseStartup> {
   const env = readDbEnv();
+  onShutdown("database-pool", closeDb, 10);
   if (env.databaseUrl) {
     const applied = env.migrateOnStart ? (await applyMigrations(env.databaseUrl)).applied : [];
     return { url: env.databaseUrl, embedded: false, applied };
@@ -22,20 +24,15 @@ async function start(dataDir: string): Promise<DatabaseStartup> {
   const embedded: EmbeddedDatabase = await startEmbeddedDatabase(dataDir);
   process.env.DATABASE_URL = embedded.url;
   process.env.DATABASE_POOL_MAX = "1";
-  // Close PGlite cleanly on stop so its data directory is consistent; then exit as Node would.
-  const shutdown = () => {
-    const timer = setTimeout(() => process.exit(0), 3_000);
-    timer.unref();
-    void closeDb()
-      .then(() => embedded.close())
-      .finally(() => process.exit(0));
-  };
-  process.once("SIGTERM", shutdown);
-  process.once("SIGINT", shutdown);
+  // After HTTP has drained (lib/http/shutdown.ts): the pool first, then PGlite, so its data
+  // directory is left consistent.
+  onShutdown("embedded-database", () => embedded.close(), 11);
   return { url: embedded.url, embedded: true, applied: [] };
 }
 
-export function prepareDatabase(dataDir = process.env.PGLITE_DATA_DIR ?? ".data/pglite"): Promise<DatabaseStartup> {
+export function prepareDatabase(
+  dataDir = process.env.PGLITE_DATA_DIR ?? ".data/pglite",
+): Promise<DatabaseStartup> {
   const store = globalThis as GlobalWithStartup;
   store[STARTED] ??= start(dataDir);
   return store[STARTED];

@@ -7,9 +7,12 @@ import { currentRequest } from "./request-context";
 const LOGGER = Symbol.for("courses.http.logger");
 type GlobalWithLogger = typeof globalThis & { [LOGGER]?: pino.Logger };
 
-function createLogger(): pino.Logger {
-  return pino({
-    level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
+export type LoggerOptions = { level?: string; destination?: pino.DestinationStream };
+
+/** A logger with the house settings; `destination` lets tests read the lines. */
+export function createLogger({ level, destination }: LoggerOptions = {}): pino.Logger {
+  const options: pino.LoggerOptions = {
+    level: level ?? process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
     base: { service: "courses" },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
@@ -29,7 +32,13 @@ function createLogger(): pino.Logger {
       const request = currentRequest();
       return request ? { requestId: request.requestId } : {};
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export const logger: pino.Logger = ((globalThis as GlobalWithLogger)[LOGGER] ??= createLogger());
+
+/** Writes out lines still buffered (shutdown). */
+export function flushLogs(): Promise<void> {
+  return new Promise((resolve) => logger.flush(() => resolve()));
+}

@@ -1,71 +1,103 @@
 /**
- * The notebook's Cypher cell kind, in the browser: every run goes to the server action, which
- * runs the cell through neo4j-driver in a private, rolled-back transaction.
+ * The notebook's Cypher cell kind, in the browser: every run and every exercise check goes to
+ * POST /api/cypher/run, which runs the cell in a private, rolled-back transaction. A check
+ * sends only the learner's code: the server checks it against the lesson's own check query
+ * and says so (`verifiedBy: "server"`).
  */
-import type { CellOutput, CellRuntime, CheckVerdict, RunOutcome, RunRequest } from "../notebook/types";
-import { runCypherAction, type RunCypherActionResult } from "./run-cypher-action";
+import { ApiError, postJson } from "../http/api-client";
+import type {
+  CellOutput,
+  CellRuntime,
+  CheckVerdict,
+  RunOutcome,
+  RunRequest,
+} from "../notebook/types";
+import type { CypherRunAnswer, CypherRunBody } from "./cypher-run";
 
-function actionInput(request: RunRequest, check?: string) {
-  const dataset = request.attributes.dataset;
+const MESSAGES = {
+  signIn: "Your sign-in has ended; sign in again and re-run the cell.",
+  unreachable: "The query could not reach the server",
+};
+
+function body(request: RunRequest, mode: CypherRunBody["mode"]): CypherRunBody {
   return {
     lessonKey: request.lessonKey,
     cellId: request.cell.id,
     code: request.cell.code,
-    previousCells: request.previousCells.filter((c) => c.kind === "cypher").map((c) => ({ id: c.id, code: c.code })),
-    dataset: typeof dataset === "string" && dataset ? dataset : undefined,
-    check,
+    previousCells: request.previousCells
+      .filter((c) => c.kind === "cypher")
+      .map((c) => ({ id: c.id, code: c.code })),
+    mode,
   };
 }
 
-async function call(request: RunRequest, check: string | undefined, signal: AbortSignal): Promise<RunCypherActionResult | "aborted"> {
-  // A server action cannot be cancelled; an interrupted run simply ignores its answer (the server rolls back anyway).
-  const aborted = new Promise<"aborted">((resolve) => {
-    if (signal.aborted) resolve("aborted");
-    signal.addEventListener("abort", () => resolve("aborted"), { once: true });
-  });
-  const running = runCypherAction(actionInput(request, check));
-  running.catch(() => {}); // an abandoned (interrupted) run must not surface as an unhandled rejection
-  return Promise.race([running, aborted]);
-}
+type Answer = { answer: CypherRunAnswer } | { failure: CellOutput } | "aborted";
 
-const lostConnection = (e: unknown): CellOutput => ({
-  type: "error",
-  name: "ConnectionError",
-  message: `The query could not reach the server (${e instanceof Error ? e.message : String(e)}). Your code is safe; try again.`,
-});
+async function call(
+  request: RunRequest,
+  mode: CypherRunBody["mode"],
+  signal: AbortSignal,
+): Promise<Answer> {
+  try {
+    const response = await postJson("/api/cypher/run", body(request, mode), signal, MESSAGES);
+    return { answer: (await response.json()) as CypherRunAnswer };
+  } catch (error) {
+    // Stop aborts the request itself; the server rolls the transaction back either way.
+    if (signal.aborted) return "aborted";
+    if (error instanceof ApiError)
+      return {
+        failure: {
+          type: "error",
+          name:
+            error.status === 429
+              ? "TooManyRuns"
+              : error.status === 0
+                ? "ConnectionError"
+                : "RequestRefused",
+          message: error.message,
+        },
+      };
+    return {
+      failure: {
+        type: "error",
+        name: "ConnectionError",
+        message: `${MESSAGES.unreachable} (${error instanceof Error ? error.message : String(error)}). Your code is safe; try again.`,
+      },
+    };
+  }
+}
 
 export const cypherRuntime: CellRuntime = {
   kind: "cypher",
   unavailable: () => null,
   async run(request, emit, signal): Promise<RunOutcome> {
     const started = Date.now();
-    let result: RunCypherActionResult | "aborted";
-    try {
-      result = await call(request, undefined, signal);
-    } catch (e) {
-      emit(lostConnection(e));
+    const result = await call(request, "run", signal);
+    if (result === "aborted") return { status: "interrupted", durationMs: Date.now() - started };
+    if ("failure" in result) {
+      emit(result.failure);
       return { status: "error", durationMs: Date.now() - started };
     }
-    if (result === "aborted") return { status: "interrupted", durationMs: Date.now() - started };
-    result.outputs.forEach(emit);
-    return result.ok
-      ? { status: "ok", durationMs: result.durationMs }
-      : { status: "error", durationMs: result.durationMs, markers: result.markers };
+    const { answer } = result;
+    answer.outputs.forEach(emit);
+    return answer.ok
+      ? { status: "ok", durationMs: answer.durationMs }
+      : { status: "error", durationMs: answer.durationMs, markers: answer.markers };
   },
   async check(request, emit, signal): Promise<CheckVerdict> {
-    let result: RunCypherActionResult | "aborted";
-    try {
-      result = await call(request, request.check, signal);
-    } catch (e) {
-      emit(lostConnection(e));
+    const result = await call(request, "check", signal);
+    if (result === "aborted") return { passed: false, message: "The check was interrupted." };
+    if ("failure" in result) {
+      emit(result.failure);
       return { passed: false, message: "The check could not reach the server; try again." };
     }
-    if (result === "aborted") return { passed: false, message: "The check was interrupted." };
-    const verdict = result.outputs.find((o) => o.type === "success" || o.type === "error");
-    // Errors in the check query itself (not a failed verdict) are shown in full below the cell.
-    if (verdict?.type === "error" && verdict.name !== "CheckFailed") emit(verdict);
-    if (verdict?.type === "success") return { passed: true, message: verdict.message };
-    if (verdict?.type === "error") return { passed: false, message: verdict.name === "CheckFailed" ? verdict.message : "The check could not run (see the message above)." };
-    return { passed: false, message: "The check returned nothing." };
+    const { answer } = result;
+    const verdict = answer.verdict;
+    if (!verdict)
+      return { passed: false, message: "The server did not return a verdict; try again." };
+    // Errors in the exercise or the check itself (not a failed verdict) are shown in full below the cell.
+    const shown = answer.outputs.find((o) => o.type === "success" || o.type === "error");
+    if (shown?.type === "error" && shown.name !== "CheckFailed") emit(shown);
+    return { passed: verdict.passed, message: verdict.message, verifiedBy: "server" };
   },
 };

@@ -13,6 +13,8 @@ import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { startBoltServer } from "../cypher/bolt/server";
+import { logger } from "../http/log";
+import { isShuttingDown } from "../http/shutdown";
 
 export interface EmbeddedCypher {
   uri: string;
@@ -39,7 +41,7 @@ export async function startEmbeddedCypher(options: EmbeddedCypherOptions = {}): 
   const user = options.user ?? process.env.NEO4J_USER ?? "neo4j";
   const password = options.password ?? process.env.NEO4J_PASSWORD ?? randomBytes(18).toString("base64url");
   const port = options.port ?? Number(process.env.CYPHER_PORT ?? 0);
-  const log = options.log ?? ((m: string) => console.error(m));
+  const log = options.log ?? ((m: string) => logger.warn({ component: "cypher" }, m));
   if (options.inProcess) {
     const server = await startBoltServer({ host: "127.0.0.1", port, user, password, dataDir: options.dataDir, log });
     return { uri: `bolt://127.0.0.1:${server.port}`, user, password, close: () => server.close(), pid: () => process.pid };
@@ -75,7 +77,8 @@ export async function startEmbeddedCypher(options: EmbeddedCypherOptions = {}): 
       });
       proc.on("exit", (code, signal) => {
         if (!ready) return reject(new Error(`the embedded Cypher server exited during start (code ${code}, signal ${signal})`));
-        if (stopping) return;
+        // A stop signal sent to the whole process group (Ctrl-C) reaches the child first: no restart then.
+        if (stopping || isShuttingDown()) return;
         restarts++;
         log(`cypher: the embedded Cypher server stopped (code ${code}, signal ${signal}); restarting (${restarts})`);
         setTimeout(() => void launch(boundPort).catch((e: unknown) => log(`cypher: restart failed: ${String(e)}`)), Math.min(5000, 200 * restarts));

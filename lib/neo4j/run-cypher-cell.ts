@@ -4,7 +4,12 @@
  * collect the result — then ALWAYS roll back. Every run sees a private, fresh graph, also on a
  * shared real Neo4j. Bounded by a transaction timeout and a row cap.
  */
-import neo4j, { type Driver, type ManagedTransaction, type Session, type Transaction } from "neo4j-driver";
+import neo4j, {
+  type Driver,
+  type ManagedTransaction,
+  type Session,
+  type Transaction,
+} from "neo4j-driver";
 import { fromDriverValue, toDriverValue } from "../cypher/bolt/driver-values";
 import type { CypherValue } from "../cypher/values";
 import type { CellOutput, CodeMarker } from "../notebook/types";
@@ -14,6 +19,7 @@ import { loadDataset, UnknownDatasetError } from "./datasets";
 import { getDriver } from "./driver";
 import { reportUnresponsiveCypherServer } from "./embedded";
 import { neo4jConfig } from "./config";
+import { capOutputs, DEFAULT_MAX_OUTPUT_BYTES } from "./output-cap";
 import { collectGraphRelationships, resultOutputs, type CollectedResult } from "./result-format";
 import { splitStatements, toCellPosition, type Statement } from "./statements";
 
@@ -31,6 +37,8 @@ export interface CypherCellInput {
   check?: string;
   timeoutMs?: number;
   rowCap?: number;
+  /** Cap on the serialised outputs (see output-cap.ts). */
+  maxOutputBytes?: number;
 }
 
 export interface CypherCellResult {
@@ -60,7 +68,11 @@ class CellFailure extends Error {
 type CollectedStatement = CollectedResult & { summary: string | null };
 
 /** Runs every statement of a dataset or an earlier cell, results ignored. */
-async function runSource(tx: Tx, source: string, onError: (e: unknown) => CellFailure): Promise<void> {
+async function runSource(
+  tx: Tx,
+  source: string,
+  onError: (e: unknown) => CellFailure,
+): Promise<void> {
   for (const s of splitStatements(source)) {
     try {
       await tx.run(s.text);
@@ -71,15 +83,27 @@ async function runSource(tx: Tx, source: string, onError: (e: unknown) => CellFa
 }
 
 /** What a cell shows for its last statement: the update summary, the table and the graph. */
-async function statementOutputs(tx: Tx, last: CollectedStatement, rowCap: number): Promise<CellOutput[]> {
+async function statementOutputs(
+  tx: Tx,
+  last: CollectedStatement,
+  rowCap: number,
+  maxOutputBytes: number,
+): Promise<CellOutput[]> {
   const outputs: CellOutput[] = [];
   if (last.summary) outputs.push({ type: "text", stream: "info", text: last.summary });
-  if (last.columns.length > 0) outputs.push(...(await connectGraph(tx, resultOutputs(last, rowCap))));
-  else if (!last.summary) outputs.push({ type: "text", stream: "info", text: "(no changes, no records)" });
-  return outputs;
+  if (last.columns.length > 0)
+    outputs.push(...(await connectGraph(tx, resultOutputs(last, rowCap))));
+  else if (!last.summary)
+    outputs.push({ type: "text", stream: "info", text: "(no changes, no records)" });
+  return capOutputs(outputs, maxOutputBytes);
 }
 
-async function collect(tx: Tx, statement: string, params: Record<string, unknown>, rowCap: number): Promise<CollectedStatement> {
+async function collect(
+  tx: Tx,
+  statement: string,
+  params: Record<string, unknown>,
+  rowCap: number,
+): Promise<CollectedStatement> {
   const result = tx.run(statement, params);
   const columns = (await result.keys()).map(String);
   const rows: CypherValue[][] = [];
@@ -122,7 +146,12 @@ function describeUpdates(u: Record<string, number>): string | null {
   return parts.length ? parts.join(", ") : null;
 }
 
-function errorFor(e: unknown, statement: Statement | null, timeoutMs: number, where: string | null): CellFailure {
+function errorFor(
+  e: unknown,
+  statement: Statement | null,
+  timeoutMs: number,
+  where: string | null,
+): CellFailure {
   const info = describeDriverError(e);
   if (info.timedOut)
     return new CellFailure({
@@ -130,8 +159,17 @@ function errorFor(e: unknown, statement: Statement | null, timeoutMs: number, wh
       name: "Timeout",
       message: `The query took longer than ${timeoutMs / 1000} s and was stopped. Narrow the MATCH, add a LIMIT, or bound variable-length patterns (for example [*1..4]).`,
     });
-  if (where) return new CellFailure({ type: "error", name: info.name, message: `${where} failed, so this cell could not run: ${info.message}` });
-  const output: Extract<CellOutput, { type: "error" }> = { type: "error", name: info.name, message: info.message };
+  if (where)
+    return new CellFailure({
+      type: "error",
+      name: info.name,
+      message: `${where} failed, so this cell could not run: ${info.message}`,
+    });
+  const output: Extract<CellOutput, { type: "error" }> = {
+    type: "error",
+    name: info.name,
+    message: info.message,
+  };
   let marker: CodeMarker | undefined;
   if (statement && info.line !== undefined) {
     const pos = toCellPosition(statement, info.line, info.column ?? 1);
@@ -142,28 +180,49 @@ function errorFor(e: unknown, statement: Statement | null, timeoutMs: number, wh
   return new CellFailure(output, marker);
 }
 
-export async function runCypherCell(input: CypherCellInput, deps: CypherCellDeps = {}): Promise<CypherCellResult> {
+export async function runCypherCell(
+  input: CypherCellInput,
+  deps: CypherCellDeps = {},
+): Promise<CypherCellResult> {
   const started = Date.now();
   const timeoutMs = input.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const rowCap = input.rowCap ?? DEFAULT_ROW_CAP;
-  const finish = (ok: boolean, outputs: CellOutput[], markers: CodeMarker[] = []): CypherCellResult => ({ ok, outputs, markers, durationMs: Date.now() - started });
+  const finish = (
+    ok: boolean,
+    outputs: CellOutput[],
+    markers: CodeMarker[] = [],
+  ): CypherCellResult => ({ ok, outputs, markers, durationMs: Date.now() - started });
 
   let dataset: string | null = null;
   try {
     if (input.dataset) dataset = await loadDataset(input.dataset, deps.datasetsDir);
   } catch (e) {
-    return finish(false, [{ type: "error", name: "UnknownDataset", message: e instanceof UnknownDatasetError ? e.message : String(e) }]);
+    return finish(false, [
+      {
+        type: "error",
+        name: "UnknownDataset",
+        message: e instanceof UnknownDatasetError ? e.message : String(e),
+      },
+    ]);
   }
   const statements = splitStatements(input.query);
-  if (statements.length === 0 && !input.check) return finish(true, [{ type: "text", stream: "info", text: "Nothing to run: the cell is empty." }]);
+  if (statements.length === 0 && !input.check)
+    return finish(true, [
+      { type: "text", stream: "info", text: "Nothing to run: the cell is empty." },
+    ]);
 
   let driver: Driver;
   try {
     driver = deps.driver ?? getDriver();
   } catch (e) {
-    return finish(false, [{ type: "error", name: "NotConfigured", message: e instanceof Error ? e.message : String(e) }]);
+    return finish(false, [
+      { type: "error", name: "NotConfigured", message: e instanceof Error ? e.message : String(e) },
+    ]);
   }
-  const session: Session = driver.session({ database: deps.database ?? neo4jConfig().database, defaultAccessMode: neo4j.session.WRITE });
+  const session: Session = driver.session({
+    database: deps.database ?? neo4jConfig().database,
+    defaultAccessMode: neo4j.session.WRITE,
+  });
   let tx: Transaction | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let serverUnresponsive = false;
@@ -171,10 +230,20 @@ export async function runCypherCell(input: CypherCellInput, deps: CypherCellDeps
     const work = async (): Promise<CypherCellResult> => {
       const openTx = await beginWithRetry(session, timeoutMs);
       tx = openTx;
-      if (dataset) await runSource(openTx, dataset, (e) => errorFor(e, null, timeoutMs, `Loading the dataset "${input.dataset}"`));
+      if (dataset)
+        await runSource(openTx, dataset, (e) =>
+          errorFor(e, null, timeoutMs, `Loading the dataset "${input.dataset}"`),
+        );
       for (const [i, previous] of input.previousQueries.entries()) {
         const label = input.previousLabels?.[i];
-        await runSource(openTx, previous, (e) => errorFor(e, null, timeoutMs, label ? `The earlier Cypher cell "${label}"` : `Cypher cell ${i + 1} above this one`));
+        await runSource(openTx, previous, (e) =>
+          errorFor(
+            e,
+            null,
+            timeoutMs,
+            label ? `The earlier Cypher cell "${label}"` : `Cypher cell ${i + 1} above this one`,
+          ),
+        );
       }
       let last: CollectedStatement | null = null;
       for (const s of statements) {
@@ -185,7 +254,17 @@ export async function runCypherCell(input: CypherCellInput, deps: CypherCellDeps
         }
       }
       if (input.check !== undefined) return runCheck(openTx, input.check, last, timeoutMs, finish);
-      return finish(true, last ? await statementOutputs(openTx, last, rowCap) : []);
+      return finish(
+        true,
+        last
+          ? await statementOutputs(
+              openTx,
+              last,
+              rowCap,
+              input.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+            )
+          : [],
+      );
     };
     // The server enforces the transaction timeout; this guard covers a server that does not answer.
     const guard = new Promise<never>((_, reject) => {
@@ -225,15 +304,24 @@ const CONNECT_MAX_NODES = 300;
  * returned only nodes (`RETURN p, m`). Runs in the same transaction; best effort.
  */
 async function connectGraph(tx: Tx, outputs: CellOutput[]): Promise<CellOutput[]> {
-  const graph = outputs.find((o): o is Extract<CellOutput, { type: "graph" }> => o.type === "graph");
+  const graph = outputs.find(
+    (o): o is Extract<CellOutput, { type: "graph" }> => o.type === "graph",
+  );
   if (!graph || graph.nodes.length < 2 || graph.nodes.length > CONNECT_MAX_NODES) return outputs;
   try {
     const ids = graph.nodes.map((n) => neo4j.int(n.id));
-    const found = await collect(tx, "MATCH (a)-[r]->(b) WHERE id(a) IN $ids AND id(b) IN $ids RETURN r", { ids }, 2_000);
+    const found = await collect(
+      tx,
+      "MATCH (a)-[r]->(b) WHERE id(a) IN $ids AND id(b) IN $ids RETURN r",
+      { ids },
+      2_000,
+    );
     const known = new Set(graph.relationships.map((r) => r.id));
     const extra = collectGraphRelationships(found.rows).filter((r) => !known.has(r.id));
     if (extra.length === 0) return outputs;
-    return outputs.map((o) => (o === graph ? { ...graph, relationships: [...graph.relationships, ...extra] } : o));
+    return outputs.map((o) =>
+      o === graph ? { ...graph, relationships: [...graph.relationships, ...extra] } : o,
+    );
   } catch {
     return outputs;
   }
@@ -245,7 +333,9 @@ async function beginWithRetry(session: Session, timeoutMs: number): Promise<Tran
     try {
       return await session.beginTransaction({ timeout: timeoutMs });
     } catch (e) {
-      const retriable = e instanceof neo4j.Neo4jError && (e.code === "ServiceUnavailable" || e.code === "SessionExpired");
+      const retriable =
+        e instanceof neo4j.Neo4jError &&
+        (e.code === "ServiceUnavailable" || e.code === "SessionExpired");
       if (!retriable || attempt >= 4) throw e;
       await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
     }
@@ -253,7 +343,11 @@ async function beginWithRetry(session: Session, timeoutMs: number): Promise<Tran
 }
 
 function timeoutOutput(timeoutMs: number): CellOutput {
-  return { type: "error", name: "Timeout", message: `The query took longer than ${timeoutMs / 1000} s and was stopped.` };
+  return {
+    type: "error",
+    name: "Timeout",
+    message: `The query took longer than ${timeoutMs / 1000} s and was stopped.`,
+  };
 }
 
 async function runCheck(
@@ -264,7 +358,11 @@ async function runCheck(
   finish: (ok: boolean, outputs: CellOutput[], markers?: CodeMarker[]) => CypherCellResult,
 ): Promise<CypherCellResult> {
   const params = checkParameters(exercise?.columns ?? [], exercise?.rows ?? []);
-  const driverParams = { rows: toDriverValue(params.rows), columns: toDriverValue(params.columns), total: neo4j.int(exercise?.totalRows ?? 0) };
+  const driverParams = {
+    rows: toDriverValue(params.rows),
+    columns: toDriverValue(params.columns),
+    total: neo4j.int(exercise?.totalRows ?? 0),
+  };
   const statements = splitStatements(check);
   let result: CollectedResult | null = null;
   for (const s of statements) {
@@ -276,5 +374,9 @@ async function runCheck(
     }
   }
   const verdict = evaluateCheckRows(result?.columns ?? [], result?.rows ?? []);
-  return finish(verdict.pass, [verdict.pass ? { type: "success", message: verdict.message } : { type: "error", name: "CheckFailed", message: verdict.message }]);
+  return finish(verdict.pass, [
+    verdict.pass
+      ? { type: "success", message: verdict.message }
+      : { type: "error", name: "CheckFailed", message: verdict.message },
+  ]);
 }

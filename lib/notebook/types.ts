@@ -93,4 +93,6 @@ export interface CellRuntime {
 export interface CheckVerdict {
   passed: boolean;
   message: string;
+  /** "server": the server ran the lesson's own check and recorded the verdict itself, so the browser must not report it. */
+  verifiedBy?: "server";
 }

@@ -16,14 +16,15 @@ import { setUpRouteTests } from "./testing/env";
 // Faults between the app and Postgres, end to end through the real sync route: the database
 // becomes unreachable mid-session, and connections die exactly at COMMIT (before or after the
 // server committed — what a server restart in the middle of a batch looks like from outside).
-// A batch commits in one statement (see progress-repository.ts); the proxy cuts on its text.
+// A batch's writes are one statement inside BEGIN … COMMIT (see progress-repository.ts); the
+// proxy cuts on the COMMIT.
 // Every write must arrive exactly once.
 
 let db: TestDatabase;
 let proxy: TcpProxy;
 let direct: pg.Client;
 const LESSON = "track/01-chapter/02-faults";
-const COMMIT_STATEMENT = 'INSERT INTO "sync_mutation"';
+const COMMIT_STATEMENT = "COMMIT";
 
 beforeAll(async () => {
   process.env.DATABASE_POOL_MAX = "4";

@@ -35,3 +35,22 @@ describe("IndexedDB storage", () => {
     expect(await storage.getCell("u", "t/c/l", "a")).toBeUndefined();
   });
 });
+
+describe("IndexedDB storage: parked mutations", () => {
+  it("keeps a parked mark across a reopen (a page reload) and can clear it", async () => {
+    const factory = new IDBFactory();
+    const first = createIndexedDbStorage(factory);
+    const list = [mutation(1), mutation(2)];
+    for (const m of list) await first.addMutation("user-1", m);
+    await first.parkMutations([list[0]!.id], { at: 5, reason: "code: must be well-formed text" });
+
+    const reloaded = createIndexedDbStorage(factory);
+    const entries = await reloaded.listMutations();
+    expect(entries.map((entry) => [entry.mutation.id, entry.parked ?? null])).toEqual([
+      [list[0]!.id, { at: 5, reason: "code: must be well-formed text" }],
+      [list[1]!.id, null],
+    ]);
+    await reloaded.parkMutations([list[0]!.id], null);
+    expect((await reloaded.listMutations())[0]?.parked).toBeUndefined();
+  });
+});

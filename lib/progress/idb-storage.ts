@@ -1,4 +1,4 @@
-import type { LocalCell, LocalLesson, OutboxEntry, Owner, ProgressStorage } from "./storage";
+import type { LocalCell, LocalLesson, OutboxEntry, Owner, ParkedInfo, ProgressStorage } from "./storage";
 import type { SyncMutation } from "./schemas";
 
 // IndexedDB storage for the browser. One database for all lessons; the outbox is ordered by an
@@ -54,7 +54,7 @@ function open(factory: IDBFactory, onClosed: () => void): Promise<IDBDatabase> {
   });
 }
 
-type StoredEntry = { seq?: number; id: string; owner: Owner; mutation: SyncMutation };
+type StoredEntry = { seq?: number; id: string; owner: Owner; mutation: SyncMutation; parked?: ParkedInfo };
 
 export function createIndexedDbStorage(factory: IDBFactory = indexedDB): ProgressStorage {
   let dbPromise: Promise<IDBDatabase> | null = null;
@@ -72,7 +72,7 @@ export function createIndexedDbStorage(factory: IDBFactory = indexedDB): Progres
     async listMutations() {
       const tx = (await db()).transaction("outbox", "readonly");
       const rows = (await request(tx.objectStore("outbox").getAll())) as Required<StoredEntry>[];
-      return rows.map((row): OutboxEntry => ({ seq: row.seq, owner: row.owner, mutation: row.mutation }));
+      return rows.map((row): OutboxEntry => ({ seq: row.seq, owner: row.owner, mutation: row.mutation, ...(row.parked ? { parked: row.parked } : {}) }));
     },
     async deleteMutations(ids) {
       if (ids.length === 0) return;
@@ -83,6 +83,22 @@ export function createIndexedDbStorage(factory: IDBFactory = indexedDB): Progres
         const req = index.getKey(id);
         req.onsuccess = () => {
           if (req.result !== undefined) store.delete(req.result);
+        };
+      }
+      await done(tx);
+    },
+    async parkMutations(ids, parked) {
+      if (ids.length === 0) return;
+      const tx = (await db()).transaction("outbox", "readwrite");
+      const store = tx.objectStore("outbox");
+      const index = store.index("id");
+      for (const id of ids) {
+        const req = index.get(id);
+        req.onsuccess = () => {
+          const row = req.result as StoredEntry | undefined;
+          if (!row) return;
+          const { parked: _old, ...rest } = row;
+          store.put(parked ? { ...rest, parked } : rest);
         };
       }
       await done(tx);

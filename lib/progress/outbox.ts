@@ -1,18 +1,33 @@
 import { syncResultSchema, type CellSnapshot, type SyncBatch, type SyncMutation } from "./schemas";
-import { ANONYMOUS, type Owner, type ProgressStorage } from "./storage";
+import { ANONYMOUS, type OutboxEntry, type Owner, type ProgressStorage } from "./storage";
 
 // The browser's outbox: every change is stored locally first (IndexedDB), then sent in batches
 // to POST /api/progress/sync. A mutation leaves the outbox only when the server has answered
 // for it (applied, duplicate or stale), so an outage, a closed tab or a server restart loses
 // nothing; ids make a resend harmless.
+//
+// What the server answers decides what happens to a batch: a 5xx or a network error is retried
+// with exponential back-off (with jitter, at most 30 s apart; a 429 waits at least Retry-After);
+// a 401 keeps everything for the account; a refusal as invalid (400, 413 for one mutation, 422
+// and other 4xx) PARKS the mutations it names: kept in storage and shown to the learner, never
+// resent by itself and never in the way of later changes.
 
 export type SyncState = "saved" | "saving" | "offline" | "local";
-export type SyncStatus = { state: SyncState; pending: number; lastError: string | null };
+export type SyncStatus = {
+  state: SyncState;
+  pending: number;
+  lastError: string | null;
+  /** Changes the server refused as invalid, kept in this browser (see discardParked/retryParked). */
+  parked: number;
+  /** Why the most recent of them was refused, in the server's words. */
+  parkedReason: string | null;
+};
+type FlowStatus = Pick<SyncStatus, "state" | "pending" | "lastError">;
 
 export type TransportResult =
   | { kind: "ok"; body: unknown }
   | { kind: "unauthorized" }
-  | { kind: "invalid"; status: 413 | 422; fieldErrors: Record<string, string[]> }
+  | { kind: "invalid"; status: number; fieldErrors: Record<string, string[]>; message?: string }
   | { kind: "retry"; reason: string; retryAfterMs?: number };
 
 export type SyncTransport = (batch: SyncBatch) => Promise<TransportResult>;
@@ -30,7 +45,17 @@ export type OutboxOptions = {
 
 export class Outbox {
   private owner: Owner | null = null; // null: not signed in
-  private status: SyncStatus = { state: "saved", pending: 0, lastError: null };
+  private status: SyncStatus = {
+    state: "saved",
+    pending: 0,
+    lastError: null,
+    parked: 0,
+    parkedReason: null,
+  };
+  private parkedSummary: Pick<SyncStatus, "parked" | "parkedReason"> = {
+    parked: 0,
+    parkedReason: null,
+  };
   private listeners = new Set<(status: SyncStatus) => void>();
   private flushing: Promise<void> | null = null;
   private again = false;
@@ -47,7 +72,8 @@ export class Outbox {
     this.batchSize = options.batchSize ?? 50;
     this.backoff = options.backoff ?? { baseMs: 1_000, maxMs: 30_000 };
     this.schedule = options.schedule ?? ((callback, ms) => setTimeout(callback, ms));
-    this.cancel = options.cancel ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
+    this.cancel =
+      options.cancel ?? ((handle) => clearTimeout(handle as ReturnType<typeof setTimeout>));
   }
 
   /** Who is signed in (null: anonymous). Anonymous work is adopted by the account. */
@@ -75,11 +101,46 @@ export class Outbox {
     await this.refresh();
   }
 
-  /** Mutations of the current owner not yet acknowledged. */
+  /** Mutations of the current owner not yet acknowledged, parked ones excepted. */
   async pending(): Promise<SyncMutation[]> {
     const owner = this.getOwner();
-    this.cached = (await this.options.storage.listMutations()).filter((entry) => entry.owner === owner).map((entry) => entry.mutation);
+    const mine = (await this.options.storage.listMutations()).filter(
+      (entry) => entry.owner === owner,
+    );
+    const parked = mine.filter((entry) => entry.parked);
+    const latest = parked.reduce<OutboxEntry | null>(
+      (a, b) => (a && (a.parked?.at ?? 0) > (b.parked?.at ?? 0) ? a : b),
+      null,
+    );
+    this.parkedSummary = { parked: parked.length, parkedReason: latest?.parked?.reason ?? null };
+    this.cached = mine.filter((entry) => !entry.parked).map((entry) => entry.mutation);
     return this.cached;
+  }
+
+  /** The current owner's parked mutations, with the server's reasons. */
+  async parked(): Promise<OutboxEntry[]> {
+    const owner = this.getOwner();
+    return (await this.options.storage.listMutations()).filter(
+      (entry) => entry.owner === owner && entry.parked,
+    );
+  }
+
+  /** The learner gives up on the parked changes: they are deleted from this browser. */
+  async discardParked(): Promise<void> {
+    await this.options.storage.deleteMutations(
+      (await this.parked()).map((entry) => entry.mutation.id),
+    );
+    await this.refresh();
+  }
+
+  /** The learner asks to send the parked changes again (e.g. after the server was fixed). */
+  async retryParked(): Promise<void> {
+    await this.options.storage.parkMutations(
+      (await this.parked()).map((entry) => entry.mutation.id),
+      null,
+    );
+    await this.refresh();
+    await this.flush();
   }
 
   /**
@@ -129,8 +190,10 @@ export class Outbox {
     for (;;) {
       const pending = await this.pending();
       // Without an account, work is kept in this browser only: say so even when nothing waits.
-      if (!this.owner) return this.setStatus({ state: "local", pending: pending.length, lastError: null });
-      if (pending.length === 0) return this.setStatus({ state: "saved", pending: 0, lastError: null });
+      if (!this.owner)
+        return this.setStatus({ state: "local", pending: pending.length, lastError: null });
+      if (pending.length === 0)
+        return this.setStatus({ state: "saved", pending: 0, lastError: null });
       this.setStatus({ state: "saving", pending: pending.length, lastError: null });
       const batch = pending.slice(0, batchSize);
       let result: TransportResult;
@@ -145,30 +208,33 @@ export class Outbox {
           if (!parsed.success) return this.retryLater("the server's answer was not understood");
           this.failures = 0;
           await this.options.onSnapshots?.(this.owner, parsed.data.cells, parsed.data.stale);
-          const answered = new Set([...parsed.data.applied, ...parsed.data.duplicates, ...parsed.data.stale]);
-          await this.options.storage.deleteMutations(batch.map((m) => m.id).filter((id) => answered.has(id)));
+          const answered = new Set([
+            ...parsed.data.applied,
+            ...parsed.data.duplicates,
+            ...parsed.data.stale,
+          ]);
+          await this.options.storage.deleteMutations(
+            batch.map((m) => m.id).filter((id) => answered.has(id)),
+          );
           batchSize = this.batchSize;
           break;
         }
         case "unauthorized":
           // Signed out (or the session expired): keep everything locally until sign-in.
           this.owner = null;
-          return this.setStatus({ state: "local", pending: pending.length, lastError: "signed out" });
+          return this.setStatus({
+            state: "local",
+            pending: pending.length,
+            lastError: "signed out",
+          });
         case "invalid": {
           if (result.status === 413 && batchSize > 1) {
             batchSize = Math.max(1, Math.floor(batchSize / 2));
             break;
           }
-          // A mutation the server can never accept (a client bug) must not block the rest
-          // forever: it is dropped and reported; every other mutation is kept.
-          const bad = new Set<number>();
-          for (const key of Object.keys(result.fieldErrors)) {
-            const index = /^mutations\.(\d+)/.exec(key)?.[1];
-            if (index !== undefined) bad.add(Number(index));
-          }
-          const dropped = bad.size > 0 ? batch.filter((_, i) => bad.has(i)) : batch.slice(0, 1);
-          console.error("[progress] dropping mutations the server refuses:", dropped, result.fieldErrors);
-          await this.options.storage.deleteMutations(dropped.map((m) => m.id));
+          // Resending what the server refused would fail the same way and hold up everything
+          // behind it: the named mutations (the whole batch when none is named) are parked.
+          await this.park(batch, result);
           break;
         }
         case "retry":
@@ -177,10 +243,48 @@ export class Outbox {
     }
   }
 
+  private async park(
+    batch: SyncMutation[],
+    result: Extract<TransportResult, { kind: "invalid" }>,
+  ): Promise<void> {
+    const reasons = new Map<number, string[]>();
+    for (const [key, messages] of Object.entries(result.fieldErrors)) {
+      const match = /^mutations\.(\d+)(?:\.(.+))?$/.exec(key);
+      if (!match || Number(match[1]) >= batch.length) continue;
+      // "payload.code" → "code": the learner knows the field, not the protocol's nesting.
+      const field = match[2]?.split(".").pop();
+      const list = reasons.get(Number(match[1])) ?? [];
+      list.push(...messages.map((message) => (field ? `${field}: ${message}` : message)));
+      reasons.set(Number(match[1]), list);
+    }
+    const fallback =
+      result.message ??
+      (result.status === 413
+        ? "the change is too large to save"
+        : `the server refused it (HTTP ${result.status})`);
+    const at = Date.now();
+    const refused = reasons.size > 0 ? [...reasons.keys()] : batch.map((_, i) => i);
+    console.error(
+      "[progress] parking mutations the server refuses:",
+      result.status,
+      result.fieldErrors,
+    );
+    for (const index of refused) {
+      const mutation = batch[index];
+      if (mutation)
+        await this.options.storage.parkMutations([mutation.id], {
+          at,
+          reason: reasons.get(index)?.join("; ") ?? fallback,
+        });
+    }
+  }
+
   private async retryLater(reason: string, retryAfterMs?: number): Promise<void> {
     this.failures += 1;
-    const exponential = Math.min(this.backoff.maxMs, this.backoff.baseMs * 2 ** (this.failures - 1));
-    const delay = Math.max(retryAfterMs ?? 0, exponential * (0.75 + Math.random() * 0.5));
+    const exponential = this.backoff.baseMs * 2 ** (this.failures - 1);
+    // Jitter spreads the retries of many browsers after an outage; the cap holds after it.
+    const backoff = Math.min(this.backoff.maxMs, exponential * (0.75 + Math.random() * 0.5));
+    const delay = Math.max(retryAfterMs ?? 0, backoff);
     this.retryHandle = this.schedule(() => {
       this.retryHandle = null;
       void this.flush();
@@ -190,12 +294,24 @@ export class Outbox {
 
   private async refresh(): Promise<void> {
     const pending = (await this.pending()).length;
-    const state = !this.owner ? "local" : pending === 0 ? "saved" : this.status.state === "offline" ? "offline" : "saving";
+    const state = !this.owner
+      ? "local"
+      : pending === 0
+        ? "saved"
+        : this.status.state === "offline"
+          ? "offline"
+          : "saving";
     this.setStatus({ state, pending, lastError: this.status.lastError });
   }
 
-  private setStatus(status: SyncStatus): void {
-    const same = status.state === this.status.state && status.pending === this.status.pending && status.lastError === this.status.lastError;
+  private setStatus(flow: FlowStatus): void {
+    const status: SyncStatus = { ...flow, ...this.parkedSummary };
+    const same =
+      status.state === this.status.state &&
+      status.pending === this.status.pending &&
+      status.lastError === this.status.lastError &&
+      status.parked === this.status.parked &&
+      status.parkedReason === this.status.parkedReason;
     this.status = status;
     if (!same) for (const listener of this.listeners) listener(status);
   }
@@ -209,7 +325,9 @@ export class Outbox {
 }
 
 /** fetch-based transport for the browser (and tests/benchmarks with a cookie). */
-export function createFetchTransport(options: { url?: string; fetch?: typeof fetch; headers?: () => Record<string, string> } = {}): SyncTransport {
+export function createFetchTransport(
+  options: { url?: string; fetch?: typeof fetch; headers?: () => Record<string, string> } = {},
+): SyncTransport {
   const url = options.url ?? "/api/progress/sync";
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   return async (batch) => {
@@ -222,15 +340,44 @@ export function createFetchTransport(options: { url?: string; fetch?: typeof fet
         credentials: "same-origin",
       });
     } catch (error) {
-      return { kind: "retry", reason: `network: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        kind: "retry",
+        reason: `network: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
     if (response.ok) return { kind: "ok", body: await response.json().catch(() => null) };
     if (response.status === 401) return { kind: "unauthorized" };
-    if (response.status === 413 || response.status === 422) {
-      const body = (await response.json().catch(() => ({}))) as { fieldErrors?: Record<string, string[]> };
-      return { kind: "invalid", status: response.status, fieldErrors: body.fieldErrors ?? {} };
+    // 408 and 429 say "later"; any other 4xx says "never like this".
+    if (
+      response.status >= 400 &&
+      response.status < 500 &&
+      response.status !== 408 &&
+      response.status !== 429
+    ) {
+      const body = (await response.json().catch(() => ({}))) as {
+        fieldErrors?: Record<string, string[]>;
+        error?: unknown;
+      };
+      return {
+        kind: "invalid",
+        status: response.status,
+        fieldErrors: body.fieldErrors ?? {},
+        ...(typeof body.error === "string" ? { message: body.error } : {}),
+      };
     }
-    const retryAfter = Number(response.headers.get("retry-after"));
-    return { kind: "retry", reason: `HTTP ${response.status}`, retryAfterMs: Number.isFinite(retryAfter) ? retryAfter * 1000 : undefined };
+    const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
+    return {
+      kind: "retry",
+      reason: `HTTP ${response.status}`,
+      ...(retryAfter !== undefined ? { retryAfterMs: retryAfter } : {}),
+    };
   };
+}
+
+/** Retry-After in milliseconds (seconds or an HTTP date), capped at 10 minutes. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const seconds = Number(value);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - now;
+  return Number.isFinite(ms) ? Math.min(Math.max(0, ms), 600_000) : undefined;
 }

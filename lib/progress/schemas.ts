@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isWellFormedText } from "./text";
 
 // The sync protocol between the browser's outbox and POST /api/progress/sync. Every mutation has
 // a client-generated uuid: the server records it, so sending a batch twice changes nothing.
@@ -19,10 +20,12 @@ export const cellIdSchema = z
   .min(1)
   .max(100)
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/, "cellId must be a slug");
-export const lessonCodeHashSchema = z.string().min(1).max(128);
-// Postgres text cannot hold NUL characters; refuse them here (422) rather than fail in SQL.
+// Postgres cannot hold NUL characters or unpaired UTF-16 surrogates (jsonb refuses them, text
+// turns them into U+FFFD): refuse both here with a 422 naming the field, rather than fail in SQL.
 const noNul = (value: string) => !value.includes("\u0000");
-const textSchema = (max: number) => z.string().max(max).refine(noNul, "must not contain NUL characters");
+const WELL_FORMED = "must be well-formed text (it contains an unpaired UTF-16 surrogate, e.g. half of an emoji)";
+const textSchema = (max: number) => z.string().max(max).refine(noNul, "must not contain NUL characters").refine(isWellFormedText, WELL_FORMED);
+export const lessonCodeHashSchema = textSchema(128).min(1);
 
 export const runStatusSchema = z.enum(["ok", "error", "timeout", "interrupted"]);
 
@@ -106,10 +109,16 @@ export const cellSnapshotSchema = z.object({
 });
 export type CellSnapshot = z.infer<typeof cellSnapshotSchema>;
 
+/** A mutation acknowledged without effect (a browser-sent Cypher verdict, an unearned completion). */
+export const ignoredMutationSchema = z.object({ id: z.string(), reason: z.string() });
+export type IgnoredMutation = z.infer<typeof ignoredMutationSchema>;
+
 export const syncResultSchema = z.object({
   applied: z.array(z.string()),
   duplicates: z.array(z.string()),
+  /** Not applied, the server's copy wins; includes every id in `ignored`. */
   stale: z.array(z.string()),
+  ignored: z.array(ignoredMutationSchema).default([]),
   cells: z.array(cellSnapshotSchema),
 });
 export type SyncResult = z.infer<typeof syncResultSchema>;

@@ -4,15 +4,44 @@ import {
   commitBatch,
   deleteLessonCellsUpTo,
   readBatchState,
+  readCompletionEvidence,
   type AttemptWrite,
   type CellKey,
   type CellWrite,
   type LessonWrite,
+  type StoredCompletionEvidence,
 } from "@/lib/db/progress-repository";
+import { RouteError } from "@/lib/http/route";
+import { defaultLessonIndex, completionShortfall, unknownKeyErrors, type LessonIndex } from "./lesson-index";
 import { clampClientTime, mergeCodeMutation, mergeLessonMutation, mergeRunMutation, type ServerCell, type ServerLesson } from "./merge";
-import type { CellSnapshot, SyncBatch, SyncMutation, SyncResult } from "./schemas";
+import type { CellSnapshot, IgnoredMutation, SyncBatch, SyncMutation, SyncResult } from "./schemas";
+import { isServerChecked, VERIFICATIONS, type Verification } from "./verification";
 
 const MAX_CONFLICT_RETRIES = 8;
+
+export type SyncOptions = {
+  /** The server's clock (tests). */
+  serverNow?: number;
+  /** The lessons and cells sync accepts; the real catalogue by default (tests pass their own). */
+  lessons?: LessonIndex;
+};
+
+/** A batch naming lessons or cells the catalogue does not have: 422, nothing applied. */
+export class SyncRefusedError extends RouteError {
+  constructor(fieldErrors: Record<string, string[]>) {
+    const first = Object.entries(fieldErrors)[0];
+    super(422, `Unknown lesson or cell${first ? `: ${first[0]}: ${first[1][0] ?? ""}` : ""}`, fieldErrors);
+  }
+}
+
+/**
+ * For a route that wants to refuse before anything else (applySyncBatch checks it too): field
+ * errors for every mutation whose lesson or cell the catalogue lacks, or null when all are known.
+ */
+export function checkSyncBatchKeys(batch: SyncBatch, lessons: LessonIndex = defaultLessonIndex()): Record<string, string[]> | null {
+  const errors = unknownKeyErrors(batch.mutations, lessons);
+  return Object.keys(errors).length > 0 ? errors : null;
+}
 
 /**
  * Applies a validated batch for the signed-in user. Idempotent: mutation ids already recorded
@@ -20,12 +49,22 @@ const MAX_CONFLICT_RETRIES = 8;
  * twice. Ownership: every row is keyed by `userId` from the session, never from the body.
  * Concurrent batches of one learner (two tabs, two devices) are merged optimistically: the
  * commit is guarded by the rows read, and a lost race re-reads and merges again.
+ *
+ * What the browser cannot decide: a lesson or cell the catalogue lacks is refused (422,
+ * SyncRefusedError, nothing applied); a Cypher or Rust `attempt` is acknowledged but not
+ * recorded (the server stores its own verdicts, lib/progress/verdicts.ts); a `complete` counts
+ * only when the server's records show the lesson done. Mutations acknowledged without effect are
+ * listed in `ignored` with the reason, and in `stale` so every outbox version lets go of them.
  */
-export async function applySyncBatch(userId: string, batch: SyncBatch, serverNow: number = Date.now()): Promise<SyncResult> {
+export async function applySyncBatch(userId: string, batch: SyncBatch, options: SyncOptions = {}): Promise<SyncResult> {
+  const serverNow = options.serverNow ?? Date.now();
+  const lessons = options.lessons ?? defaultLessonIndex(serverNow);
+  const unknown = checkSyncBatchKeys(batch, lessons);
+  if (unknown) throw new SyncRefusedError(unknown);
   const mutations = batch.mutations.map((mutation) => ({ ...mutation, at: clampClientTime(mutation.at, serverNow) }));
   for (let attempt = 0; ; attempt++) {
     try {
-      return await applyOnce(userId, mutations);
+      return await applyOnce(userId, mutations, lessons);
     } catch (error) {
       if (!(error instanceof BatchConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
@@ -33,7 +72,7 @@ export async function applySyncBatch(userId: string, batch: SyncBatch, serverNow
   }
 }
 
-async function applyOnce(userId: string, mutations: SyncMutation[]): Promise<SyncResult> {
+async function applyOnce(userId: string, mutations: SyncMutation[], index: LessonIndex): Promise<SyncResult> {
   const uniqueIds = [...new Set(mutations.map((mutation) => mutation.id))];
   const cellKeys = new Map<string, CellKey>();
   for (const mutation of mutations) {
@@ -62,6 +101,13 @@ async function applyOnce(userId: string, mutations: SyncMutation[]): Promise<Syn
   const attempts: AttemptWrite[] = [];
   const applied: string[] = [];
   const stale: string[] = [];
+  const ignored: IgnoredMutation[] = [];
+  const ignore = (id: string, reason: string) => {
+    ignored.push({ id, reason });
+    stale.push(id);
+  };
+  const completing = [...new Set(todo.filter((m) => m.kind === "lesson" && m.payload.event === "complete").map((m) => m.lessonKey))];
+  const evidence = completing.length > 0 ? await readCompletionEvidence(userId, completing) : null;
 
   for (const mutation of todo) {
     switch (mutation.kind) {
@@ -80,7 +126,18 @@ async function applyOnce(userId: string, mutations: SyncMutation[]): Promise<Syn
         }
         break;
       }
-      case "attempt":
+      case "attempt": {
+        const cell = index.get(mutation.lessonKey)?.cells.get(mutation.cellId);
+        if (cell?.role !== "exercise") {
+          ignore(mutation.id, `'${mutation.cellId}' is not an exercise of '${mutation.lessonKey}'`);
+          break;
+        }
+        if (isServerChecked(cell.kind)) {
+          // Old pages and outboxes still send these; refusing would park the learner's other
+          // work with them. The server's own verdict (verdicts.ts) is the one that counts.
+          ignore(mutation.id, `${cell.kind} exercises are checked by the server; a result sent by the browser is not recorded`);
+          break;
+        }
         attempts.push({
           id: mutation.id,
           lessonKey: mutation.lessonKey,
@@ -92,7 +149,18 @@ async function applyOnce(userId: string, mutations: SyncMutation[]): Promise<Syn
         });
         applied.push(mutation.id);
         break;
+      }
       case "lesson": {
+        if (mutation.payload.event === "complete") {
+          const lesson = index.get(mutation.lessonKey);
+          const shortfall = lesson
+            ? completionShortfall(lesson, evidenceAt(mutation.lessonKey, evidence, attempts, cells))
+            : "the lesson is not in the catalogue";
+          if (shortfall !== null) {
+            ignore(mutation.id, `not marked completed: ${shortfall}`);
+            break;
+          }
+        }
         const result = mergeLessonMutation(lessons.get(mutation.lessonKey) ?? null, mutation);
         lessons.set(mutation.lessonKey, result.lesson);
         changedLessons.add(mutation.lessonKey);
@@ -135,5 +203,29 @@ async function applyOnce(userId: string, mutations: SyncMutation[]): Promise<Syn
       ? [{ ...source, version: cell.version, code: cell.code, lessonCodeHash: cell.lessonCodeHash, codeUpdatedAt: cell.codeUpdatedAt }]
       : [];
   });
-  return { applied, duplicates: uniqueIds.filter((id) => !fresh.has(id)), stale, cells: snapshots };
+  return { applied, duplicates: uniqueIds.filter((id) => !fresh.has(id)), stale, ignored, cells: snapshots };
+}
+
+/**
+ * The server's records for one lesson as they stand at this point of the batch: what was stored
+ * before, plus the tfjs passes and runs merged earlier in the same batch (a page sends a check's
+ * result before the completion it leads to).
+ */
+function evidenceAt(lessonKey: string, stored: StoredCompletionEvidence | null, attempts: AttemptWrite[], cells: Map<string, ServerCell | null>) {
+  const passes = new Map<string, Set<Verification>>();
+  for (const [cellId, verifications] of stored?.passes.get(lessonKey) ?? []) {
+    passes.set(cellId, new Set([...verifications].filter((v): v is Verification => (VERIFICATIONS as readonly string[]).includes(v))));
+  }
+  for (const attempt of attempts) {
+    if (attempt.lessonKey === lessonKey && attempt.passed) passes.set(attempt.cellId, (passes.get(attempt.cellId) ?? new Set()).add("self-reported"));
+  }
+  const runOk = new Set(stored?.runOk.get(lessonKey) ?? []);
+  const prefix = lessonKey + "\u0000";
+  for (const [key, cell] of cells) {
+    if (!key.startsWith(prefix)) continue;
+    const cellId = key.slice(prefix.length);
+    if (cell?.lastRunStatus === "ok") runOk.add(cellId);
+    else runOk.delete(cellId);
+  }
+  return { passes, runOk };
 }

@@ -8,7 +8,9 @@ import type { RunStatus, SyncMutation } from "./schemas";
 export type Owner = string;
 export const ANONYMOUS: Owner = "anonymous";
 
-export type OutboxEntry = { seq: number; owner: Owner; mutation: SyncMutation };
+/** A mutation the server refused as invalid: kept for the learner to see, never resent by itself. */
+export type ParkedInfo = { at: number; reason: string };
+export type OutboxEntry = { seq: number; owner: Owner; mutation: SyncMutation; parked?: ParkedInfo };
 
 export type LocalCell = {
   owner: Owner;
@@ -35,6 +37,8 @@ export type ProgressStorage = {
   addMutation(owner: Owner, mutation: SyncMutation): Promise<void>;
   listMutations(): Promise<OutboxEntry[]>;
   deleteMutations(ids: string[]): Promise<void>;
+  /** Marks entries parked (or, with null, back in line to be sent). */
+  parkMutations(ids: string[], parked: ParkedInfo | null): Promise<void>;
   /** Re-labels entries (anonymous work adopted by the account that signs in). */
   reassignMutations(from: Owner, to: Owner): Promise<void>;
   getCell(owner: Owner, lessonKey: string, cellId: string): Promise<LocalCell | undefined>;
@@ -63,6 +67,14 @@ export function createMemoryStorage(): ProgressStorage {
     },
     async deleteMutations(ids) {
       for (const id of ids) outbox.delete(id);
+    },
+    async parkMutations(ids, parked) {
+      for (const id of ids) {
+        const entry = outbox.get(id);
+        if (!entry) continue;
+        if (parked) entry.parked = { ...parked };
+        else delete entry.parked;
+      }
     },
     async reassignMutations(from, to) {
       for (const entry of outbox.values()) if (entry.owner === from) entry.owner = to;

@@ -5,7 +5,7 @@ import { createMemoryStorage, type ProgressStorage } from "./storage";
 import { hashLessonCode } from "./hash";
 import { mergeCodeMutation, mergeLessonMutation, mergeRunMutation, type ServerCell, type ServerLesson } from "./merge";
 import type { LessonProgressDto } from "@/lib/db/progress-reads";
-import type { SyncMutation } from "./schemas";
+import { syncBatchSchema, type SyncMutation } from "./schemas";
 
 const LESSON = "t/01-c/01-l";
 const lessonCode = { a: "let a = 1;", b: "let b = 2;" };
@@ -209,5 +209,25 @@ describe("createProgressStore before the session is known", () => {
     await store.flush();
     expect(server.cells.get("a")?.code).toBe("typed before the session answered");
     expect(await storage.getCell("u1", LESSON, "a")).toMatchObject({ code: "typed before the session answered" });
+  });
+  it("cuts long error messages without splitting an emoji, so the server accepts the batch", async () => {
+    const server = fakeServer();
+    const sent: SyncMutation[] = [];
+    const transport: SyncTransport = async (batch) => (sent.push(...batch.mutations), server.transport(batch));
+    const storage = createMemoryStorage();
+    const outbox = new Outbox({ storage, transport, schedule: () => 0, cancel: () => undefined });
+    const store = createProgressStore({ lessonKey: LESSON, lessonCode, userId: "u1", outbox, storage, fetchProgress: server.fetchProgress });
+    await store.load();
+    const message = "E" + "💥".repeat(2_500); // a surrogate pair straddles unit 4,000
+    store.recordRun("a", "error", 5, message);
+    store.recordAttempt("a", false, 5, message);
+    await store.flush();
+    const messages = sent.flatMap((m) => (m.kind === "run" || m.kind === "attempt" ? [m.payload.errorMessage ?? ""] : []));
+    expect(messages).toHaveLength(2);
+    for (const text of messages) {
+      expect(text.length).toBe(3_999);
+      expect(text.isWellFormed()).toBe(true);
+    }
+    expect(syncBatchSchema.safeParse({ mutations: sent }).success).toBe(true);
   });
 });

@@ -2,7 +2,14 @@ import { hashLessonCode } from "./hash";
 import { decideCellCode, mergeLessonMutation, pickLessonSummary } from "./merge";
 import type { Outbox, SyncStatus } from "./outbox";
 import type { CellProgressDto, LessonProgressDto } from "@/lib/db/progress-reads";
-import type { CodeMutation, LessonMutation, RunStatus, SyncMutation } from "./schemas";
+import {
+  MAX_ERROR_CHARS,
+  type CodeMutation,
+  type LessonMutation,
+  type RunStatus,
+  type SyncMutation,
+} from "./schemas";
+import { truncateText } from "./text";
 import { ANONYMOUS, type LocalCell, type Owner, type ProgressStorage } from "./storage";
 
 // One lesson's progress in the browser: what the notebook calls. Every change is written to
@@ -31,6 +38,8 @@ export type ProgressStore = {
   saveCode(cellId: string, code: string): void;
   recordRun(cellId: string, status: RunStatus, durationMs: number, errorMessage?: string): void;
   recordAttempt(cellId: string, passed: boolean, durationMs: number, errorMessage?: string): void;
+  /** A pass the server checked and recorded itself (Cypher, Rust): kept here, never sent. */
+  notePassedLocally(cellId: string): void;
   setLastCell(cellId: string): void;
   /** Resolves once the completion is kept in this browser (and queued for the server). */
   markCompleted(): Promise<void>;
@@ -68,7 +77,9 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
   const now = options.now ?? (() => Date.now());
   const newId = options.newId ?? (() => crypto.randomUUID());
   const debounceMs = options.editDebounceMs ?? 400;
-  const hashes = Object.fromEntries(Object.entries(options.lessonCode).map(([cellId, code]) => [cellId, hashLessonCode(code)]));
+  const hashes = Object.fromEntries(
+    Object.entries(options.lessonCode).map(([cellId, code]) => [cellId, hashLessonCode(code)]),
+  );
   // Every use of `owner` runs after `ready` (the serial queue and load() wait for it).
   let owner: Owner = ANONYMOUS;
   const ready = Promise.resolve(options.userId)
@@ -77,14 +88,21 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
       owner = userId ?? ANONYMOUS;
       await outbox.setOwner(userId);
     });
-  type PendingEdit = { code: string | null; at: number; timer: ReturnType<typeof setTimeout> | null; hash?: string };
+  type PendingEdit = {
+    code: string | null;
+    at: number;
+    timer: ReturnType<typeof setTimeout> | null;
+    hash?: string;
+  };
   const edits = new Map<string, PendingEdit>();
   let queue: Promise<unknown> = ready;
   let lastCell: string | null = null;
 
   // Changes are applied in order, one after another, so local cells and the outbox agree.
   const serial = (work: () => Promise<unknown>): Promise<void> => {
-    queue = queue.then(work, work).catch((error) => console.error("[progress] could not save locally:", error));
+    queue = queue
+      .then(work, work)
+      .catch((error) => console.error("[progress] could not save locally:", error));
     return queue.then(() => undefined);
   };
 
@@ -102,7 +120,10 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
   });
 
   // The hash of the lesson code this work started from: kept across edits, set on the first.
-  const baseHash = (cell: LocalCell) => (cell.code === null || cell.lessonCodeHash === null ? (hashes[cell.cellId] ?? "unknown") : cell.lessonCodeHash);
+  const baseHash = (cell: LocalCell) =>
+    cell.code === null || cell.lessonCodeHash === null
+      ? (hashes[cell.cellId] ?? "unknown")
+      : cell.lessonCodeHash;
 
   const enqueue = async (mutation: SyncMutation) => {
     await outbox.enqueue(mutation);
@@ -111,10 +132,19 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
 
   const writeCode = (cellId: string, code: string | null, at: number, hashOverride?: string) =>
     serial(async () => {
-      const { dirty: _written, ...cell } = (await storage.getCell(owner, lessonKey, cellId)) ?? blankCell(cellId);
+      const { dirty: _written, ...cell } =
+        (await storage.getCell(owner, lessonKey, cellId)) ?? blankCell(cellId);
       const lessonCodeHash = hashOverride ?? baseHash(cell);
       await storage.putCell({ ...cell, code, lessonCodeHash, codeUpdatedAt: at });
-      const mutation: CodeMutation = { id: newId(), kind: "code", lessonKey, cellId, clientVersion: cell.baseVersion, at, payload: { code, lessonCodeHash } };
+      const mutation: CodeMutation = {
+        id: newId(),
+        kind: "code",
+        lessonKey,
+        cellId,
+        clientVersion: cell.baseVersion,
+        at,
+        payload: { code, lessonCodeHash },
+      };
       await enqueue(mutation);
     });
 
@@ -126,11 +156,15 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
     return writeCode(cellId, edit.code, edit.at, edit.hash);
   };
 
-  const simple = (mutation: Omit<SyncMutation, "id" | "lessonKey" | "clientVersion" | "at">, update?: (cell: LocalCell) => LocalCell) =>
+  const simple = (
+    mutation: Omit<SyncMutation, "id" | "lessonKey" | "clientVersion" | "at">,
+    update?: (cell: LocalCell) => LocalCell,
+  ) =>
     serial(async () => {
       const at = now();
       if (update) {
-        const cell = (await storage.getCell(owner, lessonKey, mutation.cellId)) ?? blankCell(mutation.cellId);
+        const cell =
+          (await storage.getCell(owner, lessonKey, mutation.cellId)) ?? blankCell(mutation.cellId);
         await storage.putCell(update(cell));
       }
       await enqueue({ ...mutation, id: newId(), lessonKey, clientVersion: 0, at } as SyncMutation);
@@ -141,13 +175,29 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
   // Visits, completion and reset: the same merge rules as the server, on this browser's copy.
   const lessonEvent = (cellId: string, event: LessonMutation["payload"]["event"]) =>
     serial(async () => {
-      const mutation: LessonMutation = { id: newId(), kind: "lesson", lessonKey, cellId, clientVersion: 0, at: now(), payload: { event } };
+      const mutation: LessonMutation = {
+        id: newId(),
+        kind: "lesson",
+        lessonKey,
+        cellId,
+        clientVersion: 0,
+        at: now(),
+        payload: { event },
+      };
       const local = await storage.getLesson(owner, lessonKey);
-      await storage.putLesson({ owner, lessonKey, ...mergeLessonMutation(local ?? null, mutation).lesson });
+      await storage.putLesson({
+        owner,
+        lessonKey,
+        ...mergeLessonMutation(local ?? null, mutation).lesson,
+      });
       await enqueue(mutation);
     });
 
-  const mergeCell = (local: LocalCell | undefined, server: CellProgressDto | undefined, pendingCode: boolean): LocalCell | undefined => {
+  const mergeCell = (
+    local: LocalCell | undefined,
+    server: CellProgressDto | undefined,
+    pendingCode: boolean,
+  ): LocalCell | undefined => {
     if (!server) return local;
     const fromServer: LocalCell = {
       owner,
@@ -163,7 +213,13 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
     };
     if (!local) return fromServer;
     // Work not yet acknowledged stays; otherwise the server holds the latest of all devices.
-    const code = pendingCode ? { code: local.code, lessonCodeHash: local.lessonCodeHash, codeUpdatedAt: local.codeUpdatedAt } : {};
+    const code = pendingCode
+      ? {
+          code: local.code,
+          lessonCodeHash: local.lessonCodeHash,
+          codeUpdatedAt: local.codeUpdatedAt,
+        }
+      : {};
     const newerRun = (local.lastRunAt ?? -Infinity) > (server.lastRunAt ?? -Infinity);
     return {
       ...fromServer,
@@ -181,31 +237,56 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
       if (owner !== ANONYMOUS) {
         for (const cell of await storage.listCells(ANONYMOUS, lessonKey)) {
           const mine = await storage.getCell(owner, lessonKey, cell.cellId);
-          if (!mine || (cell.codeUpdatedAt ?? 0) > (mine.codeUpdatedAt ?? 0)) await storage.putCell({ ...cell, owner });
+          if (!mine || (cell.codeUpdatedAt ?? 0) > (mine.codeUpdatedAt ?? 0))
+            await storage.putCell({ ...cell, owner });
           await storage.deleteCell(ANONYMOUS, lessonKey, cell.cellId);
         }
         const anonymousLesson = await storage.getLesson(ANONYMOUS, lessonKey);
         if (anonymousLesson) {
           const mine = await storage.getLesson(owner, lessonKey);
-          if (!mine || anonymousLesson.lastVisitAt > mine.lastVisitAt) await storage.putLesson({ ...anonymousLesson, owner });
+          if (!mine || anonymousLesson.lastVisitAt > mine.lastVisitAt)
+            await storage.putLesson({ ...anonymousLesson, owner });
           await storage.deleteLesson(ANONYMOUS, lessonKey);
         }
       }
       // An edit kept locally whose debounce never ended (the page closed): it goes out now.
       for (const cell of await storage.listCells(owner, lessonKey)) {
-        if (cell.dirty && !edits.has(cell.cellId)) void writeCode(cell.cellId, cell.code, cell.codeUpdatedAt ?? now(), cell.lessonCodeHash ?? undefined);
+        if (cell.dirty && !edits.has(cell.cellId))
+          void writeCode(
+            cell.cellId,
+            cell.code,
+            cell.codeUpdatedAt ?? now(),
+            cell.lessonCodeHash ?? undefined,
+          );
       }
       await queue;
-      const server = owner === ANONYMOUS ? null : await options.fetchProgress(lessonKey).catch(() => null);
+      const server =
+        owner === ANONYMOUS ? null : await options.fetchProgress(lessonKey).catch(() => null);
       const pending = await outbox.pending();
-      const pendingCode = new Set(pending.filter((m) => m.kind === "code" && m.lessonKey === lessonKey).map((m) => m.cellId));
-      const pendingReset = pending.some((m) => m.kind === "lesson" && m.lessonKey === lessonKey && m.payload.event === "reset");
-      const locals = new Map((await storage.listCells(owner, lessonKey)).map((cell) => [cell.cellId, cell]));
-      const serverCells = new Map((pendingReset ? [] : (server?.cells ?? [])).map((cell) => [cell.cellId, cell]));
-      const passed = new Set((server?.exercises ?? []).filter((exercise) => exercise.passed).map((exercise) => exercise.cellId));
+      const pendingCode = new Set(
+        pending.filter((m) => m.kind === "code" && m.lessonKey === lessonKey).map((m) => m.cellId),
+      );
+      const pendingReset = pending.some(
+        (m) => m.kind === "lesson" && m.lessonKey === lessonKey && m.payload.event === "reset",
+      );
+      const locals = new Map(
+        (await storage.listCells(owner, lessonKey)).map((cell) => [cell.cellId, cell]),
+      );
+      const serverCells = new Map(
+        (pendingReset ? [] : (server?.cells ?? [])).map((cell) => [cell.cellId, cell]),
+      );
+      const passed = new Set(
+        (server?.exercises ?? [])
+          .filter((exercise) => exercise.passed)
+          .map((exercise) => exercise.cellId),
+      );
       const cells: Record<string, LoadedCell> = {};
       for (const cellId of new Set([...locals.keys(), ...serverCells.keys()])) {
-        const merged = mergeCell(locals.get(cellId), serverCells.get(cellId), pendingCode.has(cellId));
+        const merged = mergeCell(
+          locals.get(cellId),
+          serverCells.get(cellId),
+          pendingCode.has(cellId),
+        );
         if (!merged) continue;
         if (passed.has(cellId)) merged.passed = true;
         await storage.putCell(merged);
@@ -213,16 +294,27 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
         const decision =
           lessonCode === undefined
             ? { kind: "learner" as const }
-            : decideCellCode({ learnerCode: merged.code, learnerBaseHash: merged.lessonCodeHash, lessonCode, lessonHash: hashes[cellId] ?? "" });
+            : decideCellCode({
+                learnerCode: merged.code,
+                learnerBaseHash: merged.lessonCodeHash,
+                lessonCode,
+                lessonHash: hashes[cellId] ?? "",
+              });
         cells[cellId] = {
           code: decision.kind === "lesson" ? null : merged.code,
           status: merged.lastRunStatus,
           passed: merged.passed,
-          ...(decision.kind === "conflict" ? { conflict: { learnerCode: decision.learnerCode, lessonCode: decision.lessonCode } } : {}),
+          ...(decision.kind === "conflict"
+            ? { conflict: { learnerCode: decision.learnerCode, lessonCode: decision.lessonCode } }
+            : {}),
         };
       }
       const pendingLesson = pending.some((m) => m.kind === "lesson" && m.lessonKey === lessonKey);
-      const lesson = pickLessonSummary(await storage.getLesson(owner, lessonKey), server?.lesson, pendingLesson);
+      const lesson = pickLessonSummary(
+        await storage.getLesson(owner, lessonKey),
+        server?.lesson,
+        pendingLesson,
+      );
       if (lesson) await storage.putLesson({ ...lesson, owner, lessonKey });
       lastCell = lesson?.lastCellId ?? null;
       return {
@@ -244,23 +336,52 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
       void serial(async () => {
         if (edits.get(cellId) !== edit) return;
         const cell = (await storage.getCell(owner, lessonKey, cellId)) ?? blankCell(cellId);
-        await storage.putCell({ ...cell, code, lessonCodeHash: baseHash(cell), codeUpdatedAt: edit.at, dirty: true });
+        await storage.putCell({
+          ...cell,
+          code,
+          lessonCodeHash: baseHash(cell),
+          codeUpdatedAt: edit.at,
+          dirty: true,
+        });
       });
     },
 
     recordRun(cellId, status, durationMs, errorMessage) {
       void commitEdit(cellId);
       void simple(
-        { kind: "run", cellId, payload: { status, durationMs: Math.max(0, Math.round(durationMs)), ...(errorMessage ? { errorMessage: errorMessage.slice(0, 4000) } : {}) } },
+        {
+          kind: "run",
+          cellId,
+          payload: {
+            status,
+            durationMs: Math.max(0, Math.round(durationMs)),
+            ...(errorMessage ? { errorMessage: truncateText(errorMessage, MAX_ERROR_CHARS) } : {}),
+          },
+        },
         (cell) => ({ ...cell, lastRunStatus: status, lastRunAt: now() }),
       );
     },
 
     recordAttempt(cellId, passed, durationMs, errorMessage) {
       void simple(
-        { kind: "attempt", cellId, payload: { passed, durationMs: Math.max(0, Math.round(durationMs)), ...(errorMessage ? { errorMessage: errorMessage.slice(0, 4000) } : {}) } },
+        {
+          kind: "attempt",
+          cellId,
+          payload: {
+            passed,
+            durationMs: Math.max(0, Math.round(durationMs)),
+            ...(errorMessage ? { errorMessage: truncateText(errorMessage, MAX_ERROR_CHARS) } : {}),
+          },
+        },
         (cell) => ({ ...cell, passed: cell.passed || passed }),
       );
+    },
+
+    notePassedLocally(cellId) {
+      void serial(async () => {
+        const cell = (await storage.getCell(owner, lessonKey, cellId)) ?? blankCell(cellId);
+        await storage.putCell({ ...cell, passed: true });
+      });
     },
 
     setLastCell(cellId) {
@@ -282,7 +403,8 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
       for (const edit of edits.values()) if (edit.timer) clearTimeout(edit.timer);
       edits.clear();
       void serial(async () => {
-        for (const cell of await storage.listCells(owner, lessonKey)) await storage.deleteCell(owner, lessonKey, cell.cellId);
+        for (const cell of await storage.listCells(owner, lessonKey))
+          await storage.deleteCell(owner, lessonKey, cell.cellId);
       });
       void lessonEvent(lastCell ?? firstCell, "reset");
       lastCell = null;

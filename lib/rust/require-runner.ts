@@ -15,7 +15,8 @@ export type RunnerGateDeps = {
   consume: typeof consumeRateLimit;
 };
 
-const defaults: RunnerGateDeps = { user: getSessionFromHeaders, consume: consumeRateLimit };
+// fresh: a run is state-changing work, so a session signed out a moment ago must not pass.
+const defaults: RunnerGateDeps = { user: (headers) => getSessionFromHeaders(headers, { fresh: true }), consume: consumeRateLimit };
 
 export async function requireRunner(headers: Headers, deps: RunnerGateDeps = defaults): Promise<RunnerGate> {
   let user: SessionUser | null;

@@ -1,16 +1,41 @@
 import { describe, expect, it } from "vitest";
 import type { CellOutput, RunRequest } from "../notebook/types";
-import { createRustRuntime, diagnosticsToMarkers, projectFilesForCell, resultOutputs, type RustTransport } from "./rust-cell";
+import {
+  createRustRuntime,
+  diagnosticsToMarkers,
+  projectFilesForCell,
+  resultOutputs,
+  type RustTransport,
+} from "./rust-cell";
+import type { RustVerdict } from "./run-events";
 import type { RustRunResult } from "./types";
 
-const MANIFEST = { path: "Cargo.toml", content: `[package]\nname = "demo"\nversion = "0.1.0"\nedition = "2021"\n` };
+const MANIFEST = {
+  path: "Cargo.toml",
+  content: `[package]\nname = "demo"\nversion = "0.1.0"\nedition = "2021"\n`,
+};
 
 function request(code: string, attributes: RunRequest["attributes"] = {}): RunRequest {
-  return { lessonKey: "rust/01-basics/01-hello", cell: { id: "hello", kind: "rust", code }, previousCells: [], attributes };
+  return {
+    lessonKey: "rust/01-basics/01-hello",
+    cell: { id: "hello", kind: "rust", code },
+    previousCells: [],
+    attributes,
+  };
 }
 
 function result(overrides: Partial<RustRunResult>): RustRunResult {
-  return { status: "ok", exitCode: 0, stdout: "", stderr: "", diagnostics: [], compileMs: 412, runMs: 31, truncated: false, ...overrides };
+  return {
+    status: "ok",
+    exitCode: 0,
+    stdout: "",
+    stderr: "",
+    diagnostics: [],
+    compileMs: 412,
+    runMs: 31,
+    truncated: false,
+    ...overrides,
+  };
 }
 
 describe("projectFilesForCell", () => {
@@ -22,8 +47,14 @@ describe("projectFilesForCell", () => {
   });
 
   it("puts the cell's code in place of the named file of a multi-file project", () => {
-    const lessonFiles = [MANIFEST, { path: "src/main.rs", content: "fn main() { demo::run() }" }, { path: "src/lib.rs", content: "old" }];
-    const { files, file } = projectFilesForCell(request("pub fn run() {}", { files: JSON.stringify(lessonFiles), file: "src/lib.rs" }));
+    const lessonFiles = [
+      MANIFEST,
+      { path: "src/main.rs", content: "fn main() { demo::run() }" },
+      { path: "src/lib.rs", content: "old" },
+    ];
+    const { files, file } = projectFilesForCell(
+      request("pub fn run() {}", { files: JSON.stringify(lessonFiles), file: "src/lib.rs" }),
+    );
     expect(file).toBe("src/lib.rs");
     expect(files.find((f) => f.path === "src/lib.rs")?.content).toBe("pub fn run() {}");
     expect(files).toHaveLength(3);
@@ -31,49 +62,110 @@ describe("projectFilesForCell", () => {
 
   it("explains broken lesson attributes", () => {
     expect(() => projectFilesForCell(request("", { files: "[{" }))).toThrow("not valid JSON");
-    expect(() => projectFilesForCell(request("", { files: JSON.stringify([{ path: "../x.rs", content: "" }]) }))).toThrow("invalid");
+    expect(() =>
+      projectFilesForCell(
+        request("", { files: JSON.stringify([{ path: "../x.rs", content: "" }]) }),
+      ),
+    ).toThrow("invalid");
   });
 });
 
 describe("outputs and markers", () => {
   const diagnostics = [
-    { file: "src/main.rs", line: 2, column: 18, endLine: 2, endColumn: 25, message: "mismatched types", severity: "error" as const },
-    { file: "src/lib.rs", line: 1, column: 1, message: "cannot find value `x`", severity: "error" as const },
-    { file: "src/main.rs", line: 3, column: 9, message: "unused variable", severity: "warning" as const },
+    {
+      file: "src/main.rs",
+      line: 2,
+      column: 18,
+      endLine: 2,
+      endColumn: 25,
+      message: "mismatched types",
+      severity: "error" as const,
+    },
+    {
+      file: "src/lib.rs",
+      line: 1,
+      column: 1,
+      message: "cannot find value `x`",
+      severity: "error" as const,
+    },
+    {
+      file: "src/main.rs",
+      line: 3,
+      column: 9,
+      message: "unused variable",
+      severity: "warning" as const,
+    },
   ];
 
   it("marks only errors in the cell's own file", () => {
-    expect(diagnosticsToMarkers(diagnostics, "src/main.rs")).toEqual([{ line: 2, column: 18, endLine: 2, endColumn: 25, message: "mismatched types" }]);
+    expect(diagnosticsToMarkers(diagnostics, "src/main.rs")).toEqual([
+      { line: 2, column: 18, endLine: 2, endColumn: 25, message: "mismatched types" },
+    ]);
   });
 
   it("shows compile errors with their lines, then the compiler text and a summary", () => {
-    const outputs = resultOutputs(result({ status: "compile-error", exitCode: 101, diagnostics, stderr: "error[E0308]…", runMs: 0, message: "The project did not compile." }), "src/main.rs");
-    expect(outputs[0]).toEqual({ type: "error", name: "error", message: "mismatched types (src/main.rs:2:18)", line: 2, column: 18 });
-    expect(outputs[1]).toEqual({ type: "error", name: "error", message: "cannot find value `x` (src/lib.rs:1:1)" });
+    const outputs = resultOutputs(
+      result({
+        status: "compile-error",
+        exitCode: 101,
+        diagnostics,
+        stderr: "error[E0308]…",
+        runMs: 0,
+        message: "The project did not compile.",
+      }),
+      "src/main.rs",
+    );
+    expect(outputs[0]).toEqual({
+      type: "error",
+      name: "error",
+      message: "mismatched types (src/main.rs:2:18)",
+      line: 2,
+      column: 18,
+    });
+    expect(outputs[1]).toEqual({
+      type: "error",
+      name: "error",
+      message: "cannot find value `x` (src/lib.rs:1:1)",
+    });
     expect(outputs).toContainEqual({ type: "text", stream: "stderr", text: "error[E0308]…" });
-    expect(outputs.at(-1)).toEqual({ type: "text", stream: "info", text: "The project did not compile. · compiled in 412 ms" });
+    expect(outputs.at(-1)).toEqual({
+      type: "text",
+      stream: "info",
+      text: "The project did not compile. · compiled in 412 ms",
+    });
   });
 
   it("shows program output, warnings and exit status", () => {
-    const outputs = resultOutputs(result({ stdout: "hi\n", stderr: "oops\n", diagnostics: diagnostics.slice(2), runMs: 1500 }), "src/main.rs");
+    const outputs = resultOutputs(
+      result({ stdout: "hi\n", stderr: "oops\n", diagnostics: diagnostics.slice(2), runMs: 1500 }),
+      "src/main.rs",
+    );
     expect(outputs).toEqual([
       { type: "text", stream: "info", text: "warning: unused variable (src/main.rs:3:9)\n" },
       { type: "text", stream: "stdout", text: "hi\n" },
       { type: "text", stream: "stderr", text: "oops\n" },
-      { type: "text", stream: "info", text: "Finished · exit code 0 · compiled in 412 ms · ran in 1.5 s" },
+      {
+        type: "text",
+        stream: "info",
+        text: "Finished · exit code 0 · compiled in 412 ms · ran in 1.5 s",
+      },
     ]);
   });
 });
 
 describe("createRustRuntime", () => {
-  function fakeTransport(answer: RustRunResult, positions: number[] = []): RustTransport & { sent: Parameters<RustTransport["run"]>[0][] } {
+  function fakeTransport(
+    answer: RustRunResult,
+    positions: number[] = [],
+    verdict?: RustVerdict,
+  ): RustTransport & { sent: Parameters<RustTransport["run"]>[0][] } {
     const sent: Parameters<RustTransport["run"]>[0][] = [];
     return {
       sent,
       run: async (input, onQueuePosition) => {
         sent.push(input);
         for (const p of positions) onQueuePosition(p);
-        return answer;
+        return verdict ? { result: answer, verdict } : { result: answer };
       },
       cancel: async () => true,
       status: () => null,
@@ -81,13 +173,32 @@ describe("createRustRuntime", () => {
   }
 
   it("sends the project, shows the queue position, and returns markers on errors", async () => {
-    const diagnostics = [{ file: "src/main.rs", line: 1, column: 5, message: "expected `;`", severity: "error" as const }];
-    const transport = fakeTransport(result({ status: "compile-error", exitCode: 101, diagnostics }), [2, 2, 1, 0]);
+    const diagnostics = [
+      {
+        file: "src/main.rs",
+        line: 1,
+        column: 5,
+        message: "expected `;`",
+        severity: "error" as const,
+      },
+    ];
+    const transport = fakeTransport(
+      result({ status: "compile-error", exitCode: 101, diagnostics }),
+      [2, 2, 1, 0],
+    );
     const outputs: CellOutput[] = [];
-    const outcome = await createRustRuntime(transport).run(request("fn main() { x }", { mode: "test" }), (o) => outputs.push(o), new AbortController().signal);
+    const outcome = await createRustRuntime(transport).run(
+      request("fn main() { x }", { mode: "test" }),
+      (o) => outputs.push(o),
+      new AbortController().signal,
+    );
     expect(transport.sent[0]?.mode).toBe("test");
-    expect(transport.sent[0]?.files.find((f) => f.path === "src/main.rs")?.content).toBe("fn main() { x }");
-    const labels = outputs.filter((o) => o.type === "progress").map((o) => (o.type === "progress" ? o.label : ""));
+    expect(transport.sent[0]?.files.find((f) => f.path === "src/main.rs")?.content).toBe(
+      "fn main() { x }",
+    );
+    const labels = outputs
+      .filter((o) => o.type === "progress")
+      .map((o) => (o.type === "progress" ? o.label : ""));
     expect(labels).toEqual([
       "Building and testing…",
       "Waiting for a build slot: position 2 in the queue",
@@ -95,24 +206,76 @@ describe("createRustRuntime", () => {
       "Building and testing…",
       "Finished with problems",
     ]);
-    expect(outcome).toMatchObject({ status: "error", markers: [{ line: 1, column: 5, message: "expected `;`" }] });
+    expect(outcome).toMatchObject({
+      status: "error",
+      markers: [{ line: 1, column: 5, message: "expected `;`" }],
+    });
   });
 
-  it("is unavailable when the server says so, and checks exercises as a test module", async () => {
-    const transport = fakeTransport(result({}));
-    const runtime = createRustRuntime({ ...transport, status: () => ({ available: false, reason: "RUST_RUNNER=off" }) });
+  it("is unavailable when the server says so, and leaves the check to the server", async () => {
+    const transport = fakeTransport(result({}), [], {
+      passed: true,
+      message: "All checks passed.",
+      verifiedBy: "server",
+      recorded: true,
+    });
+    const runtime = createRustRuntime({
+      ...transport,
+      status: () => ({ available: false, reason: "RUST_RUNNER=off" }),
+    });
     expect(runtime.unavailable()).toEqual({ reason: "RUST_RUNNER=off" });
-    const anonymous = createRustRuntime({ ...transport, status: () => ({ available: false, reason: "Sign in to run", signIn: true }) });
+    const anonymous = createRustRuntime({
+      ...transport,
+      status: () => ({ available: false, reason: "Sign in to run", signIn: true }),
+    });
     expect(anonymous.unavailable()).toEqual({ reason: "Sign in to run", signIn: true });
     const verdict = await createRustRuntime(transport).check?.(
-      { ...request("pub fn two() -> i32 { 2 }"), check: "#[test] fn is_two() { assert_eq!(two(), 2); }" },
+      {
+        ...request("pub fn two() -> i32 { 2 }"),
+        check: "#[test] fn is_two() { assert_eq!(two(), 2); }",
+      },
       () => undefined,
       new AbortController().signal,
     );
-    expect(verdict).toEqual({ passed: true, message: "All checks passed." });
+    expect(verdict).toEqual({ passed: true, message: "All checks passed.", verifiedBy: "server" });
+    // Only the learner's code goes out: the check is the lesson's, on the server.
     const sentMain = transport.sent[0]?.files.find((f) => f.path === "src/main.rs")?.content ?? "";
-    expect(transport.sent[0]?.mode).toBe("test");
-    expect(sentMain).toContain("mod lesson_check");
-    expect(sentMain).toContain("fn is_two()");
+    expect(transport.sent[0]?.mode).toBe("check");
+    expect(sentMain).toBe("pub fn two() -> i32 { 2 }");
+    expect(JSON.stringify(transport.sent)).not.toContain("is_two");
+  });
+
+  it("reports a check the server could not judge as not passed, never as verified", async () => {
+    const transport = fakeTransport(
+      result({ status: "unavailable", message: "Running Rust is turned off" }),
+    );
+    const verdict = await createRustRuntime(transport).check?.(
+      { ...request("fn main() {}"), check: "#[test] fn t() {}" },
+      () => undefined,
+      new AbortController().signal,
+    );
+    expect(verdict).toEqual({ passed: false, message: "Running Rust is turned off" });
+  });
+
+  it("shows a refused run (429, 401) as the server's message", async () => {
+    const transport: RustTransport = {
+      run: async () => {
+        throw new Error("Too many runs; try again in 12 s.");
+      },
+      cancel: async () => false,
+      status: () => null,
+    };
+    const outputs: CellOutput[] = [];
+    const outcome = await createRustRuntime(transport).run(
+      request("fn main() {}"),
+      (o) => outputs.push(o),
+      new AbortController().signal,
+    );
+    expect(outcome.status).toBe("error");
+    expect(outputs).toContainEqual({
+      type: "error",
+      name: "Run refused",
+      message: "Too many runs; try again in 12 s.",
+    });
   });
 });

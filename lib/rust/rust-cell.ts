@@ -1,19 +1,42 @@
 /**
  * The Rust cell's runtime logic, free of transport: which files to send, how a result becomes
- * cell outputs and editor markers. `rust-runtime.ts` wires it to the server actions; tests
+ * cell outputs and editor markers. `rust-runtime.ts` wires it to the /api/rust routes; tests
  * wire it to fakes.
  */
 import { z } from "zod";
-import type { CellOutput, CellRuntime, CheckVerdict, CodeMarker, RunOutcome, RunRequest } from "../notebook/types";
-import { withCheckModule } from "./lesson-check";
-import { projectFileSchema, type ProjectFile, type RunMode, type RustDiagnostic, type RustRunResult, type RustRunnerStatus } from "./types";
+import type {
+  CellOutput,
+  CellRuntime,
+  CheckVerdict,
+  CodeMarker,
+  RunOutcome,
+  RunRequest,
+} from "../notebook/types";
+import type { RustVerdict } from "./run-events";
+import {
+  projectFileSchema,
+  type ProjectFile,
+  type RunMode,
+  type RustDiagnostic,
+  type RustRunResult,
+  type RustRunnerStatus,
+} from "./types";
+
+/** "check": the server runs the exercise and then the lesson's own check on it, and judges. */
+export type TransportMode = RunMode | "check";
 
 export interface RustTransport {
   /** Runs the project; reports queue positions (1, 2, … while waiting, 0 when building) on the way. */
   run(
-    input: { lessonKey: string; cellId: string; files: ProjectFile[]; mode: RunMode; ticket: string },
+    input: {
+      lessonKey: string;
+      cellId: string;
+      files: ProjectFile[];
+      mode: TransportMode;
+      ticket: string;
+    },
     onQueuePosition: (position: number) => void,
-  ): Promise<RustRunResult>;
+  ): Promise<{ result: RustRunResult; verdict?: RustVerdict }>;
   cancel(ticket: string): Promise<boolean>;
   /** What the server said about itself (null while unknown: Run stays enabled, the server re-checks). */
   status(): RustRunnerStatus | null;
@@ -31,7 +54,10 @@ export class ProjectAttributeError extends Error {}
  * one-file project around the cell.
  */
 export function projectFilesForCell(request: RunRequest): { files: ProjectFile[]; file: string } {
-  const file = typeof request.attributes.file === "string" && request.attributes.file ? request.attributes.file : DEFAULT_FILE;
+  const file =
+    typeof request.attributes.file === "string" && request.attributes.file
+      ? request.attributes.file
+      : DEFAULT_FILE;
   const raw = request.attributes.files;
   let files: ProjectFile[] = [];
   if (typeof raw === "string" && raw.trim() !== "") {
@@ -42,11 +68,18 @@ export function projectFilesForCell(request: RunRequest): { files: ProjectFile[]
       throw new ProjectAttributeError("The lesson's project files are not valid JSON.");
     }
     const parsed = z.array(projectFileSchema).safeParse(json);
-    if (!parsed.success) throw new ProjectAttributeError(`The lesson's project files are invalid: ${parsed.error.issues[0]?.message ?? "?"}`);
+    if (!parsed.success)
+      throw new ProjectAttributeError(
+        `The lesson's project files are invalid: ${parsed.error.issues[0]?.message ?? "?"}`,
+      );
     files = parsed.data;
   }
-  const withCell = [...files.filter((f) => f.path !== file), { path: file, content: request.cell.code }];
-  if (!withCell.some((f) => f.path === "Cargo.toml")) withCell.unshift({ path: "Cargo.toml", content: defaultManifest(request.cell.id) });
+  const withCell = [
+    ...files.filter((f) => f.path !== file),
+    { path: file, content: request.cell.code },
+  ];
+  if (!withCell.some((f) => f.path === "Cargo.toml"))
+    withCell.unshift({ path: "Cargo.toml", content: defaultManifest(request.cell.id) });
   return { files: withCell, file };
 }
 
@@ -59,13 +92,23 @@ export function defaultManifest(cellId: string): string {
 export function diagnosticsToMarkers(diagnostics: RustDiagnostic[], file: string): CodeMarker[] {
   return diagnostics
     .filter((d) => d.file === file && d.severity === "error")
-    .map((d) => ({ line: d.line, column: d.column, endLine: d.endLine, endColumn: d.endColumn, message: d.message }));
+    .map((d) => ({
+      line: d.line,
+      column: d.column,
+      endLine: d.endLine,
+      endColumn: d.endColumn,
+      message: d.message,
+    }));
 }
 
 export function resultOutputs(result: RustRunResult, file: string): CellOutput[] {
   const outputs: CellOutput[] = [];
   if (result.status === "unavailable") {
-    outputs.push({ type: "error", name: "Unavailable", message: result.message ?? "Running Rust is unavailable here." });
+    outputs.push({
+      type: "error",
+      name: "Unavailable",
+      message: result.message ?? "Running Rust is unavailable here.",
+    });
     return outputs;
   }
   const errors = result.diagnostics.filter((d) => d.severity === "error");
@@ -73,7 +116,13 @@ export function resultOutputs(result: RustRunResult, file: string): CellOutput[]
     const where = `${d.file}:${d.line}:${d.column}`;
     outputs.push(
       d.file === file
-        ? { type: "error", name: "error", message: `${d.message} (${where})`, line: d.line, column: d.column }
+        ? {
+            type: "error",
+            name: "error",
+            message: `${d.message} (${where})`,
+            line: d.line,
+            column: d.column,
+          }
         : { type: "error", name: "error", message: `${d.message} (${where})` },
     );
   }
@@ -84,7 +133,12 @@ export function resultOutputs(result: RustRunResult, file: string): CellOutput[]
   }
   if (result.stdout) outputs.push({ type: "text", stream: "stdout", text: result.stdout });
   if (result.stderr) outputs.push({ type: "text", stream: "stderr", text: result.stderr });
-  if (errors.length === 0 && result.status === "compile-error" && result.message && !result.stderr.includes(result.message)) {
+  if (
+    errors.length === 0 &&
+    result.status === "compile-error" &&
+    result.message &&
+    !result.stderr.includes(result.message)
+  ) {
     outputs.push({ type: "error", name: "error", message: result.message });
   }
   outputs.push({ type: "text", stream: "info", text: summary(result) });
@@ -93,7 +147,8 @@ export function resultOutputs(result: RustRunResult, file: string): CellOutput[]
 
 export function summary(result: RustRunResult): string {
   const parts: string[] = [];
-  if (result.exitCode !== null && result.status !== "compile-error") parts.push(`exit code ${result.exitCode}`);
+  if (result.exitCode !== null && result.status !== "compile-error")
+    parts.push(`exit code ${result.exitCode}`);
   if (result.compileMs > 0) parts.push(`compiled in ${formatMs(result.compileMs)}`);
   if (result.runMs > 0) parts.push(`ran in ${formatMs(result.runMs)}`);
   const head = result.message ?? (result.status === "ok" ? "Finished" : result.status);
@@ -111,7 +166,12 @@ function newTicket(): string {
 }
 
 export function createRustRuntime(transport: RustTransport): CellRuntime {
-  async function execute(request: RunRequest, mode: RunMode, emit: (output: CellOutput) => void, signal: AbortSignal, projectOverride?: ProjectFile[]): Promise<{ outcome: RunOutcome; result: RustRunResult | null }> {
+  async function execute(
+    request: RunRequest,
+    mode: TransportMode,
+    emit: (output: CellOutput) => void,
+    signal: AbortSignal,
+  ): Promise<{ outcome: RunOutcome; result: RustRunResult | null; verdict?: RustVerdict }> {
     const started = Date.now();
     let project: { files: ProjectFile[]; file: string };
     try {
@@ -122,36 +182,75 @@ export function createRustRuntime(transport: RustTransport): CellRuntime {
     }
     const ticket = newTicket();
     const progressId = `rust-${request.cell.id}`;
-    const label = mode === "test" ? "Building and testing" : "Building and running";
+    const label =
+      mode === "test"
+        ? "Building and testing"
+        : mode === "check"
+          ? "Checking"
+          : "Building and running";
     emit({ type: "progress", progressId, label: `${label}…`, value: 0, max: 1 });
     let lastPosition = -1;
     const onQueuePosition = (position: number) => {
       if (position === lastPosition) return;
       lastPosition = position;
-      const text = position > 0 ? `Waiting for a build slot: position ${position} in the queue` : `${label}…`;
+      const text =
+        position > 0 ? `Waiting for a build slot: position ${position} in the queue` : `${label}…`;
       emit({ type: "progress", progressId, label: text, value: 0, max: 1 });
     };
     const onAbort = () => void transport.cancel(ticket).catch(() => false);
     signal.addEventListener("abort", onAbort, { once: true });
     let result: RustRunResult;
+    let verdict: RustVerdict | undefined;
     try {
-      result = await transport.run(
-        { lessonKey: request.lessonKey, cellId: request.cell.id, files: projectOverride ?? project.files, mode, ticket },
+      ({ result, verdict } = await transport.run(
+        {
+          lessonKey: request.lessonKey,
+          cellId: request.cell.id,
+          files: project.files,
+          mode,
+          ticket,
+        },
         onQueuePosition,
-      );
+      ));
     } catch (error) {
-      emit({ type: "progress", progressId, label: "Failed", value: 1, max: 1 });
-      emit({ type: "error", name: "Network error", message: `Could not reach the server to run Rust: ${(error as Error).message}` });
+      emit({
+        type: "progress",
+        progressId,
+        label: signal.aborted ? "Stopped" : "Failed",
+        value: 1,
+        max: 1,
+      });
+      if (signal.aborted)
+        return {
+          outcome: { status: "interrupted", durationMs: Date.now() - started },
+          result: null,
+        };
+      emit({ type: "error", name: "Run refused", message: (error as Error).message });
       return { outcome: { status: "error", durationMs: Date.now() - started }, result: null };
     } finally {
       signal.removeEventListener("abort", onAbort);
     }
     const durationMs = Date.now() - started;
-    emit({ type: "progress", progressId, label: result.status === "ok" ? "Done" : "Finished with problems", value: 1, max: 1 });
+    emit({
+      type: "progress",
+      progressId,
+      label: result.status === "ok" ? "Done" : "Finished with problems",
+      value: 1,
+      max: 1,
+    });
     for (const output of resultOutputs(result, project.file)) emit(output);
-    if (signal.aborted) return { outcome: { status: "interrupted", durationMs }, result };
-    if (result.status === "ok") return { outcome: { status: "ok", durationMs }, result };
-    return { outcome: { status: "error", durationMs, markers: diagnosticsToMarkers(result.diagnostics, project.file) }, result };
+    const extra = verdict ? { verdict } : {};
+    if (signal.aborted) return { outcome: { status: "interrupted", durationMs }, result, ...extra };
+    if (result.status === "ok") return { outcome: { status: "ok", durationMs }, result, ...extra };
+    return {
+      outcome: {
+        status: "error",
+        durationMs,
+        markers: diagnosticsToMarkers(result.diagnostics, project.file),
+      },
+      result,
+      ...extra,
+    };
   }
 
   return {
@@ -159,26 +258,26 @@ export function createRustRuntime(transport: RustTransport): CellRuntime {
     unavailable() {
       const status = transport.status();
       if (!status || status.available) return null;
-      return { reason: status.reason ?? "Running Rust is unavailable on this server.", ...(status.signIn ? { signIn: true } : {}) };
+      return {
+        reason: status.reason ?? "Running Rust is unavailable on this server.",
+        ...(status.signIn ? { signIn: true } : {}),
+      };
     },
     ...(transport.refreshStatus ? { refreshAvailability: transport.refreshStatus } : {}),
     async run(request, emit, signal) {
       const mode: RunMode = request.attributes.mode === "test" ? "test" : "run";
       return (await execute(request, mode, emit, signal)).outcome;
     },
-    /** The check block holds #[test] functions; they run as a test module inside the cell's file. */
+    /**
+     * The server runs the lesson's own check (its #[test] functions, as a test module inside the
+     * cell's file) on the learner's project and judges; the check text here is never sent.
+     */
     async check(request, emit, signal): Promise<CheckVerdict> {
-      let project: { files: ProjectFile[]; file: string };
-      try {
-        project = projectFilesForCell(request);
-      } catch (error) {
-        return { passed: false, message: (error as Error).message };
-      }
-      const files = withCheckModule(project.files, project.file, request.check);
-      const { result } = await execute(request, "test", emit, signal, files);
+      const { result, verdict } = await execute(request, "check", emit, signal);
+      if (signal.aborted) return { passed: false, message: "The check was interrupted." };
       if (!result) return { passed: false, message: "The check could not run." };
-      if (result.status === "ok") return { passed: true, message: "All checks passed." };
-      return { passed: false, message: result.message ?? "Some checks failed." };
+      if (!verdict) return { passed: false, message: result.message ?? "The check could not run." };
+      return { passed: verdict.passed, message: verdict.message, verifiedBy: "server" };
     },
   };
 }

@@ -8,14 +8,18 @@ import { safeReturnPath } from "@/lib/auth/return-path";
 export const metadata: Metadata = { title: "Create an account" };
 export const dynamic = "force-dynamic";
 
-export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ next?: string }> }) {
+export default async function SignUpPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ next?: string | string[] }>;
+}) {
   const { next } = await searchParams;
   if (await getSession()) redirect(safeReturnPath(next));
   return (
     <main id="main" className={styles.wrap}>
       <h1>Create an account</h1>
       <p className={styles.lead}>Work you did before signing up is kept and joins your account.</p>
-      <AuthForm mode="sign-up" next={next} />
+      <AuthForm mode="sign-up" next={typeof next === "string" ? next : undefined} />
     </main>
   );
 }

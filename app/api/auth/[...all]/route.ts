@@ -1,42 +1,75 @@
 import { getAuth } from "@/lib/auth/auth";
-import { clientAddress, consumeRateLimit } from "@/lib/auth/rate-limit";
+import { readAuthBody } from "@/lib/auth/auth-body";
 import { json } from "@/lib/auth/request-guards";
 import { forgetVerifiedSessions } from "@/lib/auth/session";
+import {
+  checkCredentialAttempt,
+  normaliseEmail,
+  recordSignInFailure,
+  recordSignInSuccess,
+} from "@/lib/auth/sign-in-limits";
+import type { RateLimitResult } from "@/lib/auth/rate-limit";
+import { clientAddressFromHeaders } from "@/lib/http/client-address";
+import { logger } from "@/lib/http/log";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-// Credential endpoints are rate limited per client address (and per e-mail for sign-in, to
-// slow password guessing against one account from many addresses).
-const LIMITED = /\/(sign-in|sign-up)\/email$/;
+// Requests that carry a password: limited per client address, and sign-in also per account
+// with back-off (see lib/auth/sign-in-limits.ts for the policy).
+const CREDENTIALS = /\/(sign-in\/email|sign-up\/email|change-password)$/;
+const SIGN_IN = /\/sign-in\/email$/;
 
-async function limitCredentials(request: Request): Promise<Response | null> {
-  const { pathname } = new URL(request.url);
-  if (request.method !== "POST" || !LIMITED.test(pathname)) return null;
-  const keys = [`ip:${clientAddress(request.headers)}`];
-  const email = await request
-    .clone()
-    .json()
-    .then((body: unknown) => (body && typeof body === "object" && "email" in body && typeof body.email === "string" ? body.email.toLowerCase() : null))
-    .catch(() => null);
-  if (email) keys.push(`email:${email}`);
-  for (const key of keys) {
-    const result = await consumeRateLimit("auth", key);
-    if (!result.allowed) {
-      return json({ error: "Too many attempts. Please wait a minute and try again." }, 429, { "retry-after": String(result.retryAfterSeconds) });
-    }
-  }
-  return null;
+function refused(result: Exclude<RateLimitResult, { allowed: true }>): Response {
+  const error = result.unavailable
+    ? "Sign-in is briefly unavailable. Please try again in a moment."
+    : `Too many attempts. Please wait ${result.retryAfterSeconds} s and try again.`;
+  return json({ error }, result.unavailable ? 503 : 429, {
+    "retry-after": String(result.retryAfterSeconds),
+  });
 }
 
 export async function GET(request: Request): Promise<Response> {
   return getAuth().handler(request);
 }
 
+/**
+ * Every POST with a session changes state (update-user, change-password, sign-out …): better-auth
+ * must check the session in the database, not trust its signed cookie cache, so a cookie captured
+ * before sign-out is refused at once. Its session middleware honours this query parameter.
+ */
+function withoutCookieCache(url: string): string {
+  const target = new URL(url);
+  target.searchParams.set("disableCookieCache", "true");
+  return target.toString();
+}
+
 export async function POST(request: Request): Promise<Response> {
-  const limited = await limitCredentials(request);
-  if (limited) return limited;
-  const response = await getAuth().handler(request);
-  if (new URL(request.url).pathname.endsWith("/sign-out")) forgetVerifiedSessions();
+  const { pathname } = new URL(request.url);
+  const body = await readAuthBody(request, withoutCookieCache(request.url));
+  if (!body.ok) return body.response;
+  if (!CREDENTIALS.test(pathname)) {
+    const response = await getAuth().handler(body.request);
+    if (pathname.endsWith("/sign-out")) forgetVerifiedSessions();
+    return response;
+  }
+  const signIn = SIGN_IN.test(pathname);
+  const email = normaliseEmail(body.fields.email);
+  const address = clientAddressFromHeaders(request.headers);
+  const allowed = await checkCredentialAttempt({ signIn, email, address });
+  if (!allowed.allowed) return refused(allowed);
+  const response = await getAuth().handler(body.request);
+  if (signIn && email) {
+    // better-auth answers 401 for a wrong password and for an unknown e-mail alike.
+    const record =
+      response.status === 401
+        ? recordSignInFailure(email, address)
+        : response.ok
+          ? recordSignInSuccess(email, address)
+          : null;
+    await record?.catch((error: unknown) =>
+      logger.error({ err: error }, "rate-limit: could not record the sign-in outcome"),
+    );
+  }
   return response;
 }

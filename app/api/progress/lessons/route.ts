@@ -1,5 +1,4 @@
-import { json } from "@/lib/auth/request-guards";
-import { getSessionFromHeaders } from "@/lib/auth/session";
+import { unavailableResponse, validatedRoute } from "@/lib/http/route";
 import { getCatalogueProgress } from "@/lib/progress/queries";
 
 export const runtime = "nodejs";
@@ -7,13 +6,10 @@ export const dynamic = "force-dynamic";
 
 // GET /api/progress/lessons: where the caller is in every lesson they started (started,
 // completed, last cell), for the catalogue's marks. The session decides whose.
-export async function GET(request: Request): Promise<Response> {
-  try {
-    const user = await getSessionFromHeaders(request.headers);
-    if (!user) return json({ error: "Sign in to load saved progress." }, 401);
-    return json({ lessons: Object.values(await getCatalogueProgress(user.id)) });
-  } catch (error) {
-    console.error(`[progress] ${error instanceof Error ? error.message : String(error)}`);
-    return json({ error: "Progress storage is unavailable." }, 503, { "retry-after": "2" });
-  }
-}
+export const GET = validatedRoute({
+  name: "progress/lessons",
+  session: "required",
+  signInMessage: "Sign in to load saved progress.",
+  handle: async ({ user }) => ({ lessons: Object.values(await getCatalogueProgress(user.id)) }),
+  mapError: () => unavailableResponse("Progress storage is unavailable."),
+});

@@ -1,0 +1,77 @@
+/**
+ * What POST /api/rust/run streams back, one JSON object per line (NDJSON): queue positions
+ * while the run waits (0 when its build starts), then exactly one result, which for a check
+ * carries the server's verdict. Streamed so the learner sees the queue position while a build
+ * is pending. Import-safe in the browser.
+ */
+import { z } from "zod";
+import { describeZodError, rustRunResultSchema, type RustRunResult } from "./types";
+
+export const rustVerdictSchema = z.object({
+  passed: z.boolean(),
+  message: z.string(),
+  verifiedBy: z.literal("server"),
+  /** Whether the verdict was stored for the learner (false when storage failed). */
+  recorded: z.boolean(),
+});
+export type RustVerdict = z.infer<typeof rustVerdictSchema>;
+
+export const rustRunEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("queue"), position: z.number().int().min(0) }),
+  z.object({
+    type: z.literal("result"),
+    result: rustRunResultSchema,
+    verdict: rustVerdictSchema.optional(),
+  }),
+]);
+export type RustRunEvent = z.infer<typeof rustRunEventSchema>;
+
+export const NDJSON_CONTENT_TYPE = "application/x-ndjson; charset=utf-8";
+
+export function encodeRunEvent(event: RustRunEvent): string {
+  return `${JSON.stringify(event)}\n`;
+}
+
+/** Reads the stream line by line: reports queue positions, resolves with the result (and verdict). */
+export async function readRunEvents(
+  body: ReadableStream<Uint8Array>,
+  onQueuePosition: (position: number) => void,
+): Promise<{ result: RustRunResult; verdict?: RustVerdict }> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffered = "";
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      buffered += done ? decoder.decode() : decoder.decode(value, { stream: true });
+      let newline: number;
+      while ((newline = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (!line) continue;
+        const event = parseLine(line);
+        if (event.type === "queue") onQueuePosition(event.position);
+        else
+          return event.verdict
+            ? { result: event.result, verdict: event.verdict }
+            : { result: event.result };
+      }
+      if (done) throw new Error("the server ended the run without a result");
+    }
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+}
+
+function parseLine(line: string): RustRunEvent {
+  let json: unknown;
+  try {
+    json = JSON.parse(line);
+  } catch {
+    throw new Error("the server sent an unreadable run event");
+  }
+  const event = rustRunEventSchema.safeParse(json);
+  if (!event.success)
+    throw new Error(`the server sent an unexpected run event (${describeZodError(event.error)})`);
+  return event.data;
+}

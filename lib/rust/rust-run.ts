@@ -1,0 +1,267 @@
+/**
+ * What the Rust routes do once validatedRoute has let a request through (a signed-in learner
+ * within their rate limit): run, test or check a lesson's Rust cell, streaming queue positions
+ * and the result as NDJSON; cancel a run; say whether this learner can run Rust here.
+ * The project's files, manifest and check come from the lesson source (lesson-cells.ts); the
+ * learner supplies only the Rust code of the project's files.
+ */
+import { z } from "zod";
+import type { SessionUser } from "@/lib/auth/session";
+import { findExercise, findLessonCell, rustProjectForCell } from "@/lib/exercises/lesson-cells";
+import { logger } from "@/lib/http/log";
+import { RouteError } from "@/lib/http/route";
+import { cellIdSchema, lessonKeySchema } from "@/lib/progress/schemas";
+import { recordServerVerdict, type ServerVerdictInput } from "@/lib/progress/verdicts";
+import { withCheckModule } from "./lesson-check";
+import { SIGN_IN_TO_RUN } from "./require-runner";
+import {
+  encodeRunEvent,
+  NDJSON_CONTENT_TYPE,
+  type RustRunEvent,
+  type RustVerdict,
+} from "./run-events";
+import { runRustProject } from "./runner";
+import { rustRunnerStatus } from "./status";
+import {
+  projectFilesSchema,
+  stoppedResult,
+  type ProjectFile,
+  type RustRunResult,
+  type RustRunnerStatus,
+} from "./types";
+
+export { SIGN_IN_TO_RUN };
+
+/** Files are at most 256 KB in all; JSON escaping can double that. */
+export const MAX_RUST_BODY_BYTES = 600_000;
+
+export const ticketSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, "a ticket is 8 to 64 letters, digits, _ or -");
+
+export const rustRunBodySchema = z.strictObject({
+  lessonKey: lessonKeySchema,
+  cellId: cellIdSchema,
+  /** The learner's project as the notebook assembled it; only its .rs files' code is used. */
+  files: projectFilesSchema,
+  /** "check": run the exercise, then the lesson's #[test] check on it. */
+  mode: z.enum(["run", "test", "check"]),
+  /** Client-chosen id, so that the learner's Stop can reach this run (POST /api/rust/cancel). */
+  ticket: ticketSchema.optional(),
+});
+export type RustRunBody = z.infer<typeof rustRunBodySchema>;
+
+export const rustCancelBodySchema = z.strictObject({ ticket: ticketSchema });
+
+// Runs in flight, by ticket, so that the learner's Stop can reach them. On globalThis: the run
+// and cancel routes are bundled separately and must share one registry.
+const IN_FLIGHT = Symbol.for("courses.rust.inFlight");
+type GlobalWithRuns = typeof globalThis & {
+  [IN_FLIGHT]?: Map<string, { controller: AbortController; userId: string }>;
+};
+function inFlight(): Map<string, { controller: AbortController; userId: string }> {
+  return ((globalThis as GlobalWithRuns)[IN_FLIGHT] ??= new Map());
+}
+
+export type RustRunDeps = {
+  run: typeof runRustProject;
+  record: (verdict: ServerVerdictInput) => Promise<unknown>;
+  status: typeof rustRunnerStatus;
+};
+const defaults: RustRunDeps = {
+  run: runRustProject,
+  record: recordServerVerdict,
+  status: rustRunnerStatus,
+};
+
+/** Starts a run and answers at once with its NDJSON event stream. */
+export function startRustRun(
+  body: RustRunBody,
+  user: SessionUser,
+  requestSignal: AbortSignal | undefined,
+  deps: RustRunDeps = defaults,
+): Response {
+  const found =
+    body.mode === "check"
+      ? findExercise(body.lessonKey, body.cellId, "rust")
+      : findLessonCell(body.lessonKey, body.cellId, "rust");
+  if (!found.ok) throw new RouteError(found.status, found.message);
+  const check = found.cell.check;
+  const project = rustProjectForCell(found, body.files, body.mode === "check" ? "check" : "run");
+  if (!project.ok) throw new RouteError(project.status, project.message);
+  const status = deps.status();
+  if (!status.available)
+    return ndjson(
+      single({
+        type: "result",
+        result: stoppedResult("unavailable", status.reason ?? "Running Rust is unavailable here."),
+      }),
+    );
+  const { ticket } = body;
+  if (ticket && inFlight().has(ticket))
+    throw new RouteError(409, "A run with this ticket is already in progress.");
+
+  const controller = new AbortController();
+  if (ticket) inFlight().set(ticket, { controller, userId: user.id });
+  // The learner's page went away (the fetch was aborted): stop the build or the program.
+  requestSignal?.addEventListener("abort", () => controller.abort(), { once: true });
+  const encoder = new TextEncoder();
+  let closed = false;
+
+  const stream = new ReadableStream<Uint8Array>({
+    async start(out) {
+      // After a cancel the stream is closed for writing; the run still winds down and cleans up.
+      const send = (event: RustRunEvent) => {
+        if (!closed) out.enqueue(encoder.encode(encodeRunEvent(event)));
+      };
+      const options = {
+        signal: controller.signal,
+        onQueuePosition: (position: number) => send({ type: "queue", position }),
+        ...(ticket ? { ticket } : {}),
+      };
+      try {
+        if (body.mode !== "check") {
+          send({
+            type: "result",
+            result: await deps.run(project.files, { ...options, mode: body.mode }),
+          });
+        } else {
+          const checked = await checkExercise(
+            project.files,
+            project.file,
+            check ?? "",
+            found.cell.attributes.mode === "test" ? "test" : "run",
+            options,
+            deps,
+          );
+          const verdict = controller.signal.aborted
+            ? undefined
+            : await record(body, user, checked, deps);
+          send(
+            verdict
+              ? { type: "result", result: checked.result, verdict }
+              : { type: "result", result: checked.result },
+          );
+        }
+      } catch (error) {
+        logger.error(
+          { err: error, lessonKey: body.lessonKey, cellId: body.cellId },
+          "rust runner failed",
+        );
+        send({
+          type: "result",
+          result: stoppedResult(
+            "unavailable",
+            "The Rust runner failed unexpectedly; please try again.",
+          ),
+        });
+      } finally {
+        if (ticket) inFlight().delete(ticket);
+        if (!closed) {
+          closed = true;
+          out.close();
+        }
+      }
+    },
+    cancel() {
+      closed = true;
+      controller.abort();
+    },
+  });
+  return ndjson(stream);
+}
+
+type Checked = { result: RustRunResult; passed: boolean; message: string; durationMs: number };
+
+/** As content:check judges an exercise: it must build and run, then the lesson's #[test]s must pass. */
+async function checkExercise(
+  files: ProjectFile[],
+  file: string,
+  check: string,
+  cellMode: "run" | "test",
+  options: { signal: AbortSignal; onQueuePosition: (position: number) => void; ticket?: string },
+  deps: RustRunDeps,
+): Promise<Checked> {
+  const started = Date.now();
+  const ran = await deps.run(files, { ...options, mode: cellMode });
+  if (ran.status !== "ok") {
+    return {
+      result: ran,
+      passed: false,
+      message: `The exercise must build and run before it is checked: ${ran.message ?? ran.status}.`,
+      durationMs: Date.now() - started,
+    };
+  }
+  const tested = await deps.run(withCheckModule(files, file, check), { ...options, mode: "test" });
+  const passed = tested.status === "ok";
+  return {
+    result: tested,
+    passed,
+    message: passed ? "All checks passed." : (tested.message ?? "Some checks failed."),
+    durationMs: Date.now() - started,
+  };
+}
+
+async function record(
+  body: RustRunBody,
+  user: SessionUser,
+  checked: Checked,
+  deps: RustRunDeps,
+): Promise<RustVerdict> {
+  let recorded = false;
+  try {
+    await deps.record({
+      userId: user.id,
+      lessonKey: body.lessonKey,
+      cellId: body.cellId,
+      passed: checked.passed,
+      durationMs: checked.durationMs,
+      errorMessage: checked.passed ? undefined : checked.message,
+    });
+    recorded = true;
+  } catch (error) {
+    // The learner still sees the verdict; only the saved record is missing.
+    logger.error(
+      { err: error, lessonKey: body.lessonKey, cellId: body.cellId },
+      "recording a Rust verdict failed",
+    );
+  }
+  return { passed: checked.passed, message: checked.message, verifiedBy: "server", recorded };
+}
+
+/** Stops a run; only the learner who started it may. */
+export function cancelRustRun(ticket: string, user: SessionUser): { cancelled: boolean } {
+  const run = inFlight().get(ticket);
+  if (!run || run.userId !== user.id) return { cancelled: false };
+  run.controller.abort();
+  return { cancelled: true };
+}
+
+/** Whether this learner can run Rust here: the server's toolchain and sandbox, then a session. */
+export function rustStatusFor(
+  user: SessionUser | null,
+  status: RustRunnerStatus = rustRunnerStatus(),
+): RustRunnerStatus {
+  if (!status.available) return status;
+  return user ? status : { available: false, reason: SIGN_IN_TO_RUN, signIn: true };
+}
+
+function single(event: RustRunEvent): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(out) {
+      out.enqueue(new TextEncoder().encode(encodeRunEvent(event)));
+      out.close();
+    },
+  });
+}
+
+function ndjson(stream: ReadableStream<Uint8Array>): Response {
+  // no-transform: a compressing proxy or Next's gzip would hold the queue positions back.
+  return new Response(stream, {
+    headers: {
+      "content-type": NDJSON_CONTENT_TYPE,
+      "cache-control": "no-store, no-transform",
+      "x-accel-buffering": "no",
+    },
+  });
+}
