@@ -47,6 +47,8 @@ const nextConfig: NextConfig = {
   typescript: { ignoreBuildErrors: true },
   // rate-limiter-flexible: one copy for every server bundle, so its limiters and result class are
   // shared (two bundled copies once made `instanceof RateLimiterRes` fail and limits fail open).
+  // The Cypher engine is a workspace package shipped as TypeScript source.
+  transpilePackages: ["@courses/cypher"],
   serverExternalPackages: [
     "@electric-sql/pglite",
     "@electric-sql/pglite-socket",

@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import { startBoltServer } from "../lib/cypher/bolt/server";
+import { startBoltServer } from "@courses/cypher/bolt";
 
 const Args = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(7687),

@@ -68,8 +68,9 @@ async function main() {
     const code = await run("npm", ["run", "build"]);
     if (code !== 0) process.exit(code);
   }
-  // Before Next (and React) load: they pick their production code paths from it.
-  Object.assign(process.env, { NODE_ENV: "production" });
+  // Before Next (and React) load: they pick their production code paths from NODE_ENV; the
+  // app derives its own origin (trusted for sign-in and the API) from PORT.
+  Object.assign(process.env, { NODE_ENV: "production", PORT: String(port) });
   const { startProductionServer } = await import("../lib/http/server");
   await startProductionServer({ dir: root, port, hostname: values.hostname });
 }

@@ -5,8 +5,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runFeatures, folderTable } from "../lib/cypher/tck/runner";
-import { createInProcessExecutor, type TckExecutor } from "../lib/cypher/tck/executor";
+import { createBoltExecutor, createInProcessExecutor, folderTable, runFeatures, type TckExecutor } from "@courses/cypher/tck";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -15,18 +14,7 @@ const dirArg = args.find((a) => !a.startsWith("--"));
 const dir = resolve(dirArg ?? process.env.CYPHER_TCK_DIR ?? resolve(root, "vendor/cypher-tck/features"));
 
 async function makeExecutor(): Promise<TckExecutor> {
-  if (!bolt) return createInProcessExecutor();
-  const path = resolve(root, "lib/cypher/tck/bolt-executor.ts");
-  if (!existsSync(path)) {
-    console.error("tck: --bolt needs lib/cypher/tck/bolt-executor.ts (the Bolt executor), which does not exist yet.");
-    process.exit(2);
-  }
-  const mod = (await import(path)) as { createBoltExecutor?: () => Promise<TckExecutor> | TckExecutor };
-  if (!mod.createBoltExecutor) {
-    console.error("tck: lib/cypher/tck/bolt-executor.ts does not export createBoltExecutor.");
-    process.exit(2);
-  }
-  return await mod.createBoltExecutor();
+  return bolt ? await createBoltExecutor() : createInProcessExecutor();
 }
 
 async function main(): Promise<void> {

@@ -10,7 +10,7 @@
  * row's `message` (or a generic one) is shown. Because it runs in the same transaction, a check
  * can also MATCH on the graph to verify what a write exercise created.
  */
-import type { CypherValue } from "../cypher/values";
+import type { CypherValue } from "@courses/cypher";
 
 export interface CheckVerdict {
   pass: boolean;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { resetRateLimiters } from "../auth/rate-limit";
-import { startBoltServer, type BoltServer } from "../cypher/bolt/server";
+import { startBoltServer, type BoltServer } from "@courses/cypher/bolt";
 import { parseNeo4jConfig } from "./config";
 import { closeDriver } from "./driver";
 

@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { startBoltServer } from "../cypher/bolt/server";
+import { startBoltServer } from "@courses/cypher/bolt";
 import { logger } from "../http/log";
 import { isShuttingDown } from "../http/shutdown";
 

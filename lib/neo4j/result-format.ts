@@ -3,7 +3,7 @@
  * and a graph (nodes and relationships found anywhere in the rows, deduplicated) for the
  * graph view. Everything produced is plain JSON so it crosses the server-action boundary.
  */
-import { formatTemporal, formatValue, isNode, isPath, isRelationship, type CypherValue, type NodeValue, type RelationshipValue } from "../cypher/values";
+import { formatTemporal, formatValue, isNode, isPath, isRelationship, type CypherValue, type NodeValue, type RelationshipValue } from "@courses/cypher";
 import type { CellOutput, GraphNode, GraphRelationship } from "../notebook/types";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

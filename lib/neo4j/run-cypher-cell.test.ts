@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { setupTestBoltServer } from "../cypher/bolt/test-server";
+import { setupTestBoltServer } from "@courses/cypher/bolt";
 import { runCypherCell } from "./run-cypher-cell";
 
 const bolt = setupTestBoltServer();

@@ -10,8 +10,8 @@ import neo4j, {
   type Session,
   type Transaction,
 } from "neo4j-driver";
-import { fromDriverValue, toDriverValue } from "../cypher/bolt/driver-values";
-import type { CypherValue } from "../cypher/values";
+import { fromDriverValue, toDriverValue } from "@courses/cypher/bolt";
+import type { CypherValue } from "@courses/cypher";
 import type { CellOutput, CodeMarker } from "../notebook/types";
 import { checkParameters, evaluateCheckRows } from "./cypher-check";
 import { describeDriverError } from "./cypher-errors";

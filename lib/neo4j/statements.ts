@@ -3,7 +3,7 @@
  * strings, backtick names or comments — remembering where each starts so that an error
  * position inside one statement maps back to the cell's line and column.
  */
-import { positionAt } from "../cypher/errors";
+import { positionAt } from "@courses/cypher";
 
 export interface Statement {
   text: string;

@@ -6,7 +6,7 @@ import { runFeatures } from "./runner";
 import { createInProcessExecutor } from "./executor";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dir = resolve(process.env.CYPHER_TCK_DIR ?? resolve(here, "../../../vendor/cypher-tck/features"));
+const dir = resolve(process.env.CYPHER_TCK_DIR ?? resolve(here, "../../../../vendor/cypher-tck/features"));
 const present = existsSync(dir);
 const baseline = (JSON.parse(readFileSync(resolve(here, "baseline.json"), "utf8")) as { passed: number }).passed;
 

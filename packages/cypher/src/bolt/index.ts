@@ -1,0 +1,4 @@
+// The Bolt server (neo4j-driver talks to it) and the conversions between driver and engine values.
+export { startBoltServer, type BoltServer, type BoltServerOptions } from "./server";
+export { fromDriverValue, toDriverValue } from "./driver-values";
+export { setupTestBoltServer, type TestBolt } from "./test-server";
