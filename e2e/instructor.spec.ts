@@ -59,9 +59,9 @@ test("the demo instructor sees the funnel and an exercise's pass rate, and expor
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export exercises (CSV)" }).click()]);
   expect(download.suggestedFilename()).toMatch(/^courses-exercises-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = readFileSync(await download.path(), "utf8");
-  expect(csv.split("\r\n")[0]).toContain("lesson_key,lesson_title,exercise,attempts");
+  expect(csv.split("\r\n")[0]).toContain("lesson_key,lesson_title,exercise,verification,attempts");
   const row = csv.split("\r\n").find((line) => line.startsWith("graph-queries/first-queries/match-and-return,"));
-  expect(Number(row?.split(",")[3])).toBeGreaterThan(0);
+  expect(Number(row?.split(",")[4])).toBeGreaterThan(0); // attempts
 
   // The per-learner view, from the recent learners list.
   await page.getByRole("region", { name: "Recently active learners" }).getByRole("link").first().click();
