@@ -18,9 +18,8 @@ export async function register() {
   if (!process.env.NEO4J_URI) {
     const { startEmbeddedCypher } = await import("./lib/neo4j/embedded");
     const cypher = await startEmbeddedCypher({ dataDir: process.env.CYPHER_DATA_DIR });
-    process.env.NEO4J_URI = cypher.uri;
-    process.env.NEO4J_USER = cypher.user;
-    process.env.NEO4J_PASSWORD = cypher.password;
+    const { registerEmbeddedNeo4j } = await import("./lib/neo4j/config");
+    registerEmbeddedNeo4j(cypher);
     logger.info({ uri: cypher.uri }, "embedded openCypher engine started");
     onShutdown("embedded-cypher", () => cypher.close(), 30);
   }

@@ -56,8 +56,14 @@ const nextConfig: NextConfig = {
   ],
   async headers() {
     return [
-      { source: "/((?!_next/static/).*)", headers: [...common, { key: "Content-Security-Policy", value: pagePolicy }] },
-      { source: "/_next/static/:path*", headers: [...common, { key: "Content-Security-Policy", value: workerPolicy }] },
+      {
+        source: "/((?!_next/static/).*)",
+        headers: [...common, { key: "Content-Security-Policy", value: pagePolicy }],
+      },
+      {
+        source: "/_next/static/:path*",
+        headers: [...common, { key: "Content-Security-Policy", value: workerPolicy }],
+      },
     ];
   },
 };

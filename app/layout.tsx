@@ -7,7 +7,8 @@ import "./globals.css";
 
 export const metadata: Metadata = {
   title: { default: "Courses", template: "%s · Courses" },
-  description: "Learn sequence models, graph queries and Rust by running real code in your browser.",
+  description:
+    "Learn sequence models, graph queries and Rust by running real code in your browser.",
 };
 
 export const viewport: Viewport = {

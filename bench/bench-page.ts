@@ -47,16 +47,37 @@ async function runBench(req: BenchRequest): Promise<BenchResponse> {
   try {
     const data = await kernel.run({ cellId: "data", code: dataCell(), previousCells: [] }, emit);
     if (data.status !== "ok") throw new Error(`data cell: ${JSON.stringify(outputs)}`);
-    const train = await kernel.run({ cellId: "train", code: trainCell(req.model, req.epochs), previousCells: [] }, emit);
-    if (train.status !== "ok") throw new Error(`train cell: ${JSON.stringify(outputs.filter((o) => o.type !== "progress"))}`);
+    const train = await kernel.run(
+      { cellId: "train", code: trainCell(req.model, req.epochs), previousCells: [] },
+      emit,
+    );
+    if (train.status !== "ok")
+      throw new Error(
+        `train cell: ${JSON.stringify(outputs.filter((o) => o.type !== "progress"))}`,
+      );
     const line = outputs
       .flatMap((o) => (o.type === "text" ? o.text.split("\n") : []))
       .find((l) => l.startsWith("BENCH "));
     if (!line) throw new Error("no BENCH line in the outputs");
-    const parsed = JSON.parse(line.slice(6)) as { secPerEpoch: number; epochSeconds: number[]; finalLoss: number; backend: string };
-    return { ok: true, ...parsed, longTasks: longTasks.length, longestTaskMs: Math.max(0, ...longTasks) };
+    const parsed = JSON.parse(line.slice(6)) as {
+      secPerEpoch: number;
+      epochSeconds: number[];
+      finalLoss: number;
+      backend: string;
+    };
+    return {
+      ok: true,
+      ...parsed,
+      longTasks: longTasks.length,
+      longestTaskMs: Math.max(0, ...longTasks),
+    };
   } catch (err) {
-    return { ok: false, error: err instanceof Error ? err.message : String(err), longTasks: longTasks.length, longestTaskMs: Math.max(0, ...longTasks) };
+    return {
+      ok: false,
+      error: err instanceof Error ? err.message : String(err),
+      longTasks: longTasks.length,
+      longestTaskMs: Math.max(0, ...longTasks),
+    };
   } finally {
     observer.disconnect();
     kernel.dispose();

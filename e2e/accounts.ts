@@ -1,7 +1,7 @@
 import { expect, type Browser, type Page } from "@playwright/test";
 
 /** Learner accounts for e2e: each test signs up its own, through the real forms. */
-export const PASSWORD = "e2e-password-123";
+const PASSWORD = "e2e-password-123";
 
 export function uniqueEmail(): string {
   return `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.test`;
@@ -17,7 +17,11 @@ export async function signUp(page: Page, email: string, next = "/"): Promise<voi
 }
 
 /** A new browser context (another device) signed in as `email`, on `next`. */
-export async function signInFreshContext(browser: Browser, email: string, next: string): Promise<Page> {
+export async function signInFreshContext(
+  browser: Browser,
+  email: string,
+  next: string,
+): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);

@@ -14,7 +14,9 @@ async function run(page: Page, id: string, label: string, expected: "done" | "er
   const c = cell(page, id);
   await c.scrollIntoViewIfNeeded();
   await c.getByRole("button", { name: `Run ${label} cell ${id}` }).click();
-  await expect(c.locator("[data-status]").first()).toHaveAttribute("data-status", expected, { timeout: 60_000 });
+  await expect(c.locator("[data-status]").first()).toHaveAttribute("data-status", expected, {
+    timeout: 60_000,
+  });
   return c;
 }
 
@@ -37,7 +39,13 @@ test("a Cypher cell returns a table, and nodes come back as a graph too", async 
 });
 
 test("a Cypher syntax error says where it is", async ({ page }) => {
-  await openWithSavedEdit(page, CYPHER_LESSON, "graph-queries/first-queries/match-and-return", "find-keanu", "MATCH (p:Person RETURN p");
+  await openWithSavedEdit(
+    page,
+    CYPHER_LESSON,
+    "graph-queries/first-queries/match-and-return",
+    "find-keanu",
+    "MATCH (p:Person RETURN p",
+  );
   const c = await run(page, "find-keanu", "Cypher", "error");
   await expect(c.getByRole("alert")).toContainText(/line 1/i);
 });
@@ -57,12 +65,17 @@ test("anonymous learners are asked to sign in before a Rust cell runs", async ({
   }
 });
 
-test("a signed-in learner's Rust cell builds in the sandbox; a compile error is underlined in the editor", async ({ page }) => {
+test("a signed-in learner's Rust cell builds in the sandbox; a compile error is underlined in the editor", async ({
+  page,
+}) => {
   await signUp(page, uniqueEmail(), RUST_LESSON);
   const moves = cell(page, "moves");
   const runButton = moves.getByRole("button", { name: "Run Rust cell moves" });
   // CI installs bubblewrap and has cargo; elsewhere a machine without them shows Run disabled.
-  test.skip(!process.env.CI && (await runButton.isDisabled()), "this server has no Rust toolchain or bubblewrap");
+  test.skip(
+    !process.env.CI && (await runButton.isDisabled()),
+    "this server has no Rust toolchain or bubblewrap",
+  );
   await run(page, "moves", "Rust");
   await expect(moves.getByTestId("cell-output")).toContainText("3 3 hello");
 
@@ -73,7 +86,9 @@ test("a signed-in learner's Rust cell builds in the sandbox; a compile error is 
   await page.keyboard.press("Home");
   await page.keyboard.type("let again = greeting;\n");
   await run(page, "moves", "Rust", "error");
-  await expect(moves.getByTestId("cell-output")).toContainText(/borrow of moved value|use of moved value/);
+  await expect(moves.getByTestId("cell-output")).toContainText(
+    /borrow of moved value|use of moved value/,
+  );
   await expect(moves.getByTestId("cell-output")).toContainText(/line 7|:7:/);
   await expect(moves.locator(".monaco-editor .squiggly-error").first()).toBeVisible();
   // The squiggle sits on the line the learner typed (line 7), not elsewhere.
@@ -81,9 +96,13 @@ test("a signed-in learner's Rust cell builds in the sandbox; a compile error is 
   // editor has laid the squiggle out.
   const squiggleOnTypedLine = () =>
     moves.evaluate((section) => {
-      const squiggle = section.querySelector(".monaco-editor .squiggly-error")?.getBoundingClientRect();
+      const squiggle = section
+        .querySelector(".monaco-editor .squiggly-error")
+        ?.getBoundingClientRect();
       // Monaco renders spaces as U+00A0.
-      const line = [...section.querySelectorAll(".monaco-editor .view-line")].find((l) => l.textContent?.replace(/\s+/g, " ").includes("let again = greeting;"))?.getBoundingClientRect();
+      const line = [...section.querySelectorAll(".monaco-editor .view-line")]
+        .find((l) => l.textContent?.replace(/\s+/g, " ").includes("let again = greeting;"))
+        ?.getBoundingClientRect();
       return squiggle && line ? { dy: Math.abs(squiggle.y - line.y), width: squiggle.width } : null;
     });
   await expect.poll(async () => (await squiggleOnTypedLine())?.dy ?? Infinity).toBeLessThan(4);

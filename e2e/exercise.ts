@@ -8,6 +8,8 @@ export async function passCypherExercise(page: Page, cellId: string): Promise<vo
   await cell.getByRole("button", { name: "Show solution" }).click();
   await cell.getByRole("button", { name: "Use this solution" }).click();
   await cell.getByRole("button", { name: `Run Cypher cell ${cellId}` }).click();
-  await expect(cell.locator("[data-check]")).toHaveAttribute("data-check", "passed", { timeout: 60_000 });
+  await expect(cell.locator("[data-check]")).toHaveAttribute("data-check", "passed", {
+    timeout: 60_000,
+  });
   await expect(page.getByTestId("lesson-complete")).toBeVisible();
 }

@@ -24,23 +24,32 @@ test("the catalogue lists tracks, chapters and lessons", async ({ page }) => {
   }
   await page.getByRole("link", { name: "Forecasting a noisy sine wave with an LSTM" }).click();
   await expect(page).toHaveURL(LESSON);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Forecasting a noisy sine wave with an LSTM");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(
+    "Forecasting a noisy sine wave with an LSTM",
+  );
   expect(errors).toEqual([]);
 });
 
-test("a lesson has its chapter sidebar, on-page contents and highlighted cells in the HTML", async ({ page, request }) => {
+test("a lesson has its chapter sidebar, on-page contents and highlighted cells in the HTML", async ({
+  page,
+  request,
+}) => {
   const html = await (await request.get(LESSON)).text();
   expect(html).toContain('class="shiki');
   expect(html).toContain("tf.layers.lstm");
   await page.goto(LESSON);
   const sidebar = page.getByRole("navigation", { name: "Chapters and lessons" });
-  await expect(sidebar.getByRole("link", { name: "Forecasting a noisy sine wave with an LSTM" })).toHaveAttribute("aria-current", "page");
+  await expect(
+    sidebar.getByRole("link", { name: "Forecasting a noisy sine wave with an LSTM" }),
+  ).toHaveAttribute("aria-current", "page");
   const toc = page.getByRole("complementary", { name: "On this page" });
   await toc.getByRole("link", { name: "The model" }).click();
   await expect(page).toHaveURL(/#the-model$/);
 });
 
-test("edits made in Monaco survive a reload and reset restores the lesson code", async ({ page }) => {
+test("edits made in Monaco survive a reload and reset restores the lesson code", async ({
+  page,
+}) => {
   const errors = collectConsoleErrors(page);
   await page.goto(LESSON);
   const cell = page.locator('[data-cell-id="build-model"]');
@@ -100,12 +109,29 @@ test("pages send security headers", async ({ request }) => {
 for (const scheme of ["light", "dark"] as const) {
   test(`no serious accessibility violations (${scheme})`, async ({ page }) => {
     await page.emulateMedia({ colorScheme: scheme });
-    for (const url of ["/", LESSON, "/learn/graph-queries/first-queries/match-and-return", "/learn/rust/ownership/moves-and-borrows"]) {
+    for (const url of [
+      "/",
+      LESSON,
+      "/learn/graph-queries/first-queries/match-and-return",
+      "/learn/rust/ownership/moves-and-borrows",
+    ]) {
       await page.goto(url);
       await page.waitForLoadState("networkidle");
-      const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-      const serious = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-      expect(serious.map((v) => `${url}: ${v.id} ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`)).toEqual([]);
+      const results = await new AxeBuilder({ page })
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+        .analyze();
+      const serious = results.violations.filter(
+        (v) => v.impact === "serious" || v.impact === "critical",
+      );
+      expect(
+        serious.map(
+          (v) =>
+            `${url}: ${v.id} ${v.nodes
+              .map((n) => n.target.join(" "))
+              .slice(0, 3)
+              .join(", ")}`,
+        ),
+      ).toEqual([]);
     }
   });
 }
@@ -115,7 +141,9 @@ test("the lesson is usable from the keyboard", async ({ page }) => {
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
   await page.keyboard.press("Enter");
-  await expect(page.locator("main")).toBeFocused().catch(() => undefined);
+  await expect(page.locator("main"))
+    .toBeFocused()
+    .catch(() => undefined);
   // Tab through the page until the first cell's code has focus: the editor loads and takes it.
   const code = page.locator('[data-cell-id="make-series"] [data-editor-state]');
   for (let i = 0; i < 40; i++) {
@@ -123,5 +151,7 @@ test("the lesson is usable from the keyboard", async ({ page }) => {
     if (await code.evaluate((el) => el.contains(document.activeElement))) break;
   }
   await expect(code).toHaveAttribute("data-editor-state", "ready");
-  await expect(code.locator(".monaco-editor textarea, .monaco-editor .native-edit-context").first()).toBeFocused();
+  await expect(
+    code.locator(".monaco-editor textarea, .monaco-editor .native-edit-context").first(),
+  ).toBeFocused();
 });

@@ -1,8 +1,9 @@
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { promisify } from "node:util";
 import { expect, test, type Page } from "@playwright/test";
-import { DEMO_INSTRUCTOR, DEMO_LEARNER, seedDemo } from "../scripts/seed-demo";
-import { closeDb } from "../lib/db/client";
+import { DEMO_INSTRUCTOR, DEMO_LEARNER } from "../scripts/demo-accounts";
 import { signUp, uniqueEmail } from "./accounts";
 import { passCypherExercise } from "./exercise";
 
@@ -16,28 +17,48 @@ import { passCypherExercise } from "./exercise";
 const EXERCISE = "graph-queries/first-queries/match-and-return#matrix-directors";
 const SHOTS = path.resolve(import.meta.dirname, "..", "docs", "screenshots");
 
-test.skip(!process.env.DATABASE_URL, "needs DATABASE_URL shared with the server to seed the demo data");
+test.skip(
+  !process.env.DATABASE_URL,
+  "needs DATABASE_URL shared with the server to seed the demo data",
+);
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  await seedDemo({ learners: 150 });
-  await closeDb();
+  // A child process: the seed's database modules import "server-only", which only resolves
+  // under the react-server condition, as `npm run seed:demo` runs them.
+  await promisify(execFile)(
+    process.execPath,
+    ["--conditions=react-server", "--import", "tsx", "scripts/seed-demo.ts"],
+    {
+      cwd: path.resolve(import.meta.dirname, ".."),
+      env: { ...process.env, DEMO_LEARNERS: "150" },
+    },
+  );
 });
 
-async function signIn(page: Page, account: { email: string; password: string }, next: string): Promise<void> {
+async function signIn(
+  page: Page,
+  account: { email: string; password: string },
+  next: string,
+): Promise<void> {
   await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
   await page.getByLabel("E-mail").fill(account.email);
   await page.getByLabel("Password").fill(account.password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-test("anonymous visitors are sent to sign-in and the export answers 401", async ({ page, request }) => {
+test("anonymous visitors are sent to sign-in and the export answers 401", async ({
+  page,
+  request,
+}) => {
   await page.goto("/instructor/analytics");
   await expect(page).toHaveURL(/\/sign-in\?next=%2Finstructor%2Fanalytics$/);
   expect((await request.get("/instructor/analytics/export")).status()).toBe(401);
 });
 
-test("the demo instructor sees the funnel and an exercise's pass rate, and exports CSV", async ({ page }) => {
+test("the demo instructor sees the funnel and an exercise's pass rate, and exports CSV", async ({
+  page,
+}) => {
   await page.goto("/instructor/analytics");
   await expect(page).toHaveURL(/\/sign-in/);
   await signIn(page, DEMO_INSTRUCTOR, "/instructor/analytics");
@@ -56,22 +77,35 @@ test("the demo instructor sees the funnel and an exercise's pass rate, and expor
   // The charts are drawn (Plotly loads on demand) beside their tables.
   await expect(page.locator(".js-plotly-plot").first()).toBeVisible();
 
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export exercises (CSV)" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Export exercises (CSV)" }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^courses-exercises-\d{4}-\d{2}-\d{2}\.csv$/);
   const csv = readFileSync(await download.path(), "utf8");
   expect(csv.split("\r\n")[0]).toContain("lesson_key,lesson_title,exercise,verification,attempts");
-  const row = csv.split("\r\n").find((line) => line.startsWith("graph-queries/first-queries/match-and-return,"));
+  const row = csv
+    .split("\r\n")
+    .find((line) => line.startsWith("graph-queries/first-queries/match-and-return,"));
   expect(Number(row?.split(",")[4])).toBeGreaterThan(0); // attempts
 
   // The per-learner view, from the recent learners list.
-  await page.getByRole("region", { name: "Recently active learners" }).getByRole("link").first().click();
+  await page
+    .getByRole("region", { name: "Recently active learners" })
+    .getByRole("link")
+    .first()
+    .click();
   await expect(page.getByRole("heading", { name: /^Lessons \(\d+\)$/ })).toBeVisible();
 });
 
 test("a learner is refused everywhere under /instructor", async ({ page }) => {
   await signIn(page, DEMO_LEARNER, "/");
   await expect(page).toHaveURL("/");
-  for (const url of ["/instructor", "/instructor/analytics", "/instructor/lessons/graph-queries/first-queries/match-and-return"]) {
+  for (const url of [
+    "/instructor",
+    "/instructor/analytics",
+    "/instructor/lessons/graph-queries/first-queries/match-and-return",
+  ]) {
     await page.goto(url);
     await expect(page.locator("body")).toContainText("403");
     await expect(page.getByRole("table")).toHaveCount(0);
@@ -82,7 +116,10 @@ test("a learner is refused everywhere under /instructor", async ({ page }) => {
 });
 
 test("screenshots for docs/instructor.md", async ({ page }) => {
-  test.skip(!process.env.INSTRUCTOR_SCREENSHOTS, "set INSTRUCTOR_SCREENSHOTS=1 to refresh docs/screenshots/instructor-*.png");
+  test.skip(
+    !process.env.INSTRUCTOR_SCREENSHOTS,
+    "set INSTRUCTOR_SCREENSHOTS=1 to refresh docs/screenshots/instructor-*.png",
+  );
   await page.setViewportSize({ width: 1280, height: 900 });
   await signIn(page, DEMO_INSTRUCTOR, "/instructor");
   await expect(page).toHaveURL("/instructor");
@@ -90,20 +127,34 @@ test("screenshots for docs/instructor.md", async ({ page }) => {
   await page.goto("/instructor/analytics");
   await expect(page.locator(".js-plotly-plot").first()).toBeVisible();
   await page.waitForTimeout(1000);
-  await page.screenshot({ path: path.join(SHOTS, "instructor-analytics.png"), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1700 } });
+  await page.screenshot({
+    path: path.join(SHOTS, "instructor-analytics.png"),
+    fullPage: true,
+    clip: { x: 0, y: 0, width: 1280, height: 1700 },
+  });
   await page.goto("/instructor/lessons/graph-queries/first-queries/match-and-return");
   await page.waitForTimeout(1000);
   await page.screenshot({ path: path.join(SHOTS, "instructor-preview.png") });
   await page.goto("/instructor/analytics");
-  await page.getByRole("region", { name: "Recently active learners" }).getByRole("link").first().click();
+  await page
+    .getByRole("region", { name: "Recently active learners" })
+    .getByRole("link")
+    .first()
+    .click();
   await expect(page.getByRole("heading", { name: /^Lessons \(\d+\)$/ })).toBeVisible();
   await page.screenshot({ path: path.join(SHOTS, "instructor-learner.png") });
 });
 
-test("a learner who completes a lesson is counted in the instructor's funnel", async ({ page, browser }) => {
+test("a learner who completes a lesson is counted in the instructor's funnel", async ({
+  page,
+  browser,
+}) => {
   const completedCount = async (instructor: Page) => {
     await instructor.goto("/instructor/analytics");
-    const row = instructor.getByRole("table", { name: "Funnel across the lessons of First queries" }).getByRole("row").nth(1);
+    const row = instructor
+      .getByRole("table", { name: "Funnel across the lessons of First queries" })
+      .getByRole("row")
+      .nth(1);
     await expect(row).toContainText("MATCH and RETURN");
     return Number(await row.getByRole("cell").nth(2).textContent());
   };
@@ -114,7 +165,9 @@ test("a learner who completes a lesson is counted in the instructor's funnel", a
 
   await signUp(page, uniqueEmail(), "/learn/graph-queries/first-queries/match-and-return");
   await passCypherExercise(page, "matrix-directors");
-  await expect(page.locator("[data-sync-state]")).toHaveAttribute("data-sync-state", "saved", { timeout: 30_000 });
+  await expect(page.locator("[data-sync-state]")).toHaveAttribute("data-sync-state", "saved", {
+    timeout: 30_000,
+  });
 
   expect(await completedCount(instructor)).toBe(before + 1);
   await instructor.context().close();

@@ -1,6 +1,8 @@
+import { writeFile } from "node:fs/promises";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { openWithSavedEdit } from "./seed-progress";
+import { CPU_THROTTLE_RATE, throttleCpu, waitForHydration } from "./throttle";
 
 /** The tfjs kernel on the real LSTM lesson: training with live plots, responsiveness, interrupt, errors. */
 const LESSON = "/learn/sequence-models/forecasting/sine-wave-lstm";
@@ -11,6 +13,12 @@ const LESSON_KEY = "sequence-models/forecasting/sine-wave-lstm";
  * waiting for each draw (lib/kernel/plot-draw-sync.ts; docs/benchmarks/train.md).
  */
 const LONG_TASK_BUDGET_MS = Number(process.env.E2E_LONG_TASK_BUDGET_MS ?? 50);
+/**
+ * The same budget with the page's CPU throttled (E2E_CPU_THROTTLE, default 4×). 200 ms is the
+ * issue's proposal, not yet a measured figure: BENCHMARKS.md ("Saving and training under CPU
+ * throttling") says what was and was not measured.
+ */
+const THROTTLED_LONG_TASK_BUDGET_MS = Number(process.env.E2E_THROTTLED_LONG_TASK_BUDGET_MS ?? 200);
 
 // Playwright's trace recorder snapshots the DOM on the page's main thread at every action and
 // poll (50–140 ms tasks of its own, measured 2026-12-03); the budget is about the page.
@@ -18,10 +26,17 @@ test.use({ trace: "off" });
 
 const cell = (page: Page, id: string) => page.locator(`[data-cell-id="${id}"]`);
 
-async function runCell(page: Page, id: string, expected: "done" | "error" = "done", timeout = 60_000) {
+async function runCell(
+  page: Page,
+  id: string,
+  expected: "done" | "error" = "done",
+  timeout = 60_000,
+) {
   const c = cell(page, id);
   await c.getByRole("button", { name: `Run TensorFlow.js cell ${id}` }).click();
-  await expect(c.locator("[data-status]").first()).toHaveAttribute("data-status", expected, { timeout });
+  await expect(c.locator("[data-status]").first()).toHaveAttribute("data-status", expected, {
+    timeout,
+  });
 }
 
 test.describe("tfjs kernel", () => {
@@ -31,80 +46,143 @@ test.describe("tfjs kernel", () => {
       const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
       w.__longTasks = [];
       new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
+        for (const e of list.getEntries())
+          w.__longTasks.push({ start: e.startTime, duration: e.duration });
       }).observe({ type: "longtask", buffered: true });
     });
   });
 
-  test("trains the LSTM lesson with a live loss plot, predictions plot, and a responsive page", async ({ page }, testInfo) => {
-    const lessonTrain = `const history = await model.fit(xTrain, yTrain, {
+  // Unthrottled, and with the page's CPU throttled (a slow laptop or Chromebook; e2e/throttle.ts).
+  for (const rate of [1, CPU_THROTTLE_RATE]) {
+    const budget = rate > 1 ? THROTTLED_LONG_TASK_BUDGET_MS : LONG_TASK_BUDGET_MS;
+    const title = `trains the LSTM lesson with a live loss plot, predictions plot, and a responsive page${rate > 1 ? ` (CPU throttled ${rate}×, budget ${budget} ms)` : ""}`;
+    test(title, async ({ page }, testInfo) => {
+      test.setTimeout(120_000 * rate + 60_000);
+      if (rate > 1) await throttleCpu(page, rate);
+      const lessonTrain = `const history = await model.fit(xTrain, yTrain, {
   epochs: 20,
   batchSize: 32,
   validationData: [xVal, yVal],
   callbacks: trainingCallbacks(),
 });
 console.log("final validation MSE:", history.history.val_loss.at(-1).toFixed(4));`;
-    await openWithSavedEdit(page, LESSON, LESSON_KEY, "train", lessonTrain);
+      await openWithSavedEdit(page, LESSON, LESSON_KEY, "train", lessonTrain);
+      if (rate > 1) await waitForHydration(page, '[data-cell-id="make-series"] button');
 
-    await runCell(page, "make-series");
-    await expect(cell(page, "make-series").getByRole("img", { name: "Synthetic series" }).locator("svg").first()).toBeVisible();
-    await runCell(page, "make-windows");
-    await expect(cell(page, "make-windows").getByText(/shape \[\d+, 20, 1\]/)).toBeVisible();
-    await runCell(page, "build-model");
-    await expect(cell(page, "build-model").getByText(/Total params/)).toBeVisible();
-    // The budget is about training: let the lazily created editors (Monaco) finish booting first.
-    for (const id of ["train", "evaluate"]) {
-      await cell(page, id).scrollIntoViewIfNeeded();
-      await expect(cell(page, id).locator('[data-editor-state="ready"]')).toBeVisible({ timeout: 60_000 });
-    }
-    await page.waitForTimeout(1000);
+      await runCell(page, "make-series");
+      await expect(
+        cell(page, "make-series")
+          .getByRole("img", { name: "Synthetic series" })
+          .locator("svg")
+          .first(),
+      ).toBeVisible();
+      await runCell(page, "make-windows");
+      await expect(cell(page, "make-windows").getByText(/shape \[\d+, 20, 1\]/)).toBeVisible();
+      await runCell(page, "build-model");
+      await expect(cell(page, "build-model").getByText(/Total params/)).toBeVisible();
+      // The budget is about training: let the lazily created editors (Monaco) finish booting first.
+      for (const id of ["train", "evaluate"]) {
+        await cell(page, id).scrollIntoViewIfNeeded();
+        await expect(cell(page, id).locator('[data-editor-state="ready"]')).toBeVisible({
+          timeout: 60_000,
+        });
+      }
+      await page.waitForTimeout(1000);
 
-    const trainStart = await page.evaluate(() => performance.now());
-    await runCell(page, "train", "done", 120_000);
-    const trainEnd = await page.evaluate(() => performance.now());
-    const train = cell(page, "train");
-    await expect(train.getByRole("progressbar", { name: "Epoch 20/20" })).toHaveAttribute("aria-valuenow", "20");
-    // The training progress tells the learner how long an epoch takes (fast recurrent layers on).
-    await expect(train).toContainText(/\d+\.\d{2} s\/epoch/);
-    await expect(train.getByRole("img", { name: "Training loss" }).locator(".js-plotly-plot")).toBeVisible();
-    await expect(train.getByText(/final validation MSE: \d\.\d{4}/)).toBeVisible();
+      const trainStart = await page.evaluate(() => performance.now());
+      await runCell(page, "train", "done", 120_000 * rate);
+      const trainEnd = await page.evaluate(() => performance.now());
+      const train = cell(page, "train");
+      await expect(train.getByRole("progressbar", { name: "Epoch 20/20" })).toHaveAttribute(
+        "aria-valuenow",
+        "20",
+      );
+      // The training progress tells the learner how long an epoch takes (fast recurrent layers on).
+      await expect(train).toContainText(/\d+\.\d{2} s\/epoch/);
+      await expect(
+        train.getByRole("img", { name: "Training loss" }).locator(".js-plotly-plot"),
+      ).toBeVisible();
+      await expect(train.getByText(/final validation MSE: \d\.\d{4}/)).toBeVisible();
 
-    await runCell(page, "evaluate");
-    await expect(cell(page, "evaluate").getByRole("img", { name: "Validation: prediction vs target" }).locator("svg").first()).toBeVisible();
+      await runCell(page, "evaluate");
+      await expect(
+        cell(page, "evaluate")
+          .getByRole("img", { name: "Validation: prediction vs target" })
+          .locator("svg")
+          .first(),
+      ).toBeVisible();
 
-    const longTasks = await page.evaluate(
-      ([from, to]) =>
-        (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((t) => t.start >= from && t.start <= to),
-      [trainStart, trainEnd] as const,
-    );
-    await testInfo.attach("long-tasks-during-training.json", { body: JSON.stringify({ trainMs: trainEnd - trainStart, longTasks }), contentType: "application/json" });
-    await page.screenshot({ path: testInfo.outputPath("kernel-lstm-lesson.png"), fullPage: true });
-    await page.getByRole("region", { name: "TensorFlow.js kernel" }).screenshot({ path: testInfo.outputPath("kernel-bar.png") });
-    await train.screenshot({ path: testInfo.outputPath("kernel-training-cell.png") });
-    expect(Math.max(0, ...longTasks.map((t) => t.duration)), `long tasks while training (${Math.round(trainStart)}–${Math.round(trainEnd)} ms): ${JSON.stringify(longTasks)}`).toBeLessThanOrEqual(LONG_TASK_BUDGET_MS);
-  });
+      const longTasks = await page.evaluate(
+        ([from, to]) =>
+          (
+            window as unknown as { __longTasks: { start: number; duration: number }[] }
+          ).__longTasks.filter((t) => t.start >= from && t.start <= to),
+        [trainStart, trainEnd] as const,
+      );
+      const measured = JSON.stringify({ rate, trainMs: trainEnd - trainStart, longTasks });
+      await testInfo.attach("long-tasks-during-training.json", {
+        body: measured,
+        contentType: "application/json",
+      });
+      // Kept on disk too (test-results/…): the figures behind BENCHMARKS.md's throttling section.
+      await writeFile(testInfo.outputPath("long-tasks-during-training.json"), measured);
+      await page.screenshot({
+        path: testInfo.outputPath("kernel-lstm-lesson.png"),
+        fullPage: true,
+      });
+      await page
+        .getByRole("region", { name: "TensorFlow.js kernel" })
+        .screenshot({ path: testInfo.outputPath("kernel-bar.png") });
+      await train.screenshot({ path: testInfo.outputPath("kernel-training-cell.png") });
+      expect(
+        Math.max(0, ...longTasks.map((t) => t.duration)),
+        `long tasks while training (${Math.round(trainStart)}–${Math.round(trainEnd)} ms): ${JSON.stringify(longTasks)}`,
+      ).toBeLessThanOrEqual(budget);
+    });
+  }
 
   test("interrupts an infinite loop, restarts the kernel and keeps the page", async ({ page }) => {
-    await openWithSavedEdit(page, LESSON, LESSON_KEY, "mae", "let spins = 0;\nwhile (true) { spins++; }");
+    await openWithSavedEdit(
+      page,
+      LESSON,
+      LESSON_KEY,
+      "mae",
+      "let spins = 0;\nwhile (true) { spins++; }",
+    );
     await runCell(page, "make-series");
     const mae = cell(page, "mae");
     await mae.getByRole("button", { name: "Run TensorFlow.js cell mae" }).click();
     await expect(mae.locator("[data-status]").first()).toHaveAttribute("data-status", "running");
     await page.waitForTimeout(500);
     await page.getByRole("button", { name: "Interrupt" }).click();
-    await expect(mae.locator("[data-status]").first()).toHaveAttribute("data-status", "interrupted");
+    await expect(mae.locator("[data-status]").first()).toHaveAttribute(
+      "data-status",
+      "interrupted",
+    );
     await expect(mae.getByText(/Interrupted: the kernel was stopped and restarted/)).toBeVisible();
     await expect(page.getByText(/Kernel (idle|starting)/)).toBeVisible();
     // The new kernel has forgotten earlier names and says where they come from.
     await runCell(page, "make-windows", "error");
-    await expect(cell(page, "make-windows").getByText(/values is not defined: it is declared in cell "make-series"/)).toBeVisible();
+    await expect(
+      cell(page, "make-windows").getByText(
+        /values is not defined: it is declared in cell "make-series"/,
+      ),
+    ).toBeVisible();
     await runCell(page, "make-series");
   });
 
   test("errors point at the line; the backend can be switched", async ({ page }) => {
-    await openWithSavedEdit(page, LESSON, LESSON_KEY, "mae", "const a = 1;\nconst b = a.missing.deeper;");
+    await openWithSavedEdit(
+      page,
+      LESSON,
+      LESSON_KEY,
+      "mae",
+      "const a = 1;\nconst b = a.missing.deeper;",
+    );
     await runCell(page, "mae", "error");
-    await expect(cell(page, "mae").getByRole("alert").filter({ hasText: "TypeError" })).toContainText("line 2");
+    await expect(
+      cell(page, "mae").getByRole("alert").filter({ hasText: "TypeError" }),
+    ).toContainText("line 2");
     await expect(page.getByText(/Kernel idle · wasm/)).toBeVisible();
     await page.getByLabel("Backend").selectOption("cpu");
     await expect(page.getByText(/Kernel idle · cpu/)).toBeVisible();
@@ -116,7 +194,9 @@ console.log("final validation MSE:", history.history.val_loss.at(-1).toFixed(4))
     await runCell(page, "make-series");
     await page.getByLabel("Backend").selectOption("webgpu");
     // Headless Chromium here has no WebGPU adapter: the kernel says so and keeps a working backend.
-    await expect(page.getByText(/The webgpu backend could not start .*using wasm instead/)).toBeVisible({ timeout: 30_000 });
+    await expect(
+      page.getByText(/The webgpu backend could not start .*using wasm instead/),
+    ).toBeVisible({ timeout: 30_000 });
     await expect(page.getByText(/Kernel idle · wasm/)).toBeVisible();
     await runCell(page, "make-windows");
   });
@@ -135,7 +215,9 @@ console.log("final validation MSE:", history.history.val_loss.at(-1).toFixed(4))
     const suggestions = page.locator(".suggest-widget");
     await expect(async () => {
       await page.keyboard.press("Control+Space");
-      await expect(suggestions.getByText("sequential", { exact: true })).toBeVisible({ timeout: 3_000 });
+      await expect(suggestions.getByText("sequential", { exact: true })).toBeVisible({
+        timeout: 3_000,
+      });
     }).toPass({ timeout: 60_000 });
     await page.keyboard.press("Escape");
     await page.keyboard.press("End");
@@ -143,7 +225,9 @@ console.log("final validation MSE:", history.history.val_loss.at(-1).toFixed(4))
     await page.keyboard.insertText("trainingCall");
     await expect(async () => {
       await page.keyboard.press("Control+Space");
-      await expect(suggestions.getByText("trainingCallbacks", { exact: true })).toBeVisible({ timeout: 3_000 });
+      await expect(suggestions.getByText("trainingCallbacks", { exact: true })).toBeVisible({
+        timeout: 3_000,
+      });
     }).toPass({ timeout: 30_000 });
   });
 
@@ -158,7 +242,11 @@ console.log("final validation MSE:", history.history.val_loss.at(-1).toFixed(4))
         .include('[data-cell-id="train"] [data-testid="cell-output"]')
         .include('[data-cell-id="make-series"] [data-testid="cell-output"]')
         .analyze();
-      expect(result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`)).toEqual([]);
+      expect(
+        result.violations.map(
+          (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+        ),
+      ).toEqual([]);
     });
   }
 });

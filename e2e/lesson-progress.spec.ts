@@ -15,7 +15,9 @@ const chapterOf = (page: Page) => page.locator("h3", { hasText: /^First queries/
 
 const passExercise = (page: Page) => passCypherExercise(page, EXERCISE);
 
-test("passing the exercise completes the lesson; the catalogue shows it; reload resumes; Reset lesson clears it", async ({ page }) => {
+test("passing the exercise completes the lesson; the catalogue shows it; reload resumes; Reset lesson clears it", async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(String(e)));
 
@@ -29,8 +31,14 @@ test("passing the exercise completes the lesson; the catalogue shows it; reload 
 
   // The catalogue: this lesson completed, its chapter 1 of 2.
   await page.goto("/");
-  await expect(lessonRow(page).locator("[data-progress]")).toHaveAttribute("data-progress", "completed");
-  await expect(chapterOf(page).locator("[data-chapter-progress]")).toHaveAttribute("data-chapter-progress", "1/2");
+  await expect(lessonRow(page).locator("[data-progress]")).toHaveAttribute(
+    "data-progress",
+    "completed",
+  );
+  await expect(chapterOf(page).locator("[data-chapter-progress]")).toHaveAttribute(
+    "data-chapter-progress",
+    "1/2",
+  );
   await expect(chapterOf(page)).toContainText("1 of 2 completed");
 
   // Back to the lesson: it opens where the learner stopped, with the check still passed.
@@ -57,7 +65,9 @@ test("passing the exercise completes the lesson; the catalogue shows it; reload 
   await expect(exercise.getByTestId("resume-here")).toHaveCount(0);
 
   await page.reload();
-  await expect(page.locator(`section[data-cell-id="${EXERCISE}"]`)).toContainText("m.title AS director");
+  await expect(page.locator(`section[data-cell-id="${EXERCISE}"]`)).toContainText(
+    "m.title AS director",
+  );
   await expect(page.getByTestId("lesson-complete")).toHaveCount(0);
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Learn by running real code" })).toBeVisible();
@@ -65,19 +75,33 @@ test("passing the exercise completes the lesson; the catalogue shows it; reload 
   expect(errors).toEqual([]);
 });
 
-test("a signed-in learner's completed lesson shows in the catalogue on another device", async ({ page, browser }) => {
+test("a signed-in learner's completed lesson shows in the catalogue on another device", async ({
+  page,
+  browser,
+}) => {
   const email = uniqueEmail();
   await signUp(page, email, LESSON);
   await passExercise(page);
-  await expect(page.locator("[data-sync-state]")).toHaveAttribute("data-sync-state", "saved", { timeout: 30_000 });
+  await expect(page.locator("[data-sync-state]")).toHaveAttribute("data-sync-state", "saved", {
+    timeout: 30_000,
+  });
 
   const other = await signInFreshContext(browser, email, "/");
-  await expect(lessonRow(other).locator("[data-progress]")).toHaveAttribute("data-progress", "completed", { timeout: 30_000 });
-  await expect(chapterOf(other).locator("[data-chapter-progress]")).toHaveAttribute("data-chapter-progress", "1/2");
+  await expect(lessonRow(other).locator("[data-progress]")).toHaveAttribute(
+    "data-progress",
+    "completed",
+    { timeout: 30_000 },
+  );
+  await expect(chapterOf(other).locator("[data-chapter-progress]")).toHaveAttribute(
+    "data-chapter-progress",
+    "1/2",
+  );
 
   // And the lesson opens at the exercise there too.
   await lessonRow(other).getByRole("link").click();
-  await expect(other.locator(`section[data-cell-id="${EXERCISE}"]`).getByTestId("resume-here")).toBeVisible({ timeout: 30_000 });
+  await expect(
+    other.locator(`section[data-cell-id="${EXERCISE}"]`).getByTestId("resume-here"),
+  ).toBeVisible({ timeout: 30_000 });
   await expect(other.getByTestId("lesson-complete")).toBeVisible();
   await other.context().close();
 });

@@ -1,12 +1,15 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
 import { signInFreshContext, signUp, uniqueEmail } from "./accounts";
+import { CPU_THROTTLE_RATE, throttleCpu } from "./throttle";
 
 // Accounts and progress, end to end in Chromium against the production server:
 // sign up → edit → sign out → sign in from a new browser context → find the edit.
 
 const LESSON_PATH = "/learn/sequence-models/forecasting/sine-wave-lstm";
 const LESSON_KEY = "sequence-models/forecasting/sine-wave-lstm";
-test("sign-in shows a clear error for a wrong password and the form is labelled", async ({ page }) => {
+test("sign-in shows a clear error for a wrong password and the form is labelled", async ({
+  page,
+}) => {
   const email = uniqueEmail();
   await signUp(page, email);
   await page.context().clearCookies();
@@ -14,10 +17,15 @@ test("sign-in shows a clear error for a wrong password and the form is labelled"
   await page.getByLabel("E-mail").fill(email);
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("main").getByRole("alert")).toHaveText("That e-mail and password do not match an account.");
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+    "That e-mail and password do not match an account.",
+  );
 });
 
-test("progress saved from one browser is there after signing in from another (API through the browser's cookies)", async ({ page, browser }) => {
+test("progress saved from one browser is there after signing in from another (API through the browser's cookies)", async ({
+  page,
+  browser,
+}) => {
   const email = uniqueEmail();
   await signUp(page, email);
   const cookies = await page.context().cookies();
@@ -33,8 +41,24 @@ test("progress saved from one browser is there after signing in from another (AP
         headers: { "content-type": "application/json" },
         body: JSON.stringify({
           mutations: [
-            { id: crypto.randomUUID(), kind: "code", lessonKey, cellId: "make-series", clientVersion: 0, at: Date.now(), payload: { code: `// ${marker}`, lessonCodeHash: "e2e" } },
-            { id: crypto.randomUUID(), kind: "lesson", lessonKey, cellId: "make-series", clientVersion: 0, at: Date.now(), payload: { event: "visit" } },
+            {
+              id: crypto.randomUUID(),
+              kind: "code",
+              lessonKey,
+              cellId: "make-series",
+              clientVersion: 0,
+              at: Date.now(),
+              payload: { code: `// ${marker}`, lessonCodeHash: "e2e" },
+            },
+            {
+              id: crypto.randomUUID(),
+              kind: "lesson",
+              lessonKey,
+              cellId: "make-series",
+              clientVersion: 0,
+              at: Date.now(),
+              payload: { event: "visit" },
+            },
           ],
         }),
       });
@@ -45,8 +69,14 @@ test("progress saved from one browser is there after signing in from another (AP
   expect(status).toBe(200);
 
   const other = await signInFreshContext(browser, email, "/");
-  const progress = await other.evaluate(async (lessonKey) => (await fetch(`/api/progress?lesson=${encodeURIComponent(lessonKey)}`)).json(), LESSON_KEY);
-  expect(progress.cells).toEqual([expect.objectContaining({ cellId: "make-series", code: `// ${marker}` })]);
+  const progress = await other.evaluate(
+    async (lessonKey) =>
+      (await fetch(`/api/progress?lesson=${encodeURIComponent(lessonKey)}`)).json(),
+    LESSON_KEY,
+  );
+  expect(progress.cells).toEqual([
+    expect.objectContaining({ cellId: "make-series", code: `// ${marker}` }),
+  ]);
   expect(progress.lesson.lastCellId).toBe("make-series");
   await other.context().close();
 });
@@ -57,20 +87,45 @@ test("a beacon (as sent when the page is hidden) is accepted and saved", async (
   const queued = await page.evaluate(
     ({ lessonKey, marker }) => {
       const body = JSON.stringify({
-        mutations: [{ id: crypto.randomUUID(), kind: "code", lessonKey, cellId: "evaluate", clientVersion: 0, at: Date.now(), payload: { code: marker, lessonCodeHash: "e2e" } }],
+        mutations: [
+          {
+            id: crypto.randomUUID(),
+            kind: "code",
+            lessonKey,
+            cellId: "evaluate",
+            clientVersion: 0,
+            at: Date.now(),
+            payload: { code: marker, lessonCodeHash: "e2e" },
+          },
+        ],
       });
-      return navigator.sendBeacon("/api/progress/sync", new Blob([body], { type: "text/plain;charset=UTF-8" }));
+      return navigator.sendBeacon(
+        "/api/progress/sync",
+        new Blob([body], { type: "text/plain;charset=UTF-8" }),
+      );
     },
     { lessonKey: LESSON_KEY, marker },
   );
   expect(queued).toBe(true);
   await expect(async () => {
-    const progress = await page.evaluate(async (lessonKey) => (await fetch(`/api/progress?lesson=${encodeURIComponent(lessonKey)}`)).json(), LESSON_KEY);
+    const progress = await page.evaluate(
+      async (lessonKey) =>
+        (await fetch(`/api/progress?lesson=${encodeURIComponent(lessonKey)}`)).json(),
+      LESSON_KEY,
+    );
     expect(progress.cells).toEqual([expect.objectContaining({ cellId: "evaluate", code: marker })]);
   }).toPass({ timeout: 10_000 });
 });
 
-test("an edit in the notebook follows the learner to a new browser context", async ({ page, browser }) => {
+const EDIT_TITLE = "an edit in the notebook follows the learner to a new browser context";
+
+/**
+ * Type in a cell, see `saved` and check the server really has it (saved means durable), type
+ * again and sign out at once (sign-out sends the debounced edit first), then find both edits
+ * in a new browser context. `rate` > 1 throttles the editing page's CPU (e2e/throttle.ts).
+ */
+async function editFollowsLearner(page: Page, browser: Browser, rate: number) {
+  if (rate > 1) await throttleCpu(page, rate);
   const email = uniqueEmail();
   await signUp(page, email, LESSON_PATH);
   const cell = page.locator("section[data-cell-id]").first();
@@ -82,14 +137,32 @@ test("an edit in the notebook follows the learner to a new browser context", asy
   await expect(cell.locator('[data-editor-state="ready"]')).toBeVisible({ timeout: 60_000 });
   await cell.locator(".monaco-editor .view-lines").click();
   const marker = `e2e_edit_${Date.now().toString(36)}`;
-  const synced = page.waitForResponse((response) => response.url().includes("/api/progress/sync") && response.status() === 200, { timeout: 30_000 });
+  const synced = page.waitForResponse(
+    (response) => response.url().includes("/api/progress/sync") && response.status() === 200,
+    { timeout: 30_000 },
+  );
   await page.keyboard.press("Control+End");
   await page.keyboard.type(`\n// ${marker}`, { delay: 40 });
   await synced;
   await expect(page.locator("[data-sync-state]")).toHaveAttribute("data-sync-state", "saved");
+  // "saved" is a promise about the server, not about the outbox: the whole marker is there.
+  const onServer = await page.evaluate(
+    async (lessonKey) =>
+      (await fetch(`/api/progress?lesson=${encodeURIComponent(lessonKey)}`)).json(),
+    LESSON_KEY,
+  );
+  expect(onServer.cells).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ cellId, code: expect.stringContaining(`// ${marker}`) }),
+    ]),
+  );
 
+  // The last keystrokes are still in the editor's debounce when the learner signs out.
+  const last = `${marker}_last`;
+  await page.keyboard.type(`\n// ${last}`, { delay: 40 });
   await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.locator("[data-kept-changes]")).toHaveCount(0);
 
   const other = await signInFreshContext(browser, email, LESSON_PATH);
   // The restored cell shows the edit (Monaco renders only visible lines, so read its model
@@ -100,6 +173,15 @@ test("an edit in the notebook follows the learner to a new browser context", asy
   await expect(restored.locator('[data-editor-state="ready"]')).toBeVisible({ timeout: 60_000 });
   await restored.locator(".monaco-editor .view-lines").click();
   await other.keyboard.press("Control+End");
-  await expect(restored.locator(".monaco-editor .view-lines")).toContainText(marker);
+  await expect(restored.locator(".monaco-editor .view-lines")).toContainText(last);
   await other.context().close();
+}
+
+test(EDIT_TITLE, async ({ page, browser }) => {
+  await editFollowsLearner(page, browser, 1);
+});
+
+test(`${EDIT_TITLE} (CPU throttled ${CPU_THROTTLE_RATE}×)`, async ({ page, browser }) => {
+  test.setTimeout(240_000);
+  await editFollowsLearner(page, browser, CPU_THROTTLE_RATE);
 });

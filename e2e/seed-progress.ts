@@ -5,7 +5,13 @@ import type { Page } from "@playwright/test";
  * progress store keeps it in IndexedDB (lib/progress/idb-storage.ts), then reloads so the
  * notebook restores it. The edit has no base lesson hash, so it is taken as the learner's own.
  */
-export async function openWithSavedEdit(page: Page, url: string, lessonKey: string, cellId: string, code: string) {
+export async function openWithSavedEdit(
+  page: Page,
+  url: string,
+  lessonKey: string,
+  cellId: string,
+  code: string,
+) {
   await page.goto(url);
   await page.evaluate(
     async ({ lessonKey, cellId, code }) => {
@@ -18,7 +24,9 @@ export async function openWithSavedEdit(page: Page, url: string, lessonKey: stri
         });
       for (let attempt = 0; ; attempt++) {
         // Opening it before the page does would create an empty database and block its upgrade.
-        const exists = (await indexedDB.databases()).some((d) => d.name === "courses-progress" && (d.version ?? 0) >= 2);
+        const exists = (await indexedDB.databases()).some(
+          (d) => d.name === "courses-progress" && (d.version ?? 0) >= 2,
+        );
         const db = exists ? await openDb() : null;
         if (db && db.objectStoreNames.contains("cells")) {
           const tx = db.transaction("cells", "readwrite");

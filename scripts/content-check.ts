@@ -2,8 +2,9 @@
  * `npm run content:check [-- [--verbose] <lesson-key filter> …]`: validates every lesson, then runs every
  * runnable cell headless, in order — tfjs in the Node kernel, Cypher through the embedded
  * engine, Rust through the sandboxed runner (skipped with a message where unavailable) — and
- * asserts that each plain cell runs, each untouched starter FAILS its check and each solution
- * PASSES it, within a per-lesson time budget.
+ * asserts that each plain cell runs, each untouched starter and each listed wrong answer (`wrong`
+ * blocks, at least two per exercise) FAIL its check and each solution PASSES it, within a
+ * per-lesson time budget.
  *
  * Knobs (environment):
  *   CONTENT_CHECK_TRAINING_SCALE  epochs × scale for every model.fit (default 0.2, max 1)
@@ -11,19 +12,18 @@
  *   CONTENT_CHECK_BACKEND         tfjs backend, wasm (default) or cpu
  *   CONTENT_CHECK_RESULT          where the result JSON goes (default .data/content-check.json),
  *                                 read by the instructor pages
- * --verbose also prints why each starter failed its check (is it failing for the intended reason?).
+ * --verbose also prints why each starter and wrong answer failed its check (is it failing for the
+ * intended reason, with a message that helps?).
  * Exit code 0 when every lesson passed, 1 otherwise. Last line: `content: N passed, M failed`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { formatProblems, readCatalog } from "../lib/content/catalog";
-import { checkLesson, type LessonReport, type Runners } from "../lib/content/check/check-lesson";
-import { createCypherRunner } from "../lib/content/check/cypher-runner";
+import { createCheckRunners } from "../lib/cells/check-runners";
+import { checkLesson, type LessonReport } from "../lib/content/check/check-lesson";
 import { parseCheckOptions, selectLessons } from "../lib/content/check/options";
 import { formatLesson, formatSummary, progressBar, totals } from "../lib/content/check/report";
 import { mergeResults } from "../lib/content/check/result-file";
-import { createRustRunner } from "../lib/content/check/rust-runner";
-import { createTfjsRunner } from "../lib/content/check/tfjs-runner";
 
 async function main(): Promise<number> {
   const parsed = parseCheckOptions(process.env, process.argv.slice(2));
@@ -36,7 +36,9 @@ async function main(): Promise<number> {
   const catalog = readCatalog();
   if (catalog.problems.length > 0) {
     console.error(formatProblems(catalog.problems));
-    console.error(`content: ${catalog.problems.length} problem(s) in the lesson files; fix them before running cells`);
+    console.error(
+      `content: ${catalog.problems.length} problem(s) in the lesson files; fix them before running cells`,
+    );
     console.log(`content: 0 passed, ${catalog.lessons.size} failed`);
     return 1;
   }
@@ -50,16 +52,15 @@ async function main(): Promise<number> {
     `content:check: ${lessons.length} lessons · tfjs on ${options.backend}, training × ${options.trainingScale} · budget ${options.lessonBudgetMs / 1000} s per lesson`,
   );
 
-  const cypher = createCypherRunner();
-  const runners: Runners = {
-    tfjs: createTfjsRunner({ backend: options.backend, trainingScale: options.trainingScale }),
-    cypher,
-    rust: createRustRunner(),
-  };
+  const { runners, close } = createCheckRunners({
+    backend: options.backend,
+    trainingScale: options.trainingScale,
+  });
   const tty = process.stderr.isTTY === true;
   const columns = process.stderr.columns || 100; // 0 under some pseudo-terminals
   const draw = (done: number, label: string) => {
-    if (tty) process.stderr.write(`\r\x1b[2K${progressBar(done, lessons.length, label, 24, columns)}`);
+    if (tty)
+      process.stderr.write(`\r\x1b[2K${progressBar(done, lessons.length, label, 24, columns)}`);
   };
   const reports: LessonReport[] = [];
   try {
@@ -78,9 +79,12 @@ async function main(): Promise<number> {
       console.log(formatLesson(report, "content", options.verbose));
     }
   } finally {
-    await cypher.close().catch(() => {});
+    await close().catch(() => {});
   }
-  saveResult(reports, ordered.map((l) => l.key));
+  saveResult(
+    reports,
+    ordered.map((l) => l.key),
+  );
   draw(lessons.length, "done");
   if (tty) process.stderr.write("\n");
   console.log(formatSummary(totals(reports, Date.now() - started)));
@@ -98,9 +102,14 @@ function saveResult(reports: LessonReport[], knownKeys: string[]): void {
       previous = undefined; // first run, or an unreadable file: start afresh
     }
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(mergeResults(previous, reports, knownKeys, new Date()), null, 1)}\n`);
+    writeFileSync(
+      file,
+      `${JSON.stringify(mergeResults(previous, reports, knownKeys, new Date()), null, 1)}\n`,
+    );
   } catch (error) {
-    console.error(`content:check: could not save the result to ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `content:check: could not save the result to ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -111,7 +120,9 @@ main().then(
     setTimeout(() => process.exit(code), 100).unref();
   },
   (error: unknown) => {
-    console.error(`content:check crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    console.error(
+      `content:check crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     process.exit(1);
   },
 );

@@ -46,17 +46,22 @@ async function buildTypes() {
   const add = async (pkg, file) => {
     const dir = packageDir(pkg);
     const rel = path.relative(dir, file).split(path.sep).join("/");
-    files[`file:///node_modules/@tensorflow/${pkg}/${rel}`] = stripLicense(await readFile(file, "utf8"));
+    files[`file:///node_modules/@tensorflow/${pkg}/${rel}`] = stripLicense(
+      await readFile(file, "utf8"),
+    );
   };
   for (const pkg of TYPED_PACKAGES) {
     for (const file of await listDts(path.join(packageDir(pkg), "dist"))) await add(pkg, file);
   }
-  for (const pkg of INDEX_ONLY_PACKAGES) await add(pkg, path.join(packageDir(pkg), "dist", "index.d.ts"));
+  for (const pkg of INDEX_ONLY_PACKAGES)
+    await add(pkg, path.join(packageDir(pkg), "dist", "index.d.ts"));
   // Let the TypeScript worker resolve bare `@tensorflow/<pkg>` imports without package.json.
   for (const pkg of [...TYPED_PACKAGES, ...INDEX_ONLY_PACKAGES]) {
     files[`file:///node_modules/@tensorflow/${pkg}/index.d.ts`] = 'export * from "./dist/index";\n';
   }
-  const version = JSON.parse(await readFile(path.join(packageDir("tfjs"), "package.json"), "utf8")).version;
+  const version = JSON.parse(
+    await readFile(path.join(packageDir("tfjs"), "package.json"), "utf8"),
+  ).version;
   return { version, files };
 }
 

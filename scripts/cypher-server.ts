@@ -18,7 +18,7 @@ const Args = z.object({
   user: z.string().min(1).default("neo4j"),
   password: z.string().min(1).optional(),
   data: z.string().min(1).optional(),
-  "max-tx-seconds": z.coerce.number().positive().default(30),
+  "max-tx-seconds": z.coerce.number().positive().default(5),
   "tls-cert": z.string().min(1).optional(),
   "tls-key": z.string().min(1).optional(),
 });
@@ -40,13 +40,17 @@ async function main(): Promise<void> {
   });
   if (values.help) {
     console.log(
-      "usage: npm run cypher:server -- [--port 7687] [--host 127.0.0.1] [--user neo4j] [--password <pw>] [--data <dir>] [--max-tx-seconds 30] [--tls-cert cert.pem --tls-key key.pem]",
+      "usage: npm run cypher:server -- [--port 7687] [--host 127.0.0.1] [--user neo4j] [--password <pw>] [--data <dir>] [--max-tx-seconds 5] [--tls-cert cert.pem --tls-key key.pem]",
     );
     return;
   }
   const args = Args.parse(values);
-  if (Boolean(args["tls-cert"]) !== Boolean(args["tls-key"])) throw new Error("--tls-cert and --tls-key go together");
-  const tls = args["tls-cert"] && args["tls-key"] ? { cert: readFileSync(args["tls-cert"]), key: readFileSync(args["tls-key"]) } : undefined;
+  if (Boolean(args["tls-cert"]) !== Boolean(args["tls-key"]))
+    throw new Error("--tls-cert and --tls-key go together");
+  const tls =
+    args["tls-cert"] && args["tls-key"]
+      ? { cert: readFileSync(args["tls-cert"]), key: readFileSync(args["tls-key"]) }
+      : undefined;
   const fromEnv = process.env.NEO4J_PASSWORD || undefined;
   const generated = args.password === undefined && fromEnv === undefined;
   const password = args.password ?? fromEnv ?? randomBytes(12).toString("base64url");
@@ -60,11 +64,21 @@ async function main(): Promise<void> {
     tls,
     log: (m) => console.error(m),
   });
-  console.log(`Cypher server (Bolt 5.0–5.4, TCP and WebSocket${tls ? ", TLS" : ""}) listening on ${tls ? "bolt+s" : "bolt"}://${args.host}:${server.port}`);
+  console.log(
+    `Cypher server (Bolt 5.0–5.4, TCP and WebSocket${tls ? ", TLS" : ""}) listening on ${tls ? "bolt+s" : "bolt"}://${args.host}:${server.port}`,
+  );
   console.log(`user: ${args.user}`);
-  console.log(generated ? `password: ${password}  (generated; pass --password to choose one)` : "password: (as given)");
+  console.log(
+    generated
+      ? `password: ${password}  (generated; pass --password to choose one)`
+      : "password: (as given)",
+  );
   console.log(`ready port=${server.port}`);
-  console.log(args.data ? `data: ${args.data} (committed writes are saved)` : "data: in memory only (pass --data <dir> to keep the graph)");
+  console.log(
+    args.data
+      ? `data: ${args.data} (committed writes are saved)`
+      : "data: in memory only (pass --data <dir> to keep the graph)",
+  );
   const stop = async (): Promise<void> => {
     await server.close();
     process.exit(0);

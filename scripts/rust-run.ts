@@ -5,8 +5,8 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { readProjectDir } from "../lib/rust/project-dir";
-import { runRustProject } from "../lib/rust/runner";
+import { readProjectDir } from "../lib/rust-sandbox/project-dir";
+import { runRustProject } from "../lib/rust-sandbox/runner";
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -26,17 +26,23 @@ async function main(): Promise<number> {
   const result = await runRustProject(readProjectDir(root), {
     mode: flags.has("--test") ? "test" : "run",
     onQueuePosition: (position) => {
-      if (position > 0 && !flags.has("--json")) console.error(`waiting for a build slot: position ${position}`);
+      if (position > 0 && !flags.has("--json"))
+        console.error(`waiting for a build slot: position ${position}`);
     },
   });
   if (flags.has("--json")) {
     console.log(JSON.stringify(result, null, 2));
   } else {
-    if (result.stdout) process.stdout.write(result.stdout.endsWith("\n") ? result.stdout : `${result.stdout}\n`);
-    if (result.stderr) process.stderr.write(result.stderr.endsWith("\n") ? result.stderr : `${result.stderr}\n`);
-    for (const d of result.diagnostics) console.error(`${d.severity}: ${d.file}:${d.line}:${d.column}: ${d.message}`);
+    if (result.stdout)
+      process.stdout.write(result.stdout.endsWith("\n") ? result.stdout : `${result.stdout}\n`);
+    if (result.stderr)
+      process.stderr.write(result.stderr.endsWith("\n") ? result.stderr : `${result.stderr}\n`);
+    for (const d of result.diagnostics)
+      console.error(`${d.severity}: ${d.file}:${d.line}:${d.column}: ${d.message}`);
     const exit = result.exitCode === null ? "" : ` exit=${result.exitCode}`;
-    console.error(`status=${result.status}${exit} compile=${result.compileMs}ms run=${result.runMs}ms${result.message ? ` — ${result.message}` : ""}`);
+    console.error(
+      `status=${result.status}${exit} compile=${result.compileMs}ms run=${result.runMs}ms${result.message ? ` — ${result.message}` : ""}`,
+    );
   }
   return result.status === "ok" ? 0 : 1;
 }

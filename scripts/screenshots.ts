@@ -24,8 +24,16 @@ async function runCells(page: Page, ids: string[]) {
 async function main() {
   mkdirSync(out, { recursive: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-  const shoot = async (url: string, name: string, scheme: "light" | "dark", prepare?: (page: Page) => Promise<void>) => {
-    const page = await browser.newPage({ colorScheme: scheme, viewport: { width: 1280, height: 860 } });
+  const shoot = async (
+    url: string,
+    name: string,
+    scheme: "light" | "dark",
+    prepare?: (page: Page) => Promise<void>,
+  ) => {
+    const page = await browser.newPage({
+      colorScheme: scheme,
+      viewport: { width: 1280, height: 860 },
+    });
     await page.goto(`${base}${url}`, { waitUntil: "load" });
     await page.waitForTimeout(1500);
     await prepare?.(page);
@@ -48,7 +56,9 @@ async function main() {
   });
   await shoot("/learn/rust/ownership/moves-and-borrows", "rust-lesson", "dark", async (page) => {
     // Running Rust needs an account: sign up a throwaway learner, come back to the lesson.
-    await page.goto(`${base}/sign-up?next=${encodeURIComponent("/learn/rust/ownership/moves-and-borrows")}`);
+    await page.goto(
+      `${base}/sign-up?next=${encodeURIComponent("/learn/rust/ownership/moves-and-borrows")}`,
+    );
     await page.getByLabel("Name").fill("Screenshot Learner");
     await page.getByLabel("E-mail").fill(`screenshots-${Date.now().toString(36)}@example.test`);
     await page.getByLabel("Password").fill("screenshot-password-123");
@@ -61,7 +71,10 @@ async function main() {
   // Progress: the exercise passed (lesson complete), then the catalogue, the resumed lesson and
   // the Reset lesson dialog, in one browser context so this browser's copy carries across.
   for (const scheme of ["light", "dark"] as const) {
-    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 860 } });
+    const context = await browser.newContext({
+      colorScheme: scheme,
+      viewport: { width: 1280, height: 860 },
+    });
     const page = await context.newPage();
     const snap = async (name: string) => {
       await page.waitForTimeout(800);
@@ -78,7 +91,9 @@ async function main() {
     await page.getByTestId("lesson-complete").waitFor({ timeout: 60_000 });
     await page.goto(`${base}/`, { waitUntil: "load" });
     await page.locator("[data-progress]").first().waitFor();
-    await page.locator('[data-lesson-key="graph-queries/first-queries/match-and-return"]').scrollIntoViewIfNeeded();
+    await page
+      .locator('[data-lesson-key="graph-queries/first-queries/match-and-return"]')
+      .scrollIntoViewIfNeeded();
     await snap("catalogue-progress");
     await page.goto(`${base}${CYPHER_LESSON}`, { waitUntil: "load" });
     await page.getByTestId("resume-here").waitFor();

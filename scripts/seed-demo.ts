@@ -27,10 +27,7 @@ import {
   type SeedLesson,
   type SeedUser,
 } from "../lib/db/analytics-repository-seed";
-
-export const DEMO_INSTRUCTOR = { email: "instructor@demo.courses.test", password: "demo-instructor-pass", name: "Demo Instructor" };
-export const DEMO_LEARNER = { email: "learner@demo.courses.test", password: "demo-learner-pass", name: "Demo Learner" };
-export const DEMO_LEARNER_DOMAIN = "demo-learners.courses.test";
+import { DEMO_INSTRUCTOR, DEMO_LEARNER, DEMO_LEARNER_DOMAIN } from "./demo-accounts";
 
 /** mulberry32: small, fast, deterministic. */
 export function prng(seed: number): () => number {
@@ -61,7 +58,7 @@ const ERRORS: Record<CellKind, string[]> = {
   rust: [
     "error[E0382]: borrow of moved value: `s`",
     "error[E0308]: mismatched types: expected `String`, found `&str`",
-    "check failed: shout(\"hi\") returned \"hi\"",
+    'check failed: shout("hi") returned "hi"',
     "error[E0502]: cannot borrow `v` as mutable because it is also borrowed as immutable",
   ],
 };
@@ -77,7 +74,12 @@ function plansOf(catalog: Catalog): LessonPlan[][] {
         key: lesson.key,
         exercises: (catalog.lessons.get(lesson.key)?.parsed.cells ?? [])
           .filter((c) => c.role === "exercise")
-          .map((c) => ({ lessonKey: lesson.key, cellId: c.id, kind: c.kind, difficulty: 0.25 + random() * 0.6 })),
+          .map((c) => ({
+            lessonKey: lesson.key,
+            cellId: c.id,
+            kind: c.kind,
+            difficulty: 0.25 + random() * 0.6,
+          })),
       })),
     ),
   );
@@ -100,12 +102,18 @@ function journey(userId: string, plans: LessonPlan[][], random: () => number, st
       let completed = true;
       for (const exercise of lesson.exercises) {
         clock += (2 + random() * 10) * MINUTE;
-        const passChance = Math.min(0.95, Math.max(0.08, 1 - exercise.difficulty + skill * 0.45 - 0.15));
+        const passChance = Math.min(
+          0.95,
+          Math.max(0.08, 1 - exercise.difficulty + skill * 0.45 - 0.15),
+        );
         let passed = false;
         for (let n = 1; n <= 8 && !passed; n++) {
           passed = random() < passChance + n * 0.04;
           const errors = ERRORS[exercise.kind];
-          const pick = Math.min(errors.length - 1, Math.floor(Math.pow(random(), 1.8) * errors.length));
+          const pick = Math.min(
+            errors.length - 1,
+            Math.floor(Math.pow(random(), 1.8) * errors.length),
+          );
           attempts.push({
             userId,
             id: randomUUID(),
@@ -113,7 +121,10 @@ function journey(userId: string, plans: LessonPlan[][], random: () => number, st
             cellId: exercise.cellId,
             passed,
             at: clock,
-            durationMs: Math.round(80 + random() * (exercise.kind === "rust" ? 2500 : exercise.kind === "tfjs" ? 4000 : 60)),
+            durationMs: Math.round(
+              80 +
+                random() * (exercise.kind === "rust" ? 2500 : exercise.kind === "tfjs" ? 4000 : 60),
+            ),
             errorMessage: passed ? null : (errors[pick] ?? null),
           });
           clock += (0.5 + random() * 6) * MINUTE;
@@ -122,7 +133,13 @@ function journey(userId: string, plans: LessonPlan[][], random: () => number, st
         if (!passed) completed = false;
       }
       clock += (3 + random() * 15) * MINUTE;
-      lessons.push({ userId, lessonKey: lesson.key, startedAt, completedAt: completed ? clock : null, lastVisitAt: clock });
+      lessons.push({
+        userId,
+        lessonKey: lesson.key,
+        startedAt,
+        completedAt: completed ? clock : null,
+        lastVisitAt: clock,
+      });
       if (!completed && random() > 0.35) break; // stuck: leaves the track
       if (random() > 0.82 + skill * 0.15) break; // drifts away
       clock += random() < 0.6 ? (5 + random() * 40) * MINUTE : (12 + random() * 72) * HOUR;
@@ -131,16 +148,69 @@ function journey(userId: string, plans: LessonPlan[][], random: () => number, st
   return { lessons, attempts };
 }
 
-const FIRST = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Ken", "Margaret", "Donald", "Frances", "John", "Radia", "Tim", "Hedy", "Dennis", "Katherine", "Linus", "Sophie", "Niklaus", "Shafi", "Leslie"];
-const LAST = ["Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Thompson", "Hamilton", "Knuth", "Allen", "McCarthy", "Perlman", "Berners-Lee", "Lamarr", "Ritchie", "Johnson", "Torvalds", "Wilson", "Wirth", "Goldwasser", "Lamport"];
+const FIRST = [
+  "Ada",
+  "Grace",
+  "Alan",
+  "Edsger",
+  "Barbara",
+  "Ken",
+  "Margaret",
+  "Donald",
+  "Frances",
+  "John",
+  "Radia",
+  "Tim",
+  "Hedy",
+  "Dennis",
+  "Katherine",
+  "Linus",
+  "Sophie",
+  "Niklaus",
+  "Shafi",
+  "Leslie",
+];
+const LAST = [
+  "Lovelace",
+  "Hopper",
+  "Turing",
+  "Dijkstra",
+  "Liskov",
+  "Thompson",
+  "Hamilton",
+  "Knuth",
+  "Allen",
+  "McCarthy",
+  "Perlman",
+  "Berners-Lee",
+  "Lamarr",
+  "Ritchie",
+  "Johnson",
+  "Torvalds",
+  "Wilson",
+  "Wirth",
+  "Goldwasser",
+  "Lamport",
+];
 
-export type DemoSeedResult = { learners: number; lessons: number; attempts: number; instructor: typeof DEMO_INSTRUCTOR; learner: typeof DEMO_LEARNER };
+export type DemoSeedResult = {
+  learners: number;
+  lessons: number;
+  attempts: number;
+  instructor: typeof DEMO_INSTRUCTOR;
+  learner: typeof DEMO_LEARNER;
+};
 
-async function ensureAccount(account: { email: string; password: string; name: string }, role: "learner" | "instructor"): Promise<string> {
+async function ensureAccount(
+  account: { email: string; password: string; name: string },
+  role: "learner" | "instructor",
+): Promise<string> {
   let id = await findUserIdByEmail(account.email);
   if (!id) {
     // better-auth hashes the password exactly as at sign-up from the form.
-    const created = await getAuth().api.signUpEmail({ body: { email: account.email, password: account.password, name: account.name } });
+    const created = await getAuth().api.signUpEmail({
+      body: { email: account.email, password: account.password, name: account.name },
+    });
     id = created.user.id;
   }
   await setUserRole(account.email, role);
@@ -148,12 +218,17 @@ async function ensureAccount(account: { email: string; password: string; name: s
 }
 
 /** Seeds the database DATABASE_URL points at (migrations applied first). */
-export async function seedDemo(options: { learners?: number; seed?: number; start?: number } = {}): Promise<DemoSeedResult> {
+export async function seedDemo(
+  options: { learners?: number; seed?: number; start?: number } = {},
+): Promise<DemoSeedResult> {
   const count = options.learners ?? 180;
   const random = prng(options.seed ?? 2026);
   const start = options.start ?? Date.UTC(2026, 9, 1);
   const url = process.env.DATABASE_URL;
-  if (!url) throw new Error("seed:demo needs DATABASE_URL (the database the app uses), e.g. postgresql://postgres@127.0.0.1:5432/test");
+  if (!url)
+    throw new Error(
+      "seed:demo needs DATABASE_URL (the database the app uses), e.g. postgresql://postgres@127.0.0.1:5432/test",
+    );
   await applyMigrations(url);
   const plans = plansOf(readCatalog());
 
@@ -166,8 +241,14 @@ export async function seedDemo(options: { learners?: number; seed?: number; star
     const last = LAST[Math.floor(random() * LAST.length)] ?? "Doe";
     const id = `demo-learner-${String(i).padStart(4, "0")}`;
     const trip = journey(id, plans, random, start);
-    const joined = Math.min(start, ...trip.lessons.map((l) => l.startedAt)) - Math.floor(random() * 48) * HOUR;
-    users.push({ id, name: `${first} ${last}`, email: `${first.toLowerCase()}.${last.toLowerCase()}.${i}@${DEMO_LEARNER_DOMAIN}`, createdAt: joined });
+    const joined =
+      Math.min(start, ...trip.lessons.map((l) => l.startedAt)) - Math.floor(random() * 48) * HOUR;
+    users.push({
+      id,
+      name: `${first} ${last}`,
+      email: `${first.toLowerCase()}.${last.toLowerCase()}.${i}@${DEMO_LEARNER_DOMAIN}`,
+      createdAt: joined,
+    });
     lessons.push(...trip.lessons);
     attempts.push(...trip.attempts);
   }
@@ -182,18 +263,31 @@ export async function seedDemo(options: { learners?: number; seed?: number; star
   await insertLessonProgress(own.lessons);
   await insertAttempts(own.attempts);
 
-  return { learners: count, lessons: lessons.length + own.lessons.length, attempts: attempts.length + own.attempts.length, instructor: DEMO_INSTRUCTOR, learner: DEMO_LEARNER };
+  return {
+    learners: count,
+    lessons: lessons.length + own.lessons.length,
+    attempts: attempts.length + own.attempts.length,
+    instructor: DEMO_INSTRUCTOR,
+    learner: DEMO_LEARNER,
+  };
 }
 
 async function main() {
   const learners = process.env.DEMO_LEARNERS ? Number(process.env.DEMO_LEARNERS) : undefined;
-  if (learners !== undefined && !(Number.isInteger(learners) && learners > 0 && learners <= 100_000)) {
+  if (
+    learners !== undefined &&
+    !(Number.isInteger(learners) && learners > 0 && learners <= 100_000)
+  ) {
     console.error("DEMO_LEARNERS must be a whole number from 1 to 100000");
     process.exit(2);
   }
   try {
     const result = await seedDemo({ learners });
-    console.log(JSON.stringify({ seeded: { learners: result.learners, lessons: result.lessons, attempts: result.attempts } }));
+    console.log(
+      JSON.stringify({
+        seeded: { learners: result.learners, lessons: result.lessons, attempts: result.attempts },
+      }),
+    );
     console.log(`instructor: ${result.instructor.email} / ${result.instructor.password}`);
     console.log(`learner:    ${result.learner.email} / ${result.learner.password}`);
   } catch (error) {
@@ -204,4 +298,5 @@ async function main() {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) void main();
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href)
+  void main();

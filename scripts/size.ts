@@ -19,7 +19,11 @@ function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -46,7 +50,12 @@ export async function measureLessonFirstLoad(baseUrl: string): Promise<number> {
     const sizes: Promise<number>[] = [];
     page.on("response", (response) => {
       if (response.request().resourceType() === "script" && response.ok()) {
-        sizes.push(response.body().then((body) => gzipSync(body).length, () => 0));
+        sizes.push(
+          response.body().then(
+            (body) => gzipSync(body).length,
+            () => 0,
+          ),
+        );
       }
     });
     await page.goto(`${baseUrl}${LESSON_PATH}`, { waitUntil: "networkidle" });
@@ -63,14 +72,20 @@ async function main() {
   if (!baseUrl) {
     if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
       await new Promise<void>((resolve, reject) =>
-        spawn("npm", ["run", "build"], { cwd: root, stdio: "inherit" }).on("exit", (c) => (c === 0 ? resolve() : reject(new Error("build failed")))),
+        spawn("npm", ["run", "build"], { cwd: root, stdio: "inherit" }).on("exit", (c) =>
+          c === 0 ? resolve() : reject(new Error("build failed")),
+        ),
       );
     }
     const port = await freePort();
-    const server = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", String(port)], {
-      cwd: root,
-      stdio: "ignore",
-    });
+    const server = spawn(
+      process.execPath,
+      [path.join(root, "node_modules/next/dist/bin/next"), "start", "--port", String(port)],
+      {
+        cwd: root,
+        stdio: "ignore",
+      },
+    );
     stop = () => server.kill("SIGTERM");
     baseUrl = `http://127.0.0.1:${port}`;
     await waitFor(baseUrl, 60_000);

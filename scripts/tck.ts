@@ -5,13 +5,21 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createBoltExecutor, createInProcessExecutor, folderTable, runFeatures, type TckExecutor } from "@courses/cypher/tck";
+import {
+  createBoltExecutor,
+  createInProcessExecutor,
+  folderTable,
+  runFeatures,
+  type TckExecutor,
+} from "@courses/cypher/tck";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const bolt = args.includes("--bolt");
 const dirArg = args.find((a) => !a.startsWith("--"));
-const dir = resolve(dirArg ?? process.env.CYPHER_TCK_DIR ?? resolve(root, "vendor/cypher-tck/features"));
+const dir = resolve(
+  dirArg ?? process.env.CYPHER_TCK_DIR ?? resolve(root, "vendor/cypher-tck/features"),
+);
 
 async function makeExecutor(): Promise<TckExecutor> {
   return bolt ? await createBoltExecutor() : createInProcessExecutor();
@@ -29,7 +37,9 @@ async function main(): Promise<void> {
     if (!tty || (done % 10 !== 0 && done !== total)) return;
     const w = 30;
     const filled = Math.round((done / total) * w);
-    process.stderr.write(`\r[${"#".repeat(filled)}${"-".repeat(w - filled)}] ${done}/${total} passed ${passed}`);
+    process.stderr.write(
+      `\r[${"#".repeat(filled)}${"-".repeat(w - filled)}] ${done}/${total} passed ${passed}`,
+    );
     if (done === total) process.stderr.write("\n");
   });
   await ex.close();
@@ -44,9 +54,14 @@ async function main(): Promise<void> {
   const passed = results.filter((r) => r.status === "passed").length;
   const skipped = results.length - passed - failed.length;
   const out = resolve(root, "tck-failures.txt");
-  writeFileSync(out, failed.map((f) => `${f.file} :: ${f.name}\n    ${f.message ?? ""}\n`).join("\n"));
+  writeFileSync(
+    out,
+    failed.map((f) => `${f.file} :: ${f.name}\n    ${f.message ?? ""}\n`).join("\n"),
+  );
   console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s; failures written to ${out})`);
-  console.log(`tck: ${passed} passed, ${failed.length} failed${skipped ? `, ${skipped} skipped` : ""}`);
+  console.log(
+    `tck: ${passed} passed, ${failed.length} failed${skipped ? `, ${skipped} skipped` : ""}`,
+  );
 }
 
 main().catch((e: unknown) => {

@@ -1,13 +1,14 @@
 import Link from "next/link";
 import {
-  CatalogueProgressProvider,
+  CatalogProgressProvider,
   ChapterProgress,
   LessonProgressMark,
-} from "@/components/catalog/catalogue-progress";
-import { getCatalog } from "@/lib/content/catalog";
+} from "@/components/catalog/catalog-progress";
+import { getCatalog, type Track } from "@/lib/content/catalog";
+import { trackAudience } from "@/lib/content/track-audience";
 import styles from "./catalog.module.css";
 
-export default function CataloguePage() {
+export default function CatalogPage() {
   const { tracks } = getCatalog();
   return (
     <main id="main" className={styles.page}>
@@ -16,7 +17,7 @@ export default function CataloguePage() {
         Train sequence models in your browser, query a graph with Cypher and build small Rust
         projects — every code cell runs, right on the page.
       </p>
-      <CatalogueProgressProvider>
+      <CatalogProgressProvider>
         <div className={styles.tracks}>
           {tracks.map((track) => (
             <section
@@ -32,6 +33,7 @@ export default function CataloguePage() {
                 {track.lessonCount} {track.lessonCount === 1 ? "lesson" : "lessons"} ·{" "}
                 {track.minutes} min
               </p>
+              <TrackAudience track={track} />
               {track.chapters.map((chapter) => (
                 <div key={chapter.slug} className={styles.chapter}>
                   <h3>
@@ -52,7 +54,19 @@ export default function CataloguePage() {
             </section>
           ))}
         </div>
-      </CatalogueProgressProvider>
+      </CatalogProgressProvider>
     </main>
+  );
+}
+
+function TrackAudience({ track }: { track: Track }) {
+  const { level, prerequisites } = trackAudience(track);
+  return (
+    <dl className={styles.audience}>
+      <dt>Level</dt>
+      <dd>{level}</dd>
+      <dt>Prerequisites</dt>
+      <dd>{prerequisites}</dd>
+    </dl>
   );
 }

@@ -5,7 +5,9 @@ import { useEffect, useRef, useState } from "react";
 import type { CodeMarker } from "@/lib/notebook/types";
 import styles from "./code-editor.module.css";
 
-const MonacoEditor = dynamic(() => import("./monaco-editor").then((m) => m.MonacoEditor), { ssr: false });
+const MonacoEditor = dynamic(() => import("./monaco-editor").then((m) => m.MonacoEditor), {
+  ssr: false,
+});
 
 export interface CodeEditorProps {
   /** Highlighted HTML of the lesson's code, rendered on the server (trusted: made by shiki). */
@@ -18,7 +20,7 @@ export interface CodeEditorProps {
   markers: CodeMarker[];
   onChange(code: string): void;
   onRun(): void;
-  configure?: (monaco: typeof Monaco) => void;
+  configure?: (monaco: typeof Monaco) => Promise<void>;
 }
 
 /**
@@ -50,7 +52,11 @@ export function CodeEditor(props: CodeEditorProps) {
   };
 
   return (
-    <div ref={holder} className={styles.editor} data-editor-state={ready ? "ready" : wanted ? "loading" : "static"}>
+    <div
+      ref={holder}
+      className={styles.editor}
+      data-editor-state={ready ? "ready" : wanted ? "loading" : "static"}
+    >
       {wanted && (
         <div className={ready ? styles.live : styles.hiddenLive}>
           <MonacoEditor
@@ -68,7 +74,13 @@ export function CodeEditor(props: CodeEditorProps) {
       )}
       {!ready &&
         (props.edited ? (
-          <pre className={`shiki ${styles.fallback}`} tabIndex={0} aria-label={`${props.ariaLabel} (loading editor)`} onFocus={activate} onClick={activate}>
+          <pre
+            className={`shiki ${styles.fallback}`}
+            tabIndex={0}
+            aria-label={`${props.ariaLabel} (loading editor)`}
+            onFocus={activate}
+            onClick={activate}
+          >
             <code>{props.code}</code>
           </pre>
         ) : (

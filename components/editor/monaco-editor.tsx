@@ -15,13 +15,13 @@ export interface MonacoEditorProps {
   onRun(): void;
   onReady(): void;
   /** Language-specific setup (types for tfjs, a grammar for Cypher), run once per Monaco. */
-  configure?: (monaco: typeof Monaco) => void;
+  configure?: (monaco: typeof Monaco) => Promise<void>;
 }
 
 const LINE_HEIGHT = 20;
 const PADDING = 12;
 const monacoInstance = setupMonaco();
-const configuredLanguages = new Set<string>();
+const configuredLanguages = new Map<string, Promise<void>>();
 
 const darkQuery = "(prefers-color-scheme: dark)";
 function subscribeToScheme(onChange: () => void): () => void {
@@ -125,9 +125,24 @@ export function MonacoEditor(props: MonacoEditorProps) {
     editorRef.current = editor;
     // A reset or restore that arrived while Monaco was still loading.
     if (editor.getValue() !== lastReported.current) editor.setValue(lastReported.current);
-    if (configure && !configuredLanguages.has(language)) {
-      configuredLanguages.add(language);
-      configure(monaco);
+    if (configure) {
+      let configured = configuredLanguages.get(language);
+      if (!configured) {
+        configured = configure(monaco);
+        configuredLanguages.set(language, configured);
+      }
+      configured.then(
+        () => {
+          // A language that `configure` registers (Cypher) reaches models made before it.
+          const model = editor.getModel();
+          if (model && model.getLanguageId() !== language)
+            monaco.editor.setModelLanguage(model, language);
+        },
+        (error: unknown) => {
+          configuredLanguages.delete(language);
+          console.error(`[editor] could not set up ${language}:`, error);
+        },
+      );
     }
     editor.addCommand(monaco.KeyMod.Shift | monaco.KeyCode.Enter, () => onRunRef.current());
     editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => onRunRef.current());

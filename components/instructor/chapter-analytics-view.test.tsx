@@ -1,6 +1,6 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import { exerciseRows } from "./analytics-model";
+import { exerciseRows } from "../../lib/instructor/analytics-model";
 import { ChapterAnalyticsView } from "./chapter-analytics-view";
 
 describe("ChapterAnalyticsView", () => {

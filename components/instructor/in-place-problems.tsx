@@ -1,9 +1,8 @@
 "use client";
 import { useEffect, useState } from "react";
 import { createPortal } from "react-dom";
+import type { CellProblems } from "@/lib/instructor/preview-problems";
 import styles from "./instructor.module.css";
-
-export type CellProblems = { cellId: string; source: string; messages: string[] };
 
 /**
  * Puts each cell's problems right above that cell in the rendered lesson. The lesson body is
@@ -30,7 +29,11 @@ export function InPlaceProblems({ problems }: { problems: CellProblems[] }) {
     <>
       {hosts.map(({ host, item }, i) =>
         createPortal(
-          <div className={styles.inplace} role="note" aria-label={`${item.source} problems for cell ${item.cellId}`}>
+          <div
+            className={styles.inplace}
+            role="note"
+            aria-label={`${item.source} problems for cell ${item.cellId}`}
+          >
             <strong>
               {item.source}: cell “{item.cellId}”
             </strong>

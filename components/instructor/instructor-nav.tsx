@@ -15,6 +15,12 @@ export function InstructorNav({ user }: { user: SessionUser }) {
   );
 }
 
-export function StatusBadge({ tone, children }: { tone: "ok" | "bad" | "neutral"; children: string }) {
+export function StatusBadge({
+  tone,
+  children,
+}: {
+  tone: "ok" | "bad" | "neutral";
+  children: string;
+}) {
   return <span className={`${styles.badge} ${styles[tone]}`}>{children}</span>;
 }

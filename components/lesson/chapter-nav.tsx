@@ -14,7 +14,11 @@ export function ChapterNav({ track, currentKey }: { track: Track; currentKey: st
             <ol>
               {chapter.lessons.map((lesson) => (
                 <li key={lesson.key}>
-                  <Link href={lesson.href} aria-current={lesson.key === currentKey ? "page" : undefined} data-lesson-key={lesson.key}>
+                  <Link
+                    href={lesson.href}
+                    aria-current={lesson.key === currentKey ? "page" : undefined}
+                    data-lesson-key={lesson.key}
+                  >
                     {lesson.title}
                   </Link>
                 </li>

@@ -13,7 +13,8 @@ async function CodeBlock({ node }: { node?: Element }) {
 }
 
 function LessonLink({ href = "", ...rest }: ComponentProps<"a">) {
-  if (href.startsWith("/") || href.startsWith("#") || href.startsWith(".")) return <Link href={href} {...rest} />;
+  if (href.startsWith("/") || href.startsWith("#") || href.startsWith("."))
+    return <Link href={href} {...rest} />;
   return <a href={href} rel="noopener noreferrer" {...rest} />;
 }
 

@@ -1,23 +1,15 @@
 "use client";
-import type * as Monaco from "monaco-editor";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useEffect, useState, type ReactNode } from "react";
 import { CodeEditor } from "@/components/editor/code-editor";
+import { CELL_KINDS } from "@/lib/cells/registry";
 import type { CellState } from "@/lib/notebook/reducer";
 import { isEdited } from "@/lib/notebook/reducer";
 import type { CellKind } from "@/lib/notebook/types";
 import { OutputView } from "./outputs/output-view";
 import { useNotebook } from "./notebook-context";
 import styles from "./cell.module.css";
-
-const KIND_LABEL: Record<CellKind, string> = { tfjs: "TensorFlow.js", cypher: "Cypher", rust: "Rust" };
-const EDITOR_LANGUAGE: Record<CellKind, string> = { tfjs: "javascript", cypher: "cypher", rust: "rust" };
-
-/** Per-kind editor setup, loaded with the editor (never on first paint). */
-const CONFIGURE_EDITOR: Partial<Record<CellKind, (monaco: typeof Monaco) => void>> = {
-  tfjs: (monaco) => void import("@/lib/kernel/editor-types").then((m) => m.configureTfjsEditor(monaco)),
-};
 
 export interface CellProps {
   id: string;
@@ -47,14 +39,25 @@ function formatMs(ms: number): string {
 function StatusLine({ cell }: { cell: CellState }) {
   const elapsed = useElapsed(cell);
   const text =
-    cell.status === "queued" ? "Queued"
-    : cell.status === "running" ? `Running… ${formatMs(elapsed ?? 0)}`
-    : cell.status === "done" ? `Done in ${formatMs(cell.durationMs ?? 0)}`
-    : cell.status === "error" ? "Error"
-    : cell.status === "interrupted" ? "Interrupted"
-    : cell.runCount === 0 ? "Not run yet" : "";
+    cell.status === "queued"
+      ? "Queued"
+      : cell.status === "running"
+        ? `Running… ${formatMs(elapsed ?? 0)}`
+        : cell.status === "done"
+          ? `Done in ${formatMs(cell.durationMs ?? 0)}`
+          : cell.status === "error"
+            ? "Error"
+            : cell.status === "interrupted"
+              ? "Interrupted"
+              : cell.runCount === 0
+                ? "Not run yet"
+                : "";
   return (
-    <span className={`${styles.status} ${styles[`status-${cell.status}`]}`} aria-live="polite" data-status={cell.status}>
+    <span
+      className={`${styles.status} ${styles[`status-${cell.status}`]}`}
+      aria-live="polite"
+      data-status={cell.status}
+    >
       {text}
     </span>
   );
@@ -71,7 +74,7 @@ export function Cell(props: CellProps) {
   const unavailable = notebook.unavailable[props.kind];
   const conflict = cell.conflict;
   const busy = cell.status === "running" || cell.status === "queued";
-  const label = `${KIND_LABEL[props.kind]} cell ${props.id}`;
+  const label = `${CELL_KINDS[props.kind].label} cell ${props.id}`;
 
   return (
     <section
@@ -82,7 +85,9 @@ export function Cell(props: CellProps) {
       id={`cell-${props.id}`}
     >
       <div className={styles.header}>
-        <span className={`${styles.badge} ${styles[props.kind]}`}>{KIND_LABEL[props.kind]}</span>
+        <span className={`${styles.badge} ${styles[props.kind]}`}>
+          {CELL_KINDS[props.kind].label}
+        </span>
         {props.role === "exercise" && <span className={styles.exerciseBadge}>Exercise</span>}
         {isEdited(cell) && <span className={styles.edited}>edited</span>}
         {notebook.resumeCellId === props.id && (
@@ -93,7 +98,12 @@ export function Cell(props: CellProps) {
         <StatusLine cell={cell} />
         <div className={styles.toolbar}>
           {busy ? (
-            <button type="button" className="button" onClick={notebook.interrupt} aria-label={`Stop ${label}`}>
+            <button
+              type="button"
+              className="button"
+              onClick={notebook.interrupt}
+              aria-label={`Stop ${label}`}
+            >
               ■ Stop
             </button>
           ) : (
@@ -141,17 +151,33 @@ export function Cell(props: CellProps) {
       )}
       {conflict && (
         <div className={styles.conflict} role="alert">
-          <p>The lesson&rsquo;s code for this cell changed since you edited it. Which version do you want?</p>
-          <button type="button" className="button" onClick={() => notebook.resolveConflict(props.id, "mine")}>
+          <p>
+            The lesson&rsquo;s code for this cell changed since you edited it. Which version do you
+            want?
+          </p>
+          <button
+            type="button"
+            className="button"
+            onClick={() => notebook.resolveConflict(props.id, "mine")}
+          >
             Keep mine
           </button>{" "}
-          <button type="button" className="button" onClick={() => notebook.resolveConflict(props.id, "lesson")}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => notebook.resolveConflict(props.id, "lesson")}
+          >
             Take the new lesson code
           </button>
         </div>
       )}
       {props.hidden && (
-        <button type="button" className={styles.reveal} aria-expanded={expanded} onClick={() => setExpanded((e) => !e)}>
+        <button
+          type="button"
+          className={styles.reveal}
+          aria-expanded={expanded}
+          onClick={() => setExpanded((e) => !e)}
+        >
           {expanded ? "Hide setup code" : "Show setup code"}
         </button>
       )}
@@ -168,22 +194,35 @@ export function Cell(props: CellProps) {
             highlightedHtml={props.highlightedHtml}
             edited={isEdited(cell)}
             code={cell.code}
-            language={EDITOR_LANGUAGE[props.kind]}
+            language={CELL_KINDS[props.kind].editor.language}
             ariaLabel={`${label} code`}
             markers={cell.markers}
             onChange={(code) => notebook.edit(props.id, code)}
             onRun={() => notebook.run(props.id)}
-            configure={CONFIGURE_EDITOR[props.kind]}
+            configure={CELL_KINDS[props.kind].editor.configure}
           />
         </div>
       )}
       {(cell.outputs.length > 0 || cell.check) && (
-        <div className={styles.outputs} aria-label={`Output of ${label}`} role="region" data-testid="cell-output">
+        <div
+          className={styles.outputs}
+          aria-label={`Output of ${label}`}
+          role="region"
+          data-testid="cell-output"
+        >
           {cell.outputs.map((output, i) => (
-            <OutputView key={i} output={output} />
+            <OutputView
+              key={i}
+              output={output}
+              onShown={(shown) => notebook.outputShown(props.id, shown)}
+            />
           ))}
           {cell.check && (
-            <p className={cell.check.passed ? styles.passed : styles.failed} role="status" data-check={cell.check.passed ? "passed" : "failed"}>
+            <p
+              className={cell.check.passed ? styles.passed : styles.failed}
+              role="status"
+              data-check={cell.check.passed ? "passed" : "failed"}
+            >
               {cell.check.passed ? "✓ " : "✗ "}
               {cell.check.message}
             </p>

@@ -5,10 +5,10 @@
  * it works from the keyboard; state changes are announced politely.
  */
 import { useId } from "react";
-import { getKernel, rememberBackend, rememberFastRnn } from "@/lib/kernel/kernel-registry";
+import { getKernel, rememberBackend, rememberFastRnn } from "@/lib/cells/tfjs/kernel-registry";
 import { BACKENDS, backendSchema } from "@/lib/kernel/protocol";
 import type { KernelStatus } from "@/lib/kernel/kernel-client";
-import { useKernelStatus } from "@/lib/kernel/use-kernel-status";
+import { useKernelStatus } from "@/lib/cells/tfjs/use-kernel-status";
 import styles from "./kernel-bar.module.css";
 
 export interface KernelBarProps {
@@ -31,7 +31,7 @@ const BACKEND_LABEL: Record<(typeof BACKENDS)[number], string> = {
   webgpu: "WebGPU (GPU, experimental)",
 };
 
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
@@ -72,7 +72,11 @@ export function KernelBar({ lessonKey, className }: KernelBarProps) {
         </select>
       </label>
 
-      <label className={styles.check} htmlFor={fastId} title="Fused LSTM/GRU/SimpleRNN layers, same results. Changing this restarts the kernel.">
+      <label
+        className={styles.check}
+        htmlFor={fastId}
+        title="Fused LSTM/GRU/SimpleRNN layers, same results. Changing this restarts the kernel."
+      >
         <input
           id={fastId}
           type="checkbox"
@@ -93,10 +97,20 @@ export function KernelBar({ lessonKey, className }: KernelBarProps) {
       </p>
 
       <div className={styles.actions}>
-        <button type="button" className={styles.button} onClick={() => kernel().interrupt()} disabled={snapshot.status !== "busy"}>
+        <button
+          type="button"
+          className={styles.button}
+          onClick={() => kernel().interrupt()}
+          disabled={snapshot.status !== "busy"}
+        >
           Interrupt
         </button>
-        <button type="button" className={styles.button} onClick={() => kernel().restart()} disabled={!running}>
+        <button
+          type="button"
+          className={styles.button}
+          onClick={() => kernel().restart()}
+          disabled={!running}
+        >
           Restart kernel
         </button>
       </div>
@@ -104,8 +118,9 @@ export function KernelBar({ lessonKey, className }: KernelBarProps) {
       {snapshot.leak && (
         <p className={styles.warning} role="status">
           <span aria-hidden="true">⚠ </span>
-          Cell “{snapshot.leak.cellId}” left {snapshot.leak.tensors} tensor{snapshot.leak.tensors === 1 ? "" : "s"} that no variable
-          refers to. Use <code>tf.tidy()</code> or <code>.dispose()</code>.
+          Cell “{snapshot.leak.cellId}” left {snapshot.leak.tensors} tensor
+          {snapshot.leak.tensors === 1 ? "" : "s"} that no variable refers to. Use{" "}
+          <code>tf.tidy()</code> or <code>.dispose()</code>.
         </p>
       )}
       {snapshot.notice && (

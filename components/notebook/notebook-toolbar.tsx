@@ -1,6 +1,6 @@
 "use client";
 import dynamic from "next/dynamic";
-import { SyncStatus } from "@/components/auth/sync-status";
+import { SyncStatus } from "@/components/progress/sync-status";
 import { useNotebook } from "./notebook-context";
 import { ResetLessonButton } from "./reset-lesson-button";
 import styles from "./notebook-toolbar.module.css";

@@ -10,8 +10,8 @@ import {
 import styles from "./sync-status.module.css";
 
 /**
- * The small "is my work saved?" indicator: saved · saving · offline (n waiting) · kept in this
- * browser (not signed in). Announced politely to screen readers when it changes. Changes the
+ * The small "is my work saved?" indicator: saved (every change is on the server) · saving ·
+ * offline (n waiting) · kept in this browser (not signed in) · not all saved (some refused). Announced politely to screen readers when it changes. Changes the
  * server refused are listed apart, with the server's reason, to try again or discard.
  */
 export function SyncStatus() {
@@ -24,9 +24,11 @@ export function SyncStatus() {
         ? `Saving… (${waiting})`
         : state === "offline"
           ? `Offline — ${waiting}, will retry`
-          : pending > 0
-            ? `Saved in this browser only — sign in to keep it (${waiting})`
-            : "Saved in this browser only";
+          : state === "refused"
+            ? "Not all changes saved"
+            : pending > 0
+              ? `Saved in this browser only — sign in to keep it (${waiting})`
+              : "Saved in this browser only";
   return (
     <span className={styles.wrapper}>
       <span

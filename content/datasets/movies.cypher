@@ -507,4 +507,7 @@ CREATE
   (JessicaThompson)-[:REVIEWED {summary: "Slapstick redeemed only by the Robin Williams and Gene Hackman's stellar performances", rating: 45}]->(TheBirdcage),
   (JessicaThompson)-[:REVIEWED {summary: 'A solid romp', rating: 68}]->(TheDaVinciCode),
   (JamesThompson)-[:REVIEWED {summary: 'Fun, but a little far fetched', rating: 65}]->(TheDaVinciCode),
-  (JessicaThompson)-[:REVIEWED {summary: 'You had me at Jerry', rating: 92}]->(JerryMaguire)
+  (JessicaThompson)-[:REVIEWED {summary: 'You had me at Jerry', rating: 92}]->(JerryMaguire),
+  (AngelaScope)-[:REVIEWED {summary: 'Warm and sharp', rating: 88}]->(JerryMaguire),
+  (AngelaScope)-[:REVIEWED {summary: 'A western without heroes', rating: 91}]->(Unforgiven),
+  (JamesThompson)-[:REVIEWED {summary: 'Ambitious, if uneven', rating: 78}]->(CloudAtlas)

@@ -1,5 +1,5 @@
 import { tooLongField } from "./field-limits";
-import { json, readBodyWithLimit } from "./request-guards";
+import { json, readBodyWithLimit } from "../http/request-guards";
 
 /** Every POST to /api/auth/* is JSON of a few fields; nothing legitimate comes near this. */
 export const MAX_AUTH_BODY_BYTES = 16_384;

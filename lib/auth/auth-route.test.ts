@@ -3,7 +3,8 @@ import { randomUUID } from "node:crypto";
 import type { TestDatabase } from "@/lib/db/testing";
 import { getPrisma } from "@/lib/db/client";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/http/client-address";
-import { requireRunner, SIGN_IN_TO_RUN } from "@/lib/rust/require-runner";
+import { SIGN_IN_TO_RUN } from "@/lib/cells/rust/rust-run";
+import { POST as rustRunPost } from "@/app/api/rust/run/route";
 import { POST as authPost } from "@/app/api/auth/[...all]/route";
 import { setUpRouteTests } from "@/lib/progress/testing/env";
 import { ORIGIN, signUp } from "@/lib/progress/testing/http";
@@ -183,9 +184,19 @@ describe("sign-out", () => {
 
   it("a cookie captured before sign-out cannot run Rust", async () => {
     const cookie = await signedOut();
-    expect(await requireRunner(new Headers({ cookie }))).toEqual({
-      ok: false,
-      message: SIGN_IN_TO_RUN,
-    });
+    const response = await rustRunPost(
+      new Request(`${ORIGIN}/api/rust/run`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: ORIGIN, cookie },
+        body: JSON.stringify({
+          lessonKey: "rust/basics/hello",
+          cellId: "main",
+          files: [],
+          mode: "run",
+        }),
+      }),
+    );
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ error: SIGN_IN_TO_RUN });
   });
 });

@@ -3,7 +3,7 @@
  * only a courtesy): a 5 MB name was once stored. Lengths count UTF-16 code units, as the
  * browser's maxLength does. 254 is the longest deliverable e-mail address (RFC 5321 path limit).
  */
-export const AUTH_FIELD_LIMITS = {
+const AUTH_FIELD_LIMITS = {
   name: 100,
   email: 254,
   password: 128,

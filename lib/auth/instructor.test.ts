@@ -18,24 +18,45 @@ vi.mock("next/headers", () => ({ headers: async () => requestHeaders }));
 const APP = path.join(process.cwd(), "app/(instructor)");
 const ROUTE = "/instructor/lessons/graph-queries/first-queries/match-and-return";
 
-type Page = (props: { params: Promise<Record<string, unknown>>; searchParams: Promise<Record<string, unknown>> }) => Promise<unknown>;
+type Page = (props: {
+  params: Promise<Record<string, unknown>>;
+  searchParams: Promise<Record<string, unknown>>;
+}) => Promise<unknown>;
 type Handler = (request: Request) => Promise<Response>;
 
-const PAGES: Record<string, { load: () => Promise<{ default: unknown }>; params: Record<string, unknown>; path: string }> = {
-  "instructor/page.tsx": { load: () => import("@/app/(instructor)/instructor/page"), params: {}, path: "/instructor" },
-  "instructor/analytics/page.tsx": { load: () => import("@/app/(instructor)/instructor/analytics/page"), params: {}, path: "/instructor/analytics" },
+const PAGES: Record<
+  string,
+  { load: () => Promise<{ default: unknown }>; params: Record<string, unknown>; path: string }
+> = {
+  "instructor/page.tsx": {
+    load: () => import("@/app/(instructor)/instructor/page"),
+    params: {},
+    path: "/instructor",
+  },
+  "instructor/analytics/page.tsx": {
+    load: () => import("@/app/(instructor)/instructor/analytics/page"),
+    params: {},
+    path: "/instructor/analytics",
+  },
   "instructor/lessons/[...key]/page.tsx": {
     load: () => import("@/app/(instructor)/instructor/lessons/[...key]/page"),
     params: { key: ["graph-queries", "first-queries", "match-and-return"] },
     path: ROUTE,
   },
-  "instructor/learners/[id]/page.tsx": { load: () => import("@/app/(instructor)/instructor/learners/[id]/page"), params: { id: "someone" }, path: "/instructor/learners/someone" },
+  "instructor/learners/[id]/page.tsx": {
+    load: () => import("@/app/(instructor)/instructor/learners/[id]/page"),
+    params: { id: "someone" },
+    path: "/instructor/learners/someone",
+  },
 };
 // Public on purpose: the "instructors only" notice learners are sent to; it shows nothing private.
 const PUBLIC_PAGES = new Set(["instructor/forbidden/page.tsx"]);
 
 const ROUTES: Record<string, { load: () => Promise<{ GET: Handler }>; url: string }> = {
-  "instructor/analytics/export/route.ts": { load: () => import("@/app/(instructor)/instructor/analytics/export/route"), url: "/instructor/analytics/export?kind=exercises" },
+  "instructor/analytics/export/route.ts": {
+    load: () => import("@/app/(instructor)/instructor/analytics/export/route"),
+    url: "/instructor/analytics/export?kind=exercises",
+  },
   "instructor/preview-version/route.ts": {
     load: () => import("@/app/(instructor)/instructor/preview-version/route"),
     url: "/instructor/preview-version?key=graph-queries/first-queries/match-and-return",
@@ -62,7 +83,11 @@ async function outcome(page: Page, params: Record<string, unknown>): Promise<str
 }
 
 let db: TestDatabase;
-const cookies: Record<"learner" | "instructor" | "admin", string> = { learner: "", instructor: "", admin: "" };
+const cookies: Record<"learner" | "instructor" | "admin", string> = {
+  learner: "",
+  instructor: "",
+  admin: "",
+};
 
 beforeAll(async () => {
   process.env.AUTH_SECRET = "test-secret-0123456789-0123456789-abcdef";
@@ -96,7 +121,9 @@ describe("instructor routes are all covered", () => {
 describe.each(Object.entries(PAGES))("page %s", (_file, spec) => {
   it("sends anonymous visitors to sign-in, coming back to the page", async () => {
     const { default: page } = await spec.load();
-    expect(await outcome(page as Page, spec.params)).toBe(`redirect /sign-in?next=${encodeURIComponent(spec.path)}`);
+    expect(await outcome(page as Page, spec.params)).toBe(
+      `redirect /sign-in?next=${encodeURIComponent(spec.path)}`,
+    );
   });
 
   it("refuses learners with 403 (authInterrupts on) or the instructors-only page (off)", async () => {
@@ -150,7 +177,8 @@ describe("role changes", () => {
     const { GET } = await import("@/app/(instructor)/instructor/analytics/export/route");
     const account = await signUp();
     await setUserRole(account.email, "instructor");
-    const request = () => new Request(`${ORIGIN}/instructor/analytics/export`, { headers: { cookie: account.cookie } });
+    const request = () =>
+      new Request(`${ORIGIN}/instructor/analytics/export`, { headers: { cookie: account.cookie } });
     expect((await GET(request())).status).toBe(200);
     await setUserRole(account.email, "learner");
     expect((await GET(request())).status).toBe(403);
@@ -160,15 +188,33 @@ describe("role changes", () => {
 describe("CSV export", () => {
   it("exports exercises and lessons as CSV attachments", async () => {
     const { GET } = await import("@/app/(instructor)/instructor/analytics/export/route");
-    const exercises = await GET(new Request(`${ORIGIN}/instructor/analytics/export?kind=exercises`, { headers: { cookie: cookies.instructor } }));
+    const exercises = await GET(
+      new Request(`${ORIGIN}/instructor/analytics/export?kind=exercises`, {
+        headers: { cookie: cookies.instructor },
+      }),
+    );
     expect(exercises.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(exercises.headers.get("content-disposition")).toMatch(/^attachment; filename="courses-exercises-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(exercises.headers.get("content-disposition")).toMatch(
+      /^attachment; filename="courses-exercises-\d{4}-\d{2}-\d{2}\.csv"$/,
+    );
     const text = await exercises.text();
-    expect(text.split("\r\n")[0]).toBe("lesson_key,lesson_title,exercise,verification,attempts,learners,learners_passed,learner_pass_rate,attempt_pass_rate,median_time_to_pass_s,top_error,top_error_count");
+    expect(text.split("\r\n")[0]).toBe(
+      "lesson_key,lesson_title,exercise,verification,attempts,learners,learners_passed,learner_pass_rate,attempt_pass_rate,median_time_to_pass_s,top_error,top_error_count",
+    );
     expect(text).toContain("graph-queries/first-queries/match-and-return,");
-    const lessons = await GET(new Request(`${ORIGIN}/instructor/analytics/export?kind=lessons`, { headers: { cookie: cookies.instructor } }));
-    expect((await lessons.text()).split("\r\n")[0]).toBe("track,chapter,position,lesson_key,lesson_title,started,completed,completed_all_so_far");
-    const bad = await GET(new Request(`${ORIGIN}/instructor/analytics/export?kind=passwords`, { headers: { cookie: cookies.instructor } }));
+    const lessons = await GET(
+      new Request(`${ORIGIN}/instructor/analytics/export?kind=lessons`, {
+        headers: { cookie: cookies.instructor },
+      }),
+    );
+    expect((await lessons.text()).split("\r\n")[0]).toBe(
+      "track,chapter,position,lesson_key,lesson_title,started,completed,completed_all_so_far",
+    );
+    const bad = await GET(
+      new Request(`${ORIGIN}/instructor/analytics/export?kind=passwords`, {
+        headers: { cookie: cookies.instructor },
+      }),
+    );
     expect(bad.status).toBe(422);
   });
 });

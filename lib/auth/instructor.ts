@@ -6,9 +6,9 @@ import type { SessionUser } from "./session";
 // The instructor gate for every page, route handler and action under /instructor. Instructors and
 // admins pass; anonymous visitors go to sign-in (pages) or get 401 (routes); learners get 403.
 
-export type InstructorAccess = { ok: true; user: SessionUser } | { ok: false; status: 401 | 403 };
+type InstructorAccess = { ok: true; user: SessionUser } | { ok: false; status: 401 | 403 };
 
-export function canInstruct(user: SessionUser | null): user is SessionUser {
+function canInstruct(user: SessionUser | null): user is SessionUser {
   return user !== null && (user.role === "instructor" || user.role === "admin");
 }
 
@@ -18,7 +18,10 @@ export function canInstruct(user: SessionUser | null): user is SessionUser {
  * would wait) until it expired.
  */
 async function freshSessionUser(requestHeaders: Headers): Promise<SessionUser | null> {
-  const session = await getAuth().api.getSession({ headers: requestHeaders, query: { disableCookieCache: true } });
+  const session = await getAuth().api.getSession({
+    headers: requestHeaders,
+    query: { disableCookieCache: true },
+  });
   if (!session) return null;
   const user = session.user as { id: string; email: string; name: string; role?: unknown };
   const role = user.role === "instructor" || user.role === "admin" ? user.role : "learner";
@@ -26,7 +29,7 @@ async function freshSessionUser(requestHeaders: Headers): Promise<SessionUser | 
 }
 
 /** The decision for a request's headers (no side effects: the callers choose how to refuse). */
-export async function instructorAccess(requestHeaders: Headers): Promise<InstructorAccess> {
+async function instructorAccess(requestHeaders: Headers): Promise<InstructorAccess> {
   const user = await freshSessionUser(requestHeaders);
   if (!user) return { ok: false, status: 401 };
   return canInstruct(user) ? { ok: true, user } : { ok: false, status: 403 };
@@ -34,7 +37,8 @@ export async function instructorAccess(requestHeaders: Headers): Promise<Instruc
 
 /** Where the sign-in page sends the user back to: only same-site paths under /instructor. */
 function signInUrl(returnTo: string): string {
-  const safe = returnTo.startsWith("/instructor") && !returnTo.startsWith("//") ? returnTo : "/instructor";
+  const safe =
+    returnTo.startsWith("/instructor") && !returnTo.startsWith("//") ? returnTo : "/instructor";
   return `/sign-in?next=${encodeURIComponent(safe)}`;
 }
 
@@ -55,6 +59,12 @@ export async function requireInstructor(returnTo = "/instructor"): Promise<Sessi
 export async function instructorOrResponse(request: Request): Promise<SessionUser | Response> {
   const access = await instructorAccess(request.headers);
   if (access.ok) return access.user;
-  const error = access.status === 401 ? "Sign in as an instructor to use this." : "Only instructors and admins can use this.";
-  return Response.json({ error }, { status: access.status, headers: { "cache-control": "no-store" } });
+  const error =
+    access.status === 401
+      ? "Sign in as an instructor to use this."
+      : "Only instructors and admins can use this.";
+  return Response.json(
+    { error },
+    { status: access.status, headers: { "cache-control": "no-store" } },
+  );
 }

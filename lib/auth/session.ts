@@ -1,17 +1,14 @@
+import "server-only";
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
 import { logger } from "@/lib/http/log";
 import { getAuth } from "./auth";
+import { checkSessionInDatabase, DELEGATE, toRole } from "./session-check";
 
 // Session helpers for server components, server actions and route handlers. They return the
 // app's own SessionUser, never the library's types.
 
 export type Role = "learner" | "instructor" | "admin";
 export type SessionUser = { id: string; email: string; name: string; role: Role };
-
-function toRole(value: unknown): Role {
-  return value === "instructor" || value === "admin" ? value : "learner";
-}
 
 // Verifying the signed session cookies costs Web Crypto work on every request; the sync route
 // is called often by the same browsers. Verified results are kept for a few seconds, keyed by
@@ -24,8 +21,8 @@ const verified = new Map<string, { user: SessionUser; until: number }>();
 export type SessionLookup = {
   /**
    * Ask the database, bypassing both caches, so a session signed out or revoked a moment ago is
-   * refused at once. Use it for every request that changes state (progress sync, Rust runs,
-   * account changes); reads may use the caches.
+   * refused at once (one indexed query, session-check.ts). Use it for every request that
+   * changes state (progress sync, Rust runs, account changes); reads may use the caches.
    */
   fresh?: boolean;
 };
@@ -39,6 +36,14 @@ export async function getSessionFromHeaders(
   const now = Date.now();
   const hit = cookie && !fresh ? verified.get(cookie) : undefined;
   if (hit && hit.until > now) return hit.user;
+  if (fresh) {
+    const checked = await checkSessionInDatabase(cookie, now);
+    if (checked !== DELEGATE) {
+      if (cookie && checked) remember(cookie, checked, now);
+      else if (cookie) verified.delete(cookie);
+      return checked;
+    }
+  }
   const session = await getAuth().api.getSession({
     headers: requestHeaders,
     query: fresh ? { disableCookieCache: true } : {},
@@ -55,11 +60,13 @@ export async function getSessionFromHeaders(
     name: raw.name,
     role: toRole(raw.role),
   };
-  if (cookie) {
-    if (verified.size >= VERIFIED_MAX) verified.clear();
-    verified.set(cookie, { user, until: now + VERIFIED_TTL_MS });
-  }
+  if (cookie) remember(cookie, user, now);
   return user;
+}
+
+function remember(cookie: string, user: SessionUser, now: number): void {
+  if (verified.size >= VERIFIED_MAX) verified.clear();
+  verified.set(cookie, { user, until: now + VERIFIED_TTL_MS });
 }
 
 /** Forget verified sessions (sign-out in the same process, tests). */
@@ -80,11 +87,4 @@ export async function getSession(): Promise<SessionUser | null> {
     logger.error({ err: error }, "auth: session check failed; rendering as a visitor");
     return null;
   }
-}
-
-/** The signed-in user, or a redirect to the sign-in page that comes back to `returnTo`. */
-export async function requireUser(returnTo?: string): Promise<SessionUser> {
-  const user = await getSession();
-  if (!user) redirect(returnTo ? `/sign-in?next=${encodeURIComponent(returnTo)}` : "/sign-in");
-  return user;
 }

@@ -3,9 +3,9 @@ import path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { ContentProblem } from "./front-matter";
 import { parseLesson, type ParsedLesson } from "./parse-lesson";
-import { trackFileSchema } from "./schema";
+import { trackFileSchema, type TrackLevel } from "./schema";
 
-export interface LessonMeta {
+interface LessonMeta {
   track: string;
   chapter: string;
   lesson: string;
@@ -29,6 +29,9 @@ export interface Track {
   slug: string;
   title: string;
   summary: string;
+  level: TrackLevel;
+  /** [] when it needs nothing. */
+  prerequisites: string[];
   chapters: Chapter[];
   lessonCount: number;
   minutes: number;
@@ -122,6 +125,8 @@ export function readCatalog(root = contentRoot()): Catalog {
       slug: trackSlug,
       title: parsedTrack.data.title,
       summary: parsedTrack.data.summary,
+      level: parsedTrack.data.level,
+      prerequisites: parsedTrack.data.prerequisites,
       chapters,
       lessonCount: all.length,
       minutes: all.reduce((sum, l) => sum + l.minutes, 0),

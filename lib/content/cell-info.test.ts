@@ -12,6 +12,13 @@ describe("parseFenceInfo", () => {
     const r = parseFenceInfo("rust", 'id=lib solution file="src/lib.rs"');
     expect(r).toMatchObject({ type: "cell", info: { role: "solution", hidden: true, attributes: { file: "src/lib.rs" } } });
   });
+  it("reads a hidden wrong-answer block, which cannot also be another role", () => {
+    expect(parseFenceInfo("cypher", "id=q1 wrong")).toEqual({
+      type: "cell",
+      info: { kind: "cypher", id: "q1", role: "wrong", hidden: true, attributes: {} },
+    });
+    expect(parseFenceInfo("cypher", "id=q1 wrong solution")).toMatchObject({ type: "error", message: expect.stringContaining("got solution, wrong") });
+  });
   it("treats ordinary languages as plain code", () => {
     expect(parseFenceInfo("toml", null)).toEqual({ type: "plain" });
     expect(parseFenceInfo(undefined, undefined)).toEqual({ type: "plain" });

@@ -1,6 +1,6 @@
 import type { CellKind } from "@/lib/notebook/types";
 
-export const CELL_KINDS: readonly CellKind[] = ["tfjs", "cypher", "rust"];
+const CELL_KINDS: readonly CellKind[] = ["tfjs", "cypher", "rust"];
 
 /** Fence languages that stay plain highlighted code (never cells). */
 const PLAIN_LANGUAGES = new Set([
@@ -8,9 +8,10 @@ const PLAIN_LANGUAGES = new Set([
   "ts", "typescript", "python", "py", "diff", "math", "sql", "csv", "html", "css", "markdown", "md",
 ]);
 
-export type CellRole = "cell" | "exercise" | "solution" | "check";
+/** `wrong`: a plausible wrong answer to an exercise, which its check must reject (never shown). */
+type CellRole = "cell" | "exercise" | "solution" | "check" | "wrong";
 
-export interface CellInfo {
+interface CellInfo {
   kind: CellKind;
   id: string;
   role: CellRole;
@@ -25,7 +26,7 @@ export type FenceParse =
   | { type: "error"; message: string };
 
 const KNOWN_KEYS = new Set(["id", "dataset", "file", "project", "mode"]);
-const FLAGS = new Set(["exercise", "solution", "check", "hidden"]);
+const FLAGS = new Set(["exercise", "solution", "check", "wrong", "hidden"]);
 
 /**
  * Parses a fenced block's info string, e.g. "tfjs id=train exercise".
@@ -60,11 +61,11 @@ export function parseFenceInfo(lang: string | null | undefined, meta: string | n
   if (!id) return { type: "error", message: `${language} cell has no id (add id=<name>, unique in the lesson)` };
   if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) return { type: "error", message: `cell id "${id}" must be lowercase letters, digits and dashes` };
   delete attributes.id;
-  const roles = (["exercise", "solution", "check"] as const).filter((r) => flags.has(r));
-  if (roles.length > 1) return { type: "error", message: `a cell can be only one of exercise, solution, check (got ${roles.join(", ")})` };
+  const roles = (["exercise", "solution", "check", "wrong"] as const).filter((r) => flags.has(r));
+  if (roles.length > 1) return { type: "error", message: `a cell can be only one of exercise, solution, check, wrong (got ${roles.join(", ")})` };
   const role: CellRole = roles[0] ?? "cell";
   return {
     type: "cell",
-    info: { kind: language as CellKind, id, role, hidden: flags.has("hidden") || role === "solution", attributes },
+    info: { kind: language as CellKind, id, role, hidden: flags.has("hidden") || role === "solution" || role === "wrong", attributes },
   };
 }

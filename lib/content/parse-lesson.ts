@@ -9,6 +9,7 @@ import { visit } from "unist-util-visit";
 import type { CellKind } from "@/lib/notebook/types";
 import { parseFenceInfo } from "./cell-info";
 import { splitFrontMatter, type ContentProblem } from "./front-matter";
+import { projectManifests } from "./project-manifests";
 import type { FrontMatter } from "./schema";
 
 export interface LessonCell {
@@ -21,15 +22,26 @@ export interface LessonCell {
   attributes: Record<string, string>;
   solution?: string;
   check?: string;
+  /**
+   * Plausible wrong answers its check must reject (content:check proves it). Author-only: never
+   * rendered nor sent to the browser, and not cells, so no lookup by id can find one.
+   */
+  wrong?: WrongAnswer[];
   /** Hints as Markdown nodes, revealed one by one. */
   hints: RootContent[][];
   /** 1-based line of the fence in the lesson file. */
   line: number;
 }
 
+interface WrongAnswer {
+  code: string;
+  /** 1-based line of its fence in the lesson file. */
+  line: number;
+}
+
 export type LessonBlock = { type: "prose"; nodes: RootContent[] } | { type: "cell"; cell: LessonCell };
 
-export interface TocHeading {
+interface TocHeading {
   depth: 2 | 3;
   text: string;
   slug: string;
@@ -98,6 +110,17 @@ export function parseLesson(text: string): ParsedLesson {
         continue;
       }
       const { info } = parsed;
+      if (info.role === "wrong") {
+        const target = byId.get(info.id);
+        if (!target || target.role !== "exercise") {
+          problems.push({ line: lineOf(node), message: `wrong answer "${info.id}" has no exercise with id=${info.id} above it` });
+        } else if (target.kind !== info.kind) {
+          problems.push({ line: lineOf(node), message: `wrong answer "${info.id}" is ${info.kind} but its exercise is ${target.kind}` });
+        } else {
+          (target.wrong ??= []).push({ code: (node as Code).value, line: lineOf(node) });
+        }
+        continue;
+      }
       if (info.role === "solution" || info.role === "check") {
         const target = byId.get(info.id);
         if (!target || target.role !== "exercise") {
@@ -148,6 +171,13 @@ export function parseLesson(text: string): ParsedLesson {
     prose.push(node);
   }
   flushProse();
+
+  // A Rust cell carries its project's Cargo.toml, so whoever runs it needs only the cells.
+  const manifests = projectManifests(blocks.flatMap((b) => (b.type === "prose" ? [b.nodes] : [])));
+  for (const cell of cells) {
+    const manifest = cell.kind === "rust" && cell.attributes.project ? manifests.get(cell.attributes.project) : undefined;
+    if (manifest !== undefined) cell.attributes.manifest = manifest;
+  }
 
   for (const cell of cells) {
     if (cell.role === "exercise" && cell.check === undefined) {

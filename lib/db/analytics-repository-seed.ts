@@ -1,3 +1,4 @@
+import "server-only";
 import { getPrisma } from "./client";
 
 // Bulk writes for demo and benchmark data (scripts/seed-demo.ts, the analytics tests). Arrays go
@@ -5,7 +6,13 @@ import { getPrisma } from "./client";
 // the app's request paths.
 
 export type SeedUser = { id: string; name: string; email: string; createdAt?: number };
-export type SeedLesson = { userId: string; lessonKey: string; startedAt: number; completedAt: number | null; lastVisitAt: number };
+export type SeedLesson = {
+  userId: string;
+  lessonKey: string;
+  startedAt: number;
+  completedAt: number | null;
+  lastVisitAt: number;
+};
 export type SeedAttempt = {
   userId: string;
   id: string;
@@ -30,7 +37,8 @@ function chunks<T>(rows: T[]): T[][] {
 
 /** Deletes every user whose email ends with `@domain` (their progress goes with them: cascade). */
 export async function deleteUsersByEmailDomain(domain: string): Promise<number> {
-  return getPrisma().$executeRaw`DELETE FROM "user" WHERE "email" LIKE ${"%@" + domain.replace(/[%_\\]/g, "\\$&")}`;
+  return getPrisma()
+    .$executeRaw`DELETE FROM "user" WHERE "email" LIKE ${"%@" + domain.replace(/[%_\\]/g, "\\$&")}`;
 }
 
 export async function insertUsers(users: SeedUser[]): Promise<void> {
@@ -72,14 +80,20 @@ export async function findUserIdByEmail(email: string): Promise<string | null> {
   return user?.id ?? null;
 }
 
-export async function setUserRole(email: string, role: "learner" | "instructor" | "admin"): Promise<void> {
+export async function setUserRole(
+  email: string,
+  role: "learner" | "instructor" | "admin",
+): Promise<void> {
   await getPrisma().user.update({ where: { email }, data: { role } });
 }
 
 /** Removes a user's lesson progress and attempts (so re-seeding a demo account is repeatable). */
 export async function clearUserProgress(userId: string): Promise<void> {
   const prisma = getPrisma();
-  await prisma.$transaction([prisma.exerciseAttempt.deleteMany({ where: { userId } }), prisma.lessonProgress.deleteMany({ where: { userId } })]);
+  await prisma.$transaction([
+    prisma.exerciseAttempt.deleteMany({ where: { userId } }),
+    prisma.lessonProgress.deleteMany({ where: { userId } }),
+  ]);
 }
 
 export type SyntheticShape = {
@@ -95,7 +109,9 @@ export type SyntheticShape = {
  * Benchmark-sized data made inside Postgres with generate_series (10,000 learners in seconds):
  * deterministic, no JavaScript arrays of hundreds of thousands of rows.
  */
-export async function seedSyntheticLearners(shape: SyntheticShape): Promise<{ users: number; lessons: number; attempts: number }> {
+export async function seedSyntheticLearners(
+  shape: SyntheticShape,
+): Promise<{ users: number; lessons: number; attempts: number }> {
   const prisma = getPrisma();
   const users = await prisma.$executeRaw`
     INSERT INTO "user" ("id", "name", "email", "role", "updatedAt")

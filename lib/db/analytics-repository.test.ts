@@ -1,7 +1,20 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chapterFunnel, commonErrors, exerciseStats, learnerDetail, lessonStats, recentLearners } from "./analytics-repository";
-import { insertAttempts, insertLessonProgress, insertUsers, seedSyntheticLearners, type SeedAttempt } from "./analytics-repository-seed";
+import {
+  chapterFunnel,
+  commonErrors,
+  exerciseStats,
+  learnerDetail,
+  lessonStats,
+  recentLearners,
+} from "./analytics-repository";
+import {
+  insertAttempts,
+  insertLessonProgress,
+  insertUsers,
+  seedSyntheticLearners,
+  type SeedAttempt,
+} from "./analytics-repository-seed";
 import { createTestDatabase, type TestDatabase } from "./testing";
 
 // Against the real Postgres, in a throwaway schema: exact figures on a small hand-made data set,
@@ -13,15 +26,33 @@ const L1 = "t/ch/one";
 const L2 = "t/ch/two";
 const L3 = "t/ch/three";
 
-function attempt(userId: string, lessonKey: string, cellId: string, passed: boolean, minutes: number, errorMessage: string | null = null): SeedAttempt {
-  return { userId, id: randomUUID(), lessonKey, cellId, passed, at: T0 + minutes * MIN, durationMs: 100, errorMessage };
+function attempt(
+  userId: string,
+  lessonKey: string,
+  cellId: string,
+  passed: boolean,
+  minutes: number,
+  errorMessage: string | null = null,
+): SeedAttempt {
+  return {
+    userId,
+    id: randomUUID(),
+    lessonKey,
+    cellId,
+    passed,
+    at: T0 + minutes * MIN,
+    durationMs: 100,
+    errorMessage,
+  };
 }
 
 describe("analytics on a known data set", () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase();
-    await insertUsers(["a", "b", "c", "d"].map((id) => ({ id, name: id.toUpperCase(), email: `${id}@x.test` })));
+    await insertUsers(
+      ["a", "b", "c", "d"].map((id) => ({ id, name: id.toUpperCase(), email: `${id}@x.test` })),
+    );
     const at = (m: number) => T0 + m * MIN;
     await insertLessonProgress([
       // a: completed one, two, three; b: completed one and three, not two; c: completed one, started two; d: started one.
@@ -104,8 +135,20 @@ describe("analytics on a known data set", () => {
 
   it("ranks the most common error messages per exercise", async () => {
     expect(await commonErrors([L1, L2], 2)).toEqual([
-      { lessonKey: L1, cellId: "ex1", verification: "self-reported", message: "shape mismatch", count: 3 },
-      { lessonKey: L1, cellId: "ex1", verification: "self-reported", message: "loss is NaN", count: 1 },
+      {
+        lessonKey: L1,
+        cellId: "ex1",
+        verification: "self-reported",
+        message: "shape mismatch",
+        count: 3,
+      },
+      {
+        lessonKey: L1,
+        cellId: "ex1",
+        verification: "self-reported",
+        message: "loss is NaN",
+        count: 1,
+      },
     ]);
   });
 
@@ -119,7 +162,16 @@ describe("analytics on a known data set", () => {
       { ...attempt("c", L3, "q", true, 44), verification: "server" },
       { ...attempt("d", L3, "q", false, 45, "syntax error"), verification: "server" },
     ]);
-    expect((await exerciseStats([L3])).map((s) => [s.cellId, s.verification, s.attempts, s.learners, s.learnersPassed, s.medianTimeToPassMs])).toEqual([
+    expect(
+      (await exerciseStats([L3])).map((s) => [
+        s.cellId,
+        s.verification,
+        s.attempts,
+        s.learners,
+        s.learnersPassed,
+        s.medianTimeToPassMs,
+      ]),
+    ).toEqual([
       ["q", "server", 4, 2, 1, 3 * MIN], // c never opened L3: timed from their first attempt
       ["q", "self-reported", 1, 1, 1, 1 * MIN],
     ]);
@@ -130,7 +182,7 @@ describe("analytics on a known data set", () => {
   });
 
   it("treats hostile keys as data, not SQL", async () => {
-    const evil = ["x'; DROP TABLE \"user\"; --"];
+    const evil = ['x\'; DROP TABLE "user"; --'];
     expect(await lessonStats(evil)).toEqual([{ lessonKey: evil[0], started: 0, completed: 0 }]);
     expect(await exerciseStats(evil)).toEqual([]);
     expect((await lessonStats([L1]))[0]?.started).toBe(4);
@@ -138,7 +190,12 @@ describe("analytics on a known data set", () => {
 
   it("shows one learner's lessons and exercises", async () => {
     const detail = await learnerDetail("b");
-    expect(detail?.learner).toMatchObject({ id: "b", name: "B", email: "b@x.test", role: "learner" });
+    expect(detail?.learner).toMatchObject({
+      id: "b",
+      name: "B",
+      email: "b@x.test",
+      role: "learner",
+    });
     expect(detail?.lessons.map((l) => [l.lessonKey, l.completedAt !== null])).toEqual([
       [L1, true],
       [L2, false],
@@ -146,7 +203,16 @@ describe("analytics on a known data set", () => {
     ]);
     expect(detail?.lessons[0]?.startedAt).toBe(T0);
     expect(detail?.exercises).toEqual([
-      { lessonKey: L1, cellId: "ex1", attempts: 4, passed: true, firstAttemptAt: T0 + MIN, firstPassAt: T0 + 5 * MIN, lastAttemptAt: T0 + 9 * MIN, lastError: "shape mismatch" },
+      {
+        lessonKey: L1,
+        cellId: "ex1",
+        attempts: 4,
+        passed: true,
+        firstAttemptAt: T0 + MIN,
+        firstPassAt: T0 + 5 * MIN,
+        lastAttemptAt: T0 + 9 * MIN,
+        lastError: "shape mismatch",
+      },
     ]);
     expect(await learnerDetail("nobody")).toBeNull();
   });
@@ -169,10 +235,22 @@ describe("analytics with 10,000 learners", () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    seeded = await seedSyntheticLearners({ learners: 10_000, lessonKeys, exercisesPerLesson: 3, domain: "bench.test" });
+    seeded = await seedSyntheticLearners({
+      learners: 10_000,
+      lessonKeys,
+      exercisesPerLesson: 3,
+      domain: "bench.test",
+    });
   }, 120_000);
   afterAll(async () => {
-    console.log(JSON.stringify({ benchmark: "analytics-queries", learners: 10_000, seeded, bestOfThreeMs: timings }));
+    console.log(
+      JSON.stringify({
+        benchmark: "analytics-queries",
+        learners: 10_000,
+        seeded,
+        bestOfThreeMs: timings,
+      }),
+    );
     await db?.drop();
   });
 
@@ -197,8 +275,12 @@ describe("analytics with 10,000 learners", () => {
   it("answers every query in under 200 ms", async () => {
     expect(await best("lessonStats", () => lessonStats(lessonKeys))).toBeLessThan(200);
     expect(await best("chapterFunnel", () => chapterFunnel(lessonKeys))).toBeLessThan(200);
-    expect(await best("exerciseStats(one lesson)", () => exerciseStats([lessonKeys[0]!]))).toBeLessThan(200);
-    expect(await best("commonErrors(one lesson)", () => commonErrors([lessonKeys[0]!]))).toBeLessThan(200);
+    expect(
+      await best("exerciseStats(one lesson)", () => exerciseStats([lessonKeys[0]!])),
+    ).toBeLessThan(200);
+    expect(
+      await best("commonErrors(one lesson)", () => commonErrors([lessonKeys[0]!])),
+    ).toBeLessThan(200);
     expect(await best("learnerDetail", () => learnerDetail("syn-4242"))).toBeLessThan(200);
     expect(await best("recentLearners", () => recentLearners(20))).toBeLessThan(200);
     const funnel = await chapterFunnel(lessonKeys);

@@ -1,3 +1,4 @@
+import "server-only";
 import type { Verification } from "@/lib/progress/verification";
 import { getPrisma } from "./client";
 
@@ -18,7 +19,7 @@ export type FunnelStep = LessonStats & {
   completedThrough: number;
 };
 
-export type ExerciseRef = { lessonKey: string; cellId: string };
+type ExerciseRef = { lessonKey: string; cellId: string };
 
 export type ExerciseStats = ExerciseRef & {
   /** Whose word these attempts are: one row per exercise and verification. */
@@ -35,13 +36,22 @@ export type ExerciseStats = ExerciseRef & {
   medianTimeToPassMs: number | null;
 };
 
-export type ErrorCount = ExerciseRef & { verification: Verification; message: string; count: number };
+export type ErrorCount = ExerciseRef & {
+  verification: Verification;
+  message: string;
+  count: number;
+};
 
-export type LearnerSummary = { id: string; name: string; email: string; role: string; createdAt: number };
+type LearnerSummary = { id: string; name: string; email: string; role: string; createdAt: number };
 
-export type LearnerLesson = { lessonKey: string; startedAt: number; completedAt: number | null; lastVisitAt: number };
+type LearnerLesson = {
+  lessonKey: string;
+  startedAt: number;
+  completedAt: number | null;
+  lastVisitAt: number;
+};
 
-export type LearnerExercise = ExerciseRef & {
+type LearnerExercise = ExerciseRef & {
   attempts: number;
   passed: boolean;
   firstAttemptAt: number;
@@ -50,16 +60,26 @@ export type LearnerExercise = ExerciseRef & {
   lastError: string | null;
 };
 
-export type LearnerDetail = { learner: LearnerSummary; lessons: LearnerLesson[]; exercises: LearnerExercise[] };
+export type LearnerDetail = {
+  learner: LearnerSummary;
+  lessons: LearnerLesson[];
+  exercises: LearnerExercise[];
+};
 
-export type ActiveLearner = LearnerSummary & { lessonsStarted: number; lessonsCompleted: number; lastActiveAt: number };
+export type ActiveLearner = LearnerSummary & {
+  lessonsStarted: number;
+  lessonsCompleted: number;
+  lastActiveAt: number;
+};
 
 const rate = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
 
 /** Learners who started and completed each lesson (lessons nobody started get zeros). */
 export async function lessonStats(lessonKeys: string[]): Promise<LessonStats[]> {
   if (lessonKeys.length === 0) return [];
-  const rows = await getPrisma().$queryRaw<{ lessonKey: string; started: number; completed: number }[]>`
+  const rows = await getPrisma().$queryRaw<
+    { lessonKey: string; started: number; completed: number }[]
+  >`
     SELECT k.key AS "lessonKey",
            count(lp."lessonKey")::int AS started,
            count(lp."completedAt")::int AS completed
@@ -67,7 +87,9 @@ export async function lessonStats(lessonKeys: string[]): Promise<LessonStats[]> 
     LEFT JOIN "lesson_progress" lp ON lp."lessonKey" = k.key
     GROUP BY k.key`;
   const byKey = new Map(rows.map((row) => [row.lessonKey, row]));
-  return lessonKeys.map((lessonKey) => byKey.get(lessonKey) ?? { lessonKey, started: 0, completed: 0 });
+  return lessonKeys.map(
+    (lessonKey) => byKey.get(lessonKey) ?? { lessonKey, started: 0, completed: 0 },
+  );
 }
 
 /**
@@ -76,8 +98,11 @@ export async function lessonStats(lessonKeys: string[]): Promise<LessonStats[]> 
  */
 export async function chapterFunnel(orderedLessonKeys: string[]): Promise<FunnelStep[]> {
   if (orderedLessonKeys.length === 0) return [];
-  if (orderedLessonKeys.length > 62) throw new Error("chapterFunnel: at most 62 lessons per chapter");
-  const rows = await getPrisma().$queryRaw<{ position: number; started: number; completed: number; completedThrough: number }[]>`
+  if (orderedLessonKeys.length > 62)
+    throw new Error("chapterFunnel: at most 62 lessons per chapter");
+  const rows = await getPrisma().$queryRaw<
+    { position: number; started: number; completed: number; completedThrough: number }[]
+  >`
     WITH steps AS (
       SELECT key, ord::int AS ord FROM unnest(${orderedLessonKeys}::text[]) WITH ORDINALITY AS s(key, ord)
     ), per_learner AS (
@@ -159,7 +184,10 @@ export async function commonErrors(lessonKeys: string[], perExercise = 3): Promi
 /** One learner's lessons and exercises, or null when there is no such user. */
 export async function learnerDetail(userId: string): Promise<LearnerDetail | null> {
   const prisma = getPrisma();
-  const learner = await prisma.user.findUnique({ where: { id: userId }, select: { id: true, name: true, email: true, role: true, createdAt: true } });
+  const learner = await prisma.user.findUnique({
+    where: { id: userId },
+    select: { id: true, name: true, email: true, role: true, createdAt: true },
+  });
   if (!learner) return null;
   const [lessons, exercises] = await Promise.all([
     prisma.$queryRaw<LearnerLesson[]>`
@@ -174,7 +202,11 @@ export async function learnerDetail(userId: string): Promise<LearnerDetail | nul
       FROM "exercise_attempt" WHERE "userId" = ${userId}
       GROUP BY "lessonKey", "cellId" ORDER BY "lessonKey", "cellId"`,
   ]);
-  return { learner: { ...learner, role: String(learner.role), createdAt: learner.createdAt.getTime() }, lessons, exercises };
+  return {
+    learner: { ...learner, role: String(learner.role), createdAt: learner.createdAt.getTime() },
+    lessons,
+    exercises,
+  };
 }
 
 /** The most recently active learners (by last lesson visit), for the instructor's learner list. */

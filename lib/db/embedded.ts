@@ -1,3 +1,4 @@
+import "server-only";
 import { chmod, lstat, mkdir, mkdtemp, rm, rmdir, unlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";

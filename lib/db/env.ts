@@ -1,3 +1,4 @@
+import "server-only";
 import { z } from "zod";
 
 // The database's environment, parsed once. A `schema` query parameter in DATABASE_URL (Prisma's
@@ -7,7 +8,10 @@ const dbEnvSchema = z.object({
     .string()
     .trim()
     .min(1)
-    .refine((value) => /^postgres(ql)?:\/\//.test(value), "DATABASE_URL must start with postgres:// or postgresql://")
+    .refine(
+      (value) => /^postgres(ql)?:\/\//.test(value),
+      "DATABASE_URL must start with postgres:// or postgresql://",
+    )
     .optional(),
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).optional(),
   DATABASE_MIGRATE_ON_START: z.enum(["true", "false"]).default("true"),
@@ -23,7 +27,9 @@ export type DbEnv = {
 export function readDbEnv(env: Record<string, string | undefined> = process.env): DbEnv {
   const parsed = dbEnvSchema.safeParse({ ...env, DATABASE_URL: env.DATABASE_URL || undefined });
   if (!parsed.success) {
-    const detail = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    const detail = parsed.error.issues
+      .map((issue) => `${issue.path.join(".")}: ${issue.message}`)
+      .join("; ");
     throw new Error(`Invalid database configuration: ${detail}`);
   }
   return {

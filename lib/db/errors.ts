@@ -9,6 +9,7 @@
 //   unavailable:  the database could not be reached or dropped the connection — 503, retry;
 //   conflict:     a concurrent transaction won (serialization failure, deadlock) — retry;
 //   other:        anything else (a bug: 500).
+import "server-only";
 
 export type DatabaseErrorClass = "invalid-data" | "unavailable" | "conflict" | "other";
 

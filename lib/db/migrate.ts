@@ -1,3 +1,4 @@
+import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
@@ -24,21 +25,30 @@ const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations"
 )`;
 
 export type MigrationFile = { name: string; sql: string; checksum: string };
-export type MigrationReport = { applied: string[]; alreadyApplied: string[]; checksumMismatch: string[] };
+export type MigrationReport = {
+  applied: string[];
+  alreadyApplied: string[];
+  checksumMismatch: string[];
+};
 export type MigrateOptions = { migrationsDir?: string; schema?: string };
 
 export function migrationChecksum(sql: string): string {
   return createHash("sha256").update(sql, "utf8").digest("hex");
 }
 
-export function defaultMigrationsDir(): string {
+function defaultMigrationsDir(): string {
   // turbopackIgnore: read at run time from the deployed project, not traced into the bundle.
   return path.join(/* turbopackIgnore: true */ process.cwd(), "prisma", "migrations");
 }
 
-export async function readMigrations(dir: string = defaultMigrationsDir()): Promise<MigrationFile[]> {
+export async function readMigrations(
+  dir: string = defaultMigrationsDir(),
+): Promise<MigrationFile[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const names = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, "migration.sql"), "utf8");
@@ -53,7 +63,10 @@ function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
-async function applyWithClient(client: Queryable, options: MigrateOptions): Promise<MigrationReport> {
+async function applyWithClient(
+  client: Queryable,
+  options: MigrateOptions,
+): Promise<MigrationReport> {
   const migrations = await readMigrations(options.migrationsDir);
   if (options.schema) {
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(options.schema)}`);
@@ -62,9 +75,12 @@ async function applyWithClient(client: Queryable, options: MigrateOptions): Prom
   await client.query("SELECT pg_advisory_lock($1)", [PRISMA_ADVISORY_LOCK]);
   try {
     await client.query(CREATE_MIGRATIONS_TABLE);
-    const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>(
-      `SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`,
-    );
+    const { rows } = await client.query<{
+      migration_name: string;
+      checksum: string;
+      finished_at: Date | null;
+      rolled_back_at: Date | null;
+    }>(`SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"`);
     const failed = rows.find((row) => row.finished_at === null && row.rolled_back_at === null);
     if (failed) {
       throw new Error(
@@ -72,7 +88,11 @@ async function applyWithClient(client: Queryable, options: MigrateOptions): Prom
           `\`npx prisma migrate resolve --rolled-back ${failed.migration_name}\` (or --applied).`,
       );
     }
-    const done = new Map(rows.filter((row) => row.finished_at !== null).map((row) => [row.migration_name, row.checksum]));
+    const done = new Map(
+      rows
+        .filter((row) => row.finished_at !== null)
+        .map((row) => [row.migration_name, row.checksum]),
+    );
     const report: MigrationReport = { applied: [], alreadyApplied: [], checksumMismatch: [] };
     for (const migration of migrations) {
       const recorded = done.get(migration.name);
@@ -110,7 +130,10 @@ async function applyWithClient(client: Queryable, options: MigrateOptions): Prom
  * Applies every migration in prisma/migrations that the database lacks. Accepts a connection
  * string (a `?schema=` parameter selects the schema) or a connected `pg` client.
  */
-export async function applyMigrations(target: string | pg.ClientBase, options: MigrateOptions = {}): Promise<MigrationReport> {
+export async function applyMigrations(
+  target: string | pg.ClientBase,
+  options: MigrateOptions = {},
+): Promise<MigrationReport> {
   if (typeof target !== "string") return applyWithClient(target, options);
   const { connectionString, schema } = parseConnectionTarget(target);
   const client = new pg.Client({ connectionString });

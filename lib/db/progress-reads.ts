@@ -1,14 +1,19 @@
-import type { ServerCell } from "@/lib/progress/merge";
+import "server-only";
 import { getPrisma } from "./client";
+import type { StoredCell } from "./progress-rows";
 
-// Read side of progress, as plain DTOs (epoch ms, no Prisma types).
+// Read side of progress, as plain rows (epoch ms, no Prisma types).
 
-/** One cell as stored: the same fields the merge rules work on, plus its id. */
-export type CellProgressDto = { cellId: string } & ServerCell;
+type StoredCellRow = { cellId: string } & StoredCell;
 
-export type ExerciseSummaryDto = { cellId: string; attempts: number; passed: boolean; lastAttemptAt: number };
+type ExerciseSummaryRow = {
+  cellId: string;
+  attempts: number;
+  passed: boolean;
+  lastAttemptAt: number;
+};
 
-export type LessonSummaryDto = {
+export type LessonSummaryRow = {
   lessonKey: string;
   startedAt: number;
   completedAt: number | null;
@@ -16,21 +21,30 @@ export type LessonSummaryDto = {
   lastVisitAt: number;
 };
 
-export type LessonProgressDto = {
+export type LessonProgressRow = {
   lessonKey: string;
-  lesson: LessonSummaryDto | null;
-  cells: CellProgressDto[];
-  exercises: ExerciseSummaryDto[];
+  lesson: LessonSummaryRow | null;
+  cells: StoredCellRow[];
+  exercises: ExerciseSummaryRow[];
 };
 
 const ms = (date: Date | null): number | null => (date === null ? null : date.getTime());
 
-export async function findLessonProgress(userId: string, lessonKey: string): Promise<LessonProgressDto> {
+export async function findLessonProgress(
+  userId: string,
+  lessonKey: string,
+): Promise<LessonProgressRow> {
   const prisma = getPrisma();
   const [lesson, cells, attempts] = await Promise.all([
     prisma.lessonProgress.findUnique({
       where: { userId_lessonKey: { userId, lessonKey } },
-      select: { lessonKey: true, startedAt: true, completedAt: true, lastCellId: true, lastVisitAt: true },
+      select: {
+        lessonKey: true,
+        startedAt: true,
+        completedAt: true,
+        lastCellId: true,
+        lastVisitAt: true,
+      },
     }),
     prisma.cellState.findMany({
       where: { userId, lessonKey },
@@ -54,9 +68,14 @@ export async function findLessonProgress(userId: string, lessonKey: string): Pro
       _max: { at: true },
     }),
   ]);
-  const exercises = new Map<string, ExerciseSummaryDto>();
+  const exercises = new Map<string, ExerciseSummaryRow>();
   for (const group of attempts) {
-    const entry = exercises.get(group.cellId) ?? { cellId: group.cellId, attempts: 0, passed: false, lastAttemptAt: 0 };
+    const entry = exercises.get(group.cellId) ?? {
+      cellId: group.cellId,
+      attempts: 0,
+      passed: false,
+      lastAttemptAt: 0,
+    };
     entry.attempts += group._count._all;
     entry.passed ||= group.passed;
     entry.lastAttemptAt = Math.max(entry.lastAttemptAt, group._max.at?.getTime() ?? 0);
@@ -65,7 +84,13 @@ export async function findLessonProgress(userId: string, lessonKey: string): Pro
   return {
     lessonKey,
     lesson: lesson
-      ? { lessonKey: lesson.lessonKey, startedAt: lesson.startedAt.getTime(), completedAt: ms(lesson.completedAt), lastCellId: lesson.lastCellId, lastVisitAt: lesson.lastVisitAt.getTime() }
+      ? {
+          lessonKey: lesson.lessonKey,
+          startedAt: lesson.startedAt.getTime(),
+          completedAt: ms(lesson.completedAt),
+          lastCellId: lesson.lastCellId,
+          lastVisitAt: lesson.lastVisitAt.getTime(),
+        }
       : null,
     cells: cells.map((cell) => ({
       ...cell,
@@ -77,10 +102,16 @@ export async function findLessonProgress(userId: string, lessonKey: string): Pro
 }
 
 /** Every lesson the user started, for the catalogue's done / in-progress marks. */
-export async function findCatalogueProgress(userId: string): Promise<LessonSummaryDto[]> {
+export async function findCatalogProgress(userId: string): Promise<LessonSummaryRow[]> {
   const rows = await getPrisma().lessonProgress.findMany({
     where: { userId },
-    select: { lessonKey: true, startedAt: true, completedAt: true, lastCellId: true, lastVisitAt: true },
+    select: {
+      lessonKey: true,
+      startedAt: true,
+      completedAt: true,
+      lastCellId: true,
+      lastVisitAt: true,
+    },
   });
   return rows.map((row) => ({
     lessonKey: row.lessonKey,
@@ -89,14 +120,4 @@ export async function findCatalogueProgress(userId: string): Promise<LessonSumma
     lastCellId: row.lastCellId,
     lastVisitAt: row.lastVisitAt.getTime(),
   }));
-}
-
-/** Liveness of the database for /api/health. */
-export async function pingDatabase(): Promise<boolean> {
-  try {
-    await getPrisma().$queryRawUnsafe("SELECT 1");
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,3 +1,4 @@
+import "server-only";
 import { onShutdown } from "@/lib/http/shutdown";
 import { closeDb } from "./client";
 import { readDbEnv } from "./env";

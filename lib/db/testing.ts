@@ -1,3 +1,4 @@
+import "server-only";
 import { randomBytes, randomUUID } from "node:crypto";
 import pg from "pg";
 import { closeDb, getPrisma } from "./client";
@@ -11,7 +12,9 @@ export const DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/t
 
 export type TestDatabase = { url: string; schema: string; baseUrl: string; drop(): Promise<void> };
 
-export async function createTestDatabase(baseUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL): Promise<TestDatabase> {
+export async function createTestDatabase(
+  baseUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? DEFAULT_TEST_DATABASE_URL,
+): Promise<TestDatabase> {
   const { connectionString } = parseConnectionTarget(baseUrl);
   const schema = `test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
   await applyMigrations(connectionString, { schema });
@@ -40,8 +43,13 @@ export function withSchema(connectionString: string, schema: string): string {
   return url.toString();
 }
 
-export async function createTestUser(email = `u-${randomUUID()}@example.test`): Promise<{ id: string; email: string }> {
+export async function createTestUser(
+  email = `u-${randomUUID()}@example.test`,
+): Promise<{ id: string; email: string }> {
   const id = randomUUID();
-  await getPrisma().user.create({ data: { id, email, name: email.split("@")[0] ?? "learner" }, select: { id: true } });
+  await getPrisma().user.create({
+    data: { id, email, name: email.split("@")[0] ?? "learner" },
+    select: { id: true },
+  });
   return { id, email };
 }

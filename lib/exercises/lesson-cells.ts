@@ -5,12 +5,7 @@
  * learner can change their code but never the check it is judged by.
  */
 import { getCatalog, type Catalog } from "@/lib/content/catalog";
-import {
-  fileOf,
-  projectManifests,
-  rustProjectFiles,
-  type ProjectFileText,
-} from "@/lib/content/check/rust-project";
+import { fileOf, rustProjectFiles, type ProjectFileText } from "@/lib/cells/rust/project";
 import type { LessonBlock, LessonCell } from "@/lib/content/parse-lesson";
 import type { CellKind } from "@/lib/notebook/types";
 
@@ -141,7 +136,7 @@ export function rustProjectForCell(
   const file = fileOf(ref.cell);
   const own = learner.find((f) => f.path === file);
   const solved = ref.cells.map((c, i) => (i < ref.index ? { ...c, code: solvedCode(c) } : c));
-  const lesson = rustProjectFiles(solved, ref.index, ref.cell.code, projectManifests(ref.blocks));
+  const lesson = rustProjectFiles(solved, ref.index, ref.cell.code);
   const paths = new Set(lesson.map((f) => f.path));
   const stranger = learner.find((f) => !paths.has(f.path));
   if (stranger)

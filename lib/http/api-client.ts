@@ -21,7 +21,7 @@ export type ApiMessages = {
 };
 
 /** Seconds to wait, from Retry-After (seconds or an HTTP date); null when absent or unreadable. */
-export function retryAfterSeconds(response: Response, now = Date.now()): number | null {
+function retryAfterSeconds(response: Response, now = Date.now()): number | null {
   const value = response.headers.get("retry-after");
   if (!value) return null;
   const seconds = Number(value);
@@ -31,10 +31,7 @@ export function retryAfterSeconds(response: Response, now = Date.now()): number 
 }
 
 /** One sentence for a response that is not 2xx, from its status and `{ error, fieldErrors }`. */
-export async function describeFailedResponse(
-  response: Response,
-  messages: ApiMessages,
-): Promise<string> {
+async function describeFailedResponse(response: Response, messages: ApiMessages): Promise<string> {
   let body: { error?: unknown; fieldErrors?: unknown } = {};
   try {
     body = (await response.json()) as typeof body;

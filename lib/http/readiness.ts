@@ -3,7 +3,7 @@
 // credentials), so an operator can act on it from the load balancer's health page.
 
 export type ReadinessProbe = () => Promise<unknown>;
-export type CheckResult = "ok" | `failed: ${string}`;
+type CheckResult = "ok" | `failed: ${string}`;
 export type Readiness = { ok: boolean; checks: Record<string, CheckResult> };
 
 const MAX_REASON = 160;

@@ -9,7 +9,7 @@ import { isShuttingDown } from "./shutdown";
 // under which id, refuse addresses Next's router would answer with a 500, and write one access
 // line when the response is done.
 
-export const REQUEST_ID_HEADER = "x-request-id";
+const REQUEST_ID_HEADER = "x-request-id";
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 const MAX_LOGGED_PATH = 512;
 

@@ -4,7 +4,7 @@ import {
   type RateLimitBucket,
   type RateLimitResult,
 } from "@/lib/auth/rate-limit";
-import { checkSameOrigin, json, readBodyWithLimit } from "@/lib/auth/request-guards";
+import { checkSameOrigin, json, readBodyWithLimit } from "@/lib/http/request-guards";
 import { getSessionFromHeaders, type SessionUser } from "@/lib/auth/session";
 import { clientAddressFromHeaders } from "./client-address";
 import { logger } from "./log";
@@ -14,7 +14,7 @@ import { logger } from "./log";
 // `{ error, fieldErrors? }`. Checks that cost nothing come first; the rate limit comes before
 // parsing so a flood of malformed requests is limited too.
 
-export type RouteErrorBody = { error: string; fieldErrors?: Record<string, string[]> };
+type RouteErrorBody = { error: string; fieldErrors?: Record<string, string[]> };
 
 /** Thrown (or returned) by a handler to answer with a 4xx/5xx in the one error shape. */
 export class RouteError extends Error {
@@ -51,7 +51,7 @@ export function unavailableResponse(error: string, retryAfterSeconds = 2): Respo
 }
 
 /** Field errors for a 422 answer: "mutations.3.payload.code" → messages. */
-export function zodFieldErrors(error: z.ZodError): Record<string, string[]> {
+function zodFieldErrors(error: z.ZodError): Record<string, string[]> {
   const result: Record<string, string[]> = {};
   for (const issue of error.issues) {
     const key = issue.path.map(String).join(".") || "(body)";
@@ -62,7 +62,7 @@ export function zodFieldErrors(error: z.ZodError): Record<string, string[]> {
 
 export type SessionMode = "required" | "optional";
 
-export type RouteContext<TBody, TQuery, TSession extends SessionMode> = {
+type RouteContext<TBody, TQuery, TSession extends SessionMode> = {
   request: Request;
   body: TBody;
   query: TQuery;

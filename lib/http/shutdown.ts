@@ -6,7 +6,7 @@ import type { Server } from "node:http";
 // served. The registry lives on globalThis: instrumentation.ts runs inside Next's server bundle,
 // which has its own copy of this module.
 
-export type Closer = { name: string; order: number; close: () => unknown };
+type Closer = { name: string; order: number; close: () => unknown };
 export type ShutdownLog = (
   level: "info" | "error",
   message: string,
@@ -99,7 +99,7 @@ export async function runClosers(
  * sockets still open. Keep-alive connections are closed as soon as they go idle, so a client
  * that keeps its connection open cannot hold the process up.
  */
-export function drainHttpServer(
+function drainHttpServer(
   server: Server,
   graceMs: number,
 ): Promise<{ forced: boolean; ms: number }> {

@@ -49,15 +49,25 @@ async function tryBackend(tf: Tf, name: Backend, options: BackendOptions): Promi
   }
 }
 
-export async function startBackend(tf: Tf, requested: Backend, options: BackendOptions = {}): Promise<BackendChoice> {
-  const order: Backend[] = [requested, ...(["wasm", "cpu"] as const).filter((b) => b !== requested)];
+export async function startBackend(
+  tf: Tf,
+  requested: Backend,
+  options: BackendOptions = {},
+): Promise<BackendChoice> {
+  const order: Backend[] = [
+    requested,
+    ...(["wasm", "cpu"] as const).filter((b) => b !== requested),
+  ];
   const failures: string[] = [];
   for (const name of order) {
     const reason = await tryBackend(tf, name, options);
     if (reason === null) {
       return name === requested
         ? { backend: name }
-        : { backend: name, notice: `The ${requested} backend could not start (${failures.join("; ")}); using ${name} instead.` };
+        : {
+            backend: name,
+            notice: `The ${requested} backend could not start (${failures.join("; ")}); using ${name} instead.`,
+          };
     }
     failures.push(`${name}: ${reason}`);
   }

@@ -22,7 +22,7 @@ function escapeRegExp(s: string): string {
 }
 
 /** First `<sourceUrl>:line:col` in a stack trace (innermost frame inside that cell). */
-export function findFrame(stack: string, sourceUrl: string): CellPosition | null {
+function findFrame(stack: string, sourceUrl: string): CellPosition | null {
   const m = new RegExp(`${escapeRegExp(sourceUrl)}:(\\d+):(\\d+)`).exec(stack);
   if (!m) return null;
   return { line: Number(m[1]), column: Number(m[2]) };
@@ -34,7 +34,7 @@ let measuredOffset: number | null = null;
  * How many lines the engine puts above cell line 1 in a compiled body (its own header plus
  * ours). Measured once with a probe laid out like a real cell.
  */
-export async function cellLineOffset(): Promise<number> {
+async function cellLineOffset(): Promise<number> {
   if (measuredOffset !== null) return measuredOffset;
   const url = "notebook-probe.js";
   try {
@@ -53,7 +53,10 @@ export function compileCell(body: string, sourceUrl: string): CellFunction {
 }
 
 /** Cell position (1-based line and column) of an error thrown by code compiled from a cell. */
-export async function errorPositionInCell(err: unknown, sourceUrl: string): Promise<CellPosition | null> {
+export async function errorPositionInCell(
+  err: unknown,
+  sourceUrl: string,
+): Promise<CellPosition | null> {
   const stack = err instanceof Error ? (err.stack ?? "") : "";
   const frame = findFrame(stack, sourceUrl);
   if (!frame) return null;

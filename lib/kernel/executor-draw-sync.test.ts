@@ -23,7 +23,8 @@ function executorWithPage(acknowledge: boolean) {
       if (o.type !== "plot") continue;
       plotsSent.push(o);
       // The page draws it a little later and says so.
-      if (acknowledge && o.traces.length > 0) setTimeout(() => executor.drawSync.drawn(o.plotId), 5);
+      if (acknowledge && o.traces.length > 0)
+        setTimeout(() => executor.drawSync.drawn(o.plotId), 5);
     }
   });
   executor.drawSync.enabled = true;
@@ -34,19 +35,31 @@ describe("training waits for the page to draw its live plot", () => {
   it("waits for each acknowledged draw, and every plot update reached the page before the wait", async () => {
     const { executor, plotsSent } = executorWithPage(true);
     const wait = vi.spyOn(executor.drawSync, "wait");
-    const result = await executor.run({ runId: "r1", cellId: "train", code: FIT, previousCells: [] });
+    const result = await executor.run({
+      runId: "r1",
+      cellId: "train",
+      code: FIT,
+      previousCells: [],
+    });
     expect(result.status).toBe("ok");
     expect(wait).toHaveBeenCalledTimes(4);
     for (const call of wait.mock.results) expect(await call.value).toBe(true);
     // Flushed before waiting: the page had each epoch's points (1, 2, 3, 4) to draw.
-    const lengths = plotsSent.map((p) => (p.type === "plot" ? ((p.traces[0] as { y?: unknown[] } | undefined)?.y?.length ?? 0) : 0));
+    const lengths = plotsSent.map((p) =>
+      p.type === "plot" ? ((p.traces[0] as { y?: unknown[] } | undefined)?.y?.length ?? 0) : 0,
+    );
     expect(lengths).toEqual(expect.arrayContaining([1, 2, 3, 4]));
   });
 
   it("stops waiting for the rest of the fit when the page does not answer", async () => {
     const { executor } = executorWithPage(false);
     const wait = vi.spyOn(executor.drawSync, "wait");
-    const result = await executor.run({ runId: "r2", cellId: "train", code: FIT, previousCells: [] });
+    const result = await executor.run({
+      runId: "r2",
+      cellId: "train",
+      code: FIT,
+      previousCells: [],
+    });
     expect(result.status).toBe("ok");
     expect(wait).toHaveBeenCalledTimes(1);
     expect(await wait.mock.results[0]?.value).toBe(false);

@@ -35,7 +35,8 @@ interface ActiveRun {
   uncaught: unknown[];
 }
 
-const ALLOCATION_PATTERN = /Array buffer allocation failed|offset is out of bounds|Invalid typed array length|Invalid array length|Cannot enlarge memory/i;
+const ALLOCATION_PATTERN =
+  /Array buffer allocation failed|offset is out of bounds|Invalid typed array length|Invalid array length|Cannot enlarge memory/i;
 
 const FATAL_PATTERN = /Aborted\(|memory access out of bounds|Cannot enlarge memory|out of memory/i;
 
@@ -63,8 +64,14 @@ export class CellExecutor {
     /** Enabled by the browser worker, whose page acknowledges plot draws. */
     readonly drawSync: PlotDrawSync = new PlotDrawSync(),
   ) {
-    this.api = createOutputApi(tf, (o) => this.emit(o), { flush: () => (this.current ?? this.last)?.batcher.flush(), drawSync: this.drawSync });
-    const builtins = Object.assign(Object.create(null) as Record<string, unknown>, { tf, ...this.api });
+    this.api = createOutputApi(tf, (o) => this.emit(o), {
+      flush: () => (this.current ?? this.last)?.batcher.flush(),
+      drawSync: this.drawSync,
+    });
+    const builtins = Object.assign(Object.create(null) as Record<string, unknown>, {
+      tf,
+      ...this.api,
+    });
     this.scope = Object.create(builtins) as Record<string, unknown>;
   }
 
@@ -137,7 +144,8 @@ export class CellExecutor {
     run.batcher.flush();
     this.current = null;
     this.last = run;
-    const fatal = error && FATAL_PATTERN.test(`${error.name}: ${error.message}`) ? error.message : undefined;
+    const fatal =
+      error && FATAL_PATTERN.test(`${error.name}: ${error.message}`) ? error.message : undefined;
     return {
       status: error ? "error" : "ok",
       ...(error ? { error } : {}),
@@ -151,15 +159,19 @@ export class CellExecutor {
   private async toCellError(err: unknown, url: string, input: RunInput): Promise<CellError> {
     const name = err instanceof Error ? err.name || "Error" : "Error";
     let message = err instanceof Error ? err.message : `Uncaught ${formatValue(this.tf, err)}`;
-    const missing = name === "ReferenceError" ? /^(\S+) is not defined/.exec(message)?.[1] : undefined;
+    const missing =
+      name === "ReferenceError" ? /^(\S+) is not defined/.exec(message)?.[1] : undefined;
     if (missing) {
-      const owner = input.previousCells.find((c) => declaredTopLevelNames(c.code).includes(missing));
+      const owner = input.previousCells.find((c) =>
+        declaredTopLevelNames(c.code).includes(missing),
+      );
       message = owner
         ? `${missing} is not defined: it is declared in cell "${owner.id}", which has not run yet in this kernel. Run that cell first.`
         : `${missing} is not defined: no cell above declares it.`;
     }
     if (ALLOCATION_PATTERN.test(message)) {
-      message += ": the allocation is larger than the memory the kernel can use. Try smaller tensors or batches; the kernel is still running.";
+      message +=
+        ": the allocation is larger than the memory the kernel can use. Try smaller tensors or batches; the kernel is still running.";
     } else if (name === "RangeError" && /call stack/i.test(message)) {
       message += ": a function probably calls itself without end.";
     }

@@ -18,6 +18,9 @@ export async function applyFastRnn(tf: Tf, enabled: boolean): Promise<FastRnnSta
     installFastRecurrentLayers(tf);
     return { installed: true };
   } catch (err) {
-    return { installed: false, notice: `Fast recurrent layers are off: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      installed: false,
+      notice: `Fast recurrent layers are off: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }

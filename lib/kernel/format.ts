@@ -25,11 +25,13 @@ function isPlainObject(x: unknown): x is Record<string, unknown> {
 /** A readable one-value rendering, like the browser console's, bounded in size. */
 export function formatValue(tf: Tf, x: unknown, depth = 0): string {
   if (typeof x === "string") return depth === 0 ? x : JSON.stringify(x);
-  if (typeof x === "number" || typeof x === "boolean" || typeof x === "undefined" || x === null) return String(x);
+  if (typeof x === "number" || typeof x === "boolean" || typeof x === "undefined" || x === null)
+    return String(x);
   if (typeof x === "bigint") return `${x}n`;
   if (typeof x === "symbol") return x.toString();
   if (typeof x === "function") return `[Function ${x.name || "(anonymous)"}]`;
-  if (x instanceof Error) return x.stack && depth === 0 ? `${x.name}: ${x.message}` : `${x.name}: ${x.message}`;
+  if (x instanceof Error)
+    return x.stack && depth === 0 ? `${x.name}: ${x.message}` : `${x.name}: ${x.message}`;
   if (isTensor(tf, x)) {
     if (x.isDisposed) return `Tensor (disposed) shape=[${x.shape.join(",")}]`;
     return x.toString();
@@ -45,11 +47,16 @@ export function formatValue(tf: Tf, x: unknown, depth = 0): string {
     return `[${items.join(", ")}${x.length > MAX_ITEMS ? `, … ${x.length - MAX_ITEMS} more` : ""}]`;
   }
   if (x instanceof Map) {
-    const items = [...x.entries()].slice(0, MAX_ITEMS).map(([k, v]) => `${formatValue(tf, k, depth + 1)} => ${formatValue(tf, v, depth + 1)}`);
+    const items = [...x.entries()]
+      .slice(0, MAX_ITEMS)
+      .map(([k, v]) => `${formatValue(tf, k, depth + 1)} => ${formatValue(tf, v, depth + 1)}`);
     return `Map(${x.size}) {${items.join(", ")}}`;
   }
   if (x instanceof Set) {
-    return `Set(${x.size}) {${[...x].slice(0, MAX_ITEMS).map((v) => formatValue(tf, v, depth + 1)).join(", ")}}`;
+    return `Set(${x.size}) {${[...x]
+      .slice(0, MAX_ITEMS)
+      .map((v) => formatValue(tf, v, depth + 1))
+      .join(", ")}}`;
   }
   const obj = x as Record<string, unknown>;
   const name = isPlainObject(x) ? "" : `${(x as object).constructor?.name ?? "Object"} `;
@@ -64,7 +71,8 @@ export function formatConsoleArgs(tf: Tf, args: unknown[]): string {
 
 /** Table cells stay numbers/strings/booleans/null; anything else becomes its rendering. */
 function tableCell(tf: Tf, v: unknown): unknown {
-  if (v === null || typeof v === "number" || typeof v === "string" || typeof v === "boolean") return v;
+  if (v === null || typeof v === "number" || typeof v === "string" || typeof v === "boolean")
+    return v;
   if (v === undefined) return null;
   return formatValue(tf, v, 1);
 }
@@ -87,7 +95,13 @@ interface HistoryLike {
 
 function isHistory(x: unknown): x is HistoryLike {
   const h = x as Partial<HistoryLike> | null;
-  return typeof h === "object" && h !== null && Array.isArray(h.epoch) && typeof h.history === "object" && h.history !== null;
+  return (
+    typeof h === "object" &&
+    h !== null &&
+    Array.isArray(h.epoch) &&
+    typeof h.history === "object" &&
+    h.history !== null
+  );
 }
 
 interface ModelLike {
@@ -97,23 +111,31 @@ interface ModelLike {
 
 function isModel(x: unknown): x is ModelLike {
   const m = x as Partial<ModelLike> | null;
-  return typeof m === "object" && m !== null && typeof m.summary === "function" && Array.isArray(m.layers);
+  return (
+    typeof m === "object" &&
+    m !== null &&
+    typeof m.summary === "function" &&
+    Array.isArray(m.layers)
+  );
 }
 
 /** tfjs elides only the outer axes; long nested tensors still print thousands of lines. */
-export function tensorPreview(t: tfTypes.Tensor): string {
+function tensorPreview(t: tfTypes.Tensor): string {
   const lines = t.toString().split("\n");
   if (lines.length <= MAX_PREVIEW_LINES) return lines.join("\n");
   const head = lines.slice(0, 20);
   const tail = lines.slice(-6);
-  return [...head, `    … ${lines.length - head.length - tail.length} more lines …`, ...tail].join("\n");
+  return [...head, `    … ${lines.length - head.length - tail.length} more lines …`, ...tail].join(
+    "\n",
+  );
 }
 
 /** What `display(x)` shows. */
 export function displayOutput(tf: Tf, x: unknown): CellOutput {
   if (typeof x === "string") return { type: "text", stream: "stdout", text: x };
   if (isTensor(tf, x)) {
-    if (x.isDisposed) return { type: "text", stream: "stderr", text: "display(): this tensor has been disposed" };
+    if (x.isDisposed)
+      return { type: "text", stream: "stderr", text: "display(): this tensor has been disposed" };
     return { type: "tensor", shape: [...x.shape], dtype: x.dtype, preview: tensorPreview(x) };
   }
   if (isModel(x)) {
@@ -123,20 +145,37 @@ export function displayOutput(tf: Tf, x: unknown): CellOutput {
   }
   if (isHistory(x)) {
     const keys = Object.keys(x.history);
-    return table(tf, ["epoch", ...keys], x.epoch.map((e, i) => [e + 1, ...keys.map((k) => x.history[k]?.[i])]), "Training history");
+    return table(
+      tf,
+      ["epoch", ...keys],
+      x.epoch.map((e, i) => [e + 1, ...keys.map((k) => x.history[k]?.[i])]),
+      "Training history",
+    );
   }
   if (Array.isArray(x) && x.length > 0) {
     if (x.every((r) => isPlainObject(r))) {
       const columns = [...new Set(x.flatMap((r) => Object.keys(r as object)))];
-      return table(tf, columns, x.map((r) => columns.map((c) => (r as Record<string, unknown>)[c])));
+      return table(
+        tf,
+        columns,
+        x.map((r) => columns.map((c) => (r as Record<string, unknown>)[c])),
+      );
     }
     if (x.every((r) => Array.isArray(r))) {
       const width = Math.max(...x.map((r) => (r as unknown[]).length));
-      return table(tf, Array.from({ length: width }, (_, i) => String(i)), x as unknown[][]);
+      return table(
+        tf,
+        Array.from({ length: width }, (_, i) => String(i)),
+        x as unknown[][],
+      );
     }
   }
   if (isPlainObject(x)) {
-    return table(tf, ["key", "value"], Object.entries(x).map(([k, v]) => [k, v]));
+    return table(
+      tf,
+      ["key", "value"],
+      Object.entries(x).map(([k, v]) => [k, v]),
+    );
   }
   return { type: "text", stream: "stdout", text: formatValue(tf, x) };
 }
@@ -149,7 +188,8 @@ export function normalizeTraces(tf: Tf, traces: unknown): unknown[] {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(trace)) {
       if (isTensor(tf, v)) out[k] = Array.from(v.dataSync() as ArrayLike<number>);
-      else if (ArrayBuffer.isView(v) && !(v instanceof DataView)) out[k] = Array.from(v as unknown as ArrayLike<number>);
+      else if (ArrayBuffer.isView(v) && !(v instanceof DataView))
+        out[k] = Array.from(v as unknown as ArrayLike<number>);
       else out[k] = v;
     }
     return out;

@@ -29,7 +29,9 @@ function diagnose(cells: string): string[] {
   host.fileExists = (f) => f in files || fileExists.call(host, f);
   host.readFile = (f) => files[f] ?? readFile.call(host, f);
   host.getSourceFile = (f, lang, ...rest) =>
-    f in files ? ts.createSourceFile(f, files[f]!, lang) : getSourceFile.call(host, f, lang, ...rest);
+    f in files
+      ? ts.createSourceFile(f, files[f]!, lang)
+      : getSourceFile.call(host, f, lang, ...rest);
   const program = ts.createProgram(Object.keys(files), options, host);
   return ts
     .getPreEmitDiagnostics(program)

@@ -56,22 +56,52 @@ describe("KernelClient", () => {
     const a = kernel.run(cell("a"), (o) => outA.push(o));
     const b = kernel.run(cell("b"), () => {});
     const w = workers[0]!;
-    expect(w.sent).toEqual([{ type: "init", backend: "cpu", fastRnn: false, wasmPath: "/tfjs/", drawAcks: true }]);
+    expect(w.sent).toEqual([
+      { type: "init", backend: "cpu", fastRnn: false, wasmPath: "/tfjs/", drawAcks: true },
+    ]);
     expect(kernel.getSnapshot().status).toBe("starting");
     w.reply({ type: "ready", backend: "cpu", memory });
     expect(kernel.getSnapshot().status).toBe("busy");
     const runA = w.lastRun();
     expect(runA.cellId).toBe("a");
-    w.reply({ type: "outputs", runId: runA.runId, outputs: [{ type: "text", stream: "stdout", text: "hi" }] });
-    w.reply({ type: "done", runId: runA.runId, status: "error", error: { name: "TypeError", message: "x", line: 2, column: 3 }, durationMs: 5, memory, leakedTensors: 2 });
-    expect(await a).toEqual({ status: "error", durationMs: 5, markers: [{ line: 2, column: 3, message: "TypeError: x" }] });
+    w.reply({
+      type: "outputs",
+      runId: runA.runId,
+      outputs: [{ type: "text", stream: "stdout", text: "hi" }],
+    });
+    w.reply({
+      type: "done",
+      runId: runA.runId,
+      status: "error",
+      error: { name: "TypeError", message: "x", line: 2, column: 3 },
+      durationMs: 5,
+      memory,
+      leakedTensors: 2,
+    });
+    expect(await a).toEqual({
+      status: "error",
+      durationMs: 5,
+      markers: [{ line: 2, column: 3, message: "TypeError: x" }],
+    });
     expect(outA).toEqual([{ type: "text", stream: "stdout", text: "hi" }]);
     expect(kernel.getSnapshot().leak).toEqual({ cellId: "a", tensors: 2 });
     const runB = w.lastRun();
     expect(runB.cellId).toBe("b");
-    w.reply({ type: "done", runId: runB.runId, status: "ok", durationMs: 1, memory, leakedTensors: 0 });
+    w.reply({
+      type: "done",
+      runId: runB.runId,
+      status: "ok",
+      durationMs: 1,
+      memory,
+      leakedTensors: 0,
+    });
     expect(await b).toEqual({ status: "ok", durationMs: 1 });
-    expect(kernel.getSnapshot()).toMatchObject({ status: "idle", leak: null, backend: "cpu", memory });
+    expect(kernel.getSnapshot()).toMatchObject({
+      status: "idle",
+      leak: null,
+      backend: "cpu",
+      memory,
+    });
   });
 
   it("interrupts by terminating the worker, restarting and cancelling queued cells", async () => {
@@ -90,12 +120,22 @@ describe("KernelClient", () => {
     expect(outA[0]).toMatchObject({ type: "text", stream: "info" });
     expect(outA[0]?.type === "text" && outA[0].text).toMatch(/Interrupted/);
     expect(outB[0]?.type === "text" && outB[0].text).toMatch(/Not run/);
-    expect(kernel.getSnapshot()).toMatchObject({ status: "starting", notice: expect.stringMatching(/restarted/) });
+    expect(kernel.getSnapshot()).toMatchObject({
+      status: "starting",
+      notice: expect.stringMatching(/restarted/),
+    });
     // The restart notice goes away with the next run.
     const c = kernel.run(cell("c"), () => {});
     workers[1]!.reply({ type: "ready", backend: "cpu", memory });
     expect(kernel.getSnapshot().notice).toBeNull();
-    workers[1]!.reply({ type: "done", runId: workers[1]!.lastRun().runId, status: "ok", durationMs: 1, memory, leakedTensors: 0 });
+    workers[1]!.reply({
+      type: "done",
+      runId: workers[1]!.lastRun().runId,
+      status: "ok",
+      durationMs: 1,
+      memory,
+      leakedTensors: 0,
+    });
     expect((await c).status).toBe("ok");
   });
 
@@ -108,7 +148,14 @@ describe("KernelClient", () => {
     ctl.abort();
     expect((await b).status).toBe("interrupted");
     expect(workers[0]!.terminated).toBe(false);
-    workers[0]!.reply({ type: "done", runId: workers[0]!.lastRun().runId, status: "ok", durationMs: 1, memory, leakedTensors: 0 });
+    workers[0]!.reply({
+      type: "done",
+      runId: workers[0]!.lastRun().runId,
+      status: "ok",
+      durationMs: 1,
+      memory,
+      leakedTensors: 0,
+    });
     expect((await a).status).toBe("ok");
   });
 
@@ -131,7 +178,10 @@ describe("KernelClient", () => {
     workers[0]!.fail("chunk failed to load");
     expect((await a).status).toBe("interrupted");
     expect(workers).toHaveLength(1);
-    expect(kernel.getSnapshot()).toMatchObject({ status: "off", notice: expect.stringMatching(/could not start: chunk failed/) });
+    expect(kernel.getSnapshot()).toMatchObject({
+      status: "off",
+      notice: expect.stringMatching(/could not start: chunk failed/),
+    });
   });
 
   it("ignores malformed worker messages and reports backend fallbacks", () => {
@@ -139,7 +189,16 @@ describe("KernelClient", () => {
     kernel.start();
     workers[0]!.reply({ type: "ready", backend: "quantum", memory });
     expect(kernel.getSnapshot().status).toBe("starting");
-    workers[0]!.reply({ type: "ready", backend: "cpu", notice: "The webgpu backend could not start", memory });
-    expect(kernel.getSnapshot()).toMatchObject({ status: "idle", backend: "cpu", notice: "The webgpu backend could not start" });
+    workers[0]!.reply({
+      type: "ready",
+      backend: "cpu",
+      notice: "The webgpu backend could not start",
+      memory,
+    });
+    expect(kernel.getSnapshot()).toMatchObject({
+      status: "idle",
+      backend: "cpu",
+      notice: "The webgpu backend could not start",
+    });
   });
 });

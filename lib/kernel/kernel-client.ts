@@ -5,8 +5,13 @@
  * the page itself never goes down with it.
  */
 import type { CellOutput, CodeMarker, RunOutcome } from "@/lib/notebook/types";
-import { parseWorkerToMain, type Backend, type MainToWorker, type MemoryInfo, type WorkerToMain } from "./protocol";
-import { PLOT_DRAWN_EVENT } from "./plot-draw-sync";
+import {
+  parseWorkerToMain,
+  type Backend,
+  type MainToWorker,
+  type MemoryInfo,
+  type WorkerToMain,
+} from "./protocol";
 
 export type KernelStatus = "off" | "starting" | "idle" | "busy";
 
@@ -52,7 +57,10 @@ const RESTART_NOTE = "Names defined by earlier cells are gone: run them again.";
 
 function defaultWorker(): Worker {
   // This exact shape lets Next's bundlers (Turbopack and webpack) emit the worker as its own chunk.
-  return new Worker(new URL("./worker.ts", import.meta.url), { type: "module", name: "tfjs-kernel" });
+  return new Worker(new URL("./worker.ts", import.meta.url), {
+    type: "module",
+    name: "tfjs-kernel",
+  });
 }
 
 let runCounter = 0;
@@ -103,7 +111,10 @@ export class KernelClient {
     try {
       worker = this.createWorker();
     } catch (err) {
-      this.update({ status: "off", notice: `The kernel could not start: ${err instanceof Error ? err.message : String(err)}` });
+      this.update({
+        status: "off",
+        notice: `The kernel could not start: ${err instanceof Error ? err.message : String(err)}`,
+      });
       return;
     }
     this.worker = worker;
@@ -119,15 +130,19 @@ export class KernelClient {
       e.preventDefault();
       this.crash(e.message || "the worker failed");
     });
-    this.send({ type: "init", backend: this.snapshot.requestedBackend, fastRnn: this.snapshot.fastRnn, wasmPath: this.wasmPath, drawAcks: true });
-    if (typeof window !== "undefined") window.addEventListener(PLOT_DRAWN_EVENT, this.onPlotDrawn);
+    this.send({
+      type: "init",
+      backend: this.snapshot.requestedBackend,
+      fastRnn: this.snapshot.fastRnn,
+      wasmPath: this.wasmPath,
+      drawAcks: true,
+    });
   }
 
   /** A plot output finished drawing: a training loop in the worker may be waiting for it. */
-  private readonly onPlotDrawn = (event: Event): void => {
-    const plotId = (event as CustomEvent<{ plotId?: unknown }>).detail?.plotId;
-    if (typeof plotId === "string") this.send({ type: "plot-drawn", plotId });
-  };
+  plotDrawn(plotId: string): void {
+    this.send({ type: "plot-drawn", plotId });
+  }
 
   private send(message: MainToWorker): void {
     this.worker?.postMessage(message);
@@ -137,11 +152,17 @@ export class KernelClient {
     switch (message.type) {
       case "ready":
         if (message.notice) this.noticeIsRestart = false;
-        this.update({ status: this.active ? "busy" : "idle", backend: message.backend, memory: message.memory, notice: message.notice ?? this.snapshot.notice });
+        this.update({
+          status: this.active ? "busy" : "idle",
+          backend: message.backend,
+          memory: message.memory,
+          notice: message.notice ?? this.snapshot.notice,
+        });
         this.pump();
         return;
       case "outputs": {
-        const emit = this.active?.runId === message.runId ? this.active.emit : this.recent.get(message.runId);
+        const emit =
+          this.active?.runId === message.runId ? this.active.emit : this.recent.get(message.runId);
         if (emit) for (const o of message.outputs) emit(o);
         return;
       }
@@ -154,17 +175,30 @@ export class KernelClient {
         this.finish(job);
         const markers: CodeMarker[] =
           message.error?.line !== undefined
-            ? [{ line: message.error.line, ...(message.error.column !== undefined ? { column: message.error.column } : {}), message: `${message.error.name}: ${message.error.message}` }]
+            ? [
+                {
+                  line: message.error.line,
+                  ...(message.error.column !== undefined ? { column: message.error.column } : {}),
+                  message: `${message.error.name}: ${message.error.message}`,
+                },
+              ]
             : [];
         this.update({
           status: "idle",
           memory: message.memory,
-          leak: message.leakedTensors > 0 ? { cellId: job.input.cellId, tensors: message.leakedTensors } : null,
+          leak:
+            message.leakedTensors > 0
+              ? { cellId: job.input.cellId, tensors: message.leakedTensors }
+              : null,
         });
         job.resolve(
           message.status === "ok"
             ? { status: "ok", durationMs: message.durationMs }
-            : { status: "error", durationMs: message.durationMs, ...(markers.length ? { markers } : {}) },
+            : {
+                status: "error",
+                durationMs: message.durationMs,
+                ...(markers.length ? { markers } : {}),
+              },
         );
         this.pump();
         return;
@@ -183,7 +217,13 @@ export class KernelClient {
   }
 
   private pump(): void {
-    if (this.active || !this.worker || this.snapshot.status === "starting" || this.snapshot.status === "off") return;
+    if (
+      this.active ||
+      !this.worker ||
+      this.snapshot.status === "starting" ||
+      this.snapshot.status === "off"
+    )
+      return;
     const job = this.queue.shift();
     if (!job) return;
     this.active = job;
@@ -194,10 +234,20 @@ export class KernelClient {
     } else {
       this.update({ status: "busy" });
     }
-    this.send({ type: "run", runId: job.runId, cellId: job.input.cellId, code: job.input.code, previousCells: job.input.previousCells });
+    this.send({
+      type: "run",
+      runId: job.runId,
+      cellId: job.input.cellId,
+      code: job.input.code,
+      previousCells: job.input.previousCells,
+    });
   }
 
-  run(input: KernelRunInput, emit: (output: CellOutput) => void, signal?: AbortSignal): Promise<RunOutcome> {
+  run(
+    input: KernelRunInput,
+    emit: (output: CellOutput) => void,
+    signal?: AbortSignal,
+  ): Promise<RunOutcome> {
     return new Promise<RunOutcome>((resolve) => {
       if (signal?.aborted) {
         resolve({ status: "interrupted", durationMs: 0 });
@@ -236,7 +286,11 @@ export class KernelClient {
   interrupt(): void {
     if (!this.active) return;
     this.stopAndRestart(
-      { type: "text", stream: "info", text: `Interrupted: the kernel was stopped and restarted. ${RESTART_NOTE}` },
+      {
+        type: "text",
+        stream: "info",
+        text: `Interrupted: the kernel was stopped and restarted. ${RESTART_NOTE}`,
+      },
       "interrupted",
       "The kernel was restarted after an interrupt.",
     );
@@ -269,13 +323,20 @@ export class KernelClient {
     this.stopAndRestart({ type: "error", name: "KernelCrash", message }, "error", message);
   }
 
-  private stopAndRestart(activeOutput: CellOutput, activeStatus: "interrupted" | "error", notice: string | null): void {
+  private stopAndRestart(
+    activeOutput: CellOutput,
+    activeStatus: "interrupted" | "error",
+    notice: string | null,
+  ): void {
     const active = this.active;
     this.terminate();
     if (active) {
       this.finish(active);
       active.emit(activeOutput);
-      active.resolve({ status: activeStatus, durationMs: performance.now() - active.startedAt } as RunOutcome);
+      active.resolve({
+        status: activeStatus,
+        durationMs: performance.now() - active.startedAt,
+      } as RunOutcome);
     }
     this.failQueue("Not run: the kernel was restarted before this cell's turn.");
     this.noticeIsRestart = notice !== null;
@@ -294,7 +355,6 @@ export class KernelClient {
   }
 
   private terminate(): void {
-    if (typeof window !== "undefined") window.removeEventListener(PLOT_DRAWN_EVENT, this.onPlotDrawn);
     this.worker?.terminate();
     this.worker = null;
     this.active = null;

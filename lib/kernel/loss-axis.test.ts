@@ -3,7 +3,9 @@ import { epochXRange, lossYRange, niceCeil } from "./loss-axis";
 
 describe("niceCeil", () => {
   it("rounds up to 1, 2, 2.5 or 5 times a power of ten", () => {
-    expect([0.7, 1, 1.2, 2.1, 2.6, 7, 0.034, 1234].map(niceCeil)).toEqual([1, 1, 2, 2.5, 5, 10, 0.05, 2000]);
+    expect([0.7, 1, 1.2, 2.1, 2.6, 7, 0.034, 1234].map(niceCeil)).toEqual([
+      1, 1, 2, 2.5, 5, 10, 0.05, 2000,
+    ]);
     expect(niceCeil(0.1 + 0.2)).toBeCloseTo(0.5);
     expect(niceCeil(0.25)).toBeCloseTo(0.25);
   });

@@ -23,7 +23,11 @@ export type AxisRange = [number, number];
  * that still holds every value, so the axis moves only when a loss leaves it. Undefined until
  * there is a finite value (Plotly then autoranges).
  */
-export function lossYRange(values: readonly number[], log: boolean, previous?: AxisRange): AxisRange | undefined {
+export function lossYRange(
+  values: readonly number[],
+  log: boolean,
+  previous?: AxisRange,
+): AxisRange | undefined {
   const finite = values.filter((v) => Number.isFinite(v) && (!log || v > 0));
   if (finite.length === 0) return previous;
   const min = Math.min(...finite);

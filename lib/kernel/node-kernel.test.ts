@@ -11,18 +11,36 @@ function texts(outputs: CellOutput[]): string {
 
 describe("node kernel", () => {
   it("shares names between cells and captures console and display", async () => {
-    const a = await kernel.run("const xs = tf.tensor2d([[1, 2], [3, 4]]);\nconsole.log('sum', xs.sum().arraySync());\ndisplay(xs);");
+    const a = await kernel.run(
+      "const xs = tf.tensor2d([[1, 2], [3, 4]]);\nconsole.log('sum', xs.sum().arraySync());\ndisplay(xs);",
+    );
     expect(a.status).toBe("ok");
     expect(texts(a.outputs)).toContain("sum 10");
     const tensor = a.outputs.find((o) => o.type === "tensor");
     expect(tensor).toMatchObject({ type: "tensor", shape: [2, 2], dtype: "float32" });
-    const b = await kernel.run("display([{ a: 1, b: 'x' }, { a: 2 }]);\ndisplay(xs.shape.join('x'));");
-    expect(b.outputs[0]).toEqual({ type: "table", columns: ["a", "b"], rows: [[1, "x"], [2, null]] });
+    const b = await kernel.run(
+      "display([{ a: 1, b: 'x' }, { a: 2 }]);\ndisplay(xs.shape.join('x'));",
+    );
+    expect(b.outputs[0]).toEqual({
+      type: "table",
+      columns: ["a", "b"],
+      rows: [
+        [1, "x"],
+        [2, null],
+      ],
+    });
     expect(b.outputs[1]).toEqual({ type: "text", stream: "stdout", text: "2x2" });
     const big = await kernel.run("const big = tf.zeros([200, 20, 1]);\ndisplay(big);");
     const preview = big.outputs[0]?.type === "tensor" ? big.outputs[0].preview : "";
     expect(preview.split("\n").length).toBeLessThanOrEqual(31);
     expect(preview).toMatch(/more lines/);
+  });
+
+  it("shows two console.log calls as two lines of one output, like the browser cell", async () => {
+    const r = await kernel.run("console.log('before:', 1);\nconsole.log('after one step:', 2);");
+    expect(r.outputs).toEqual([
+      { type: "text", stream: "stdout", text: "before: 1\nafter one step: 2" },
+    ]);
   });
 
   it("reports errors with the line in the cell", async () => {
@@ -38,11 +56,17 @@ describe("node kernel", () => {
     const r = await kernel.run("const huge = new Float64Array(1e15);");
     expect(r.error?.name).toBe("RangeError");
     expect(r.error?.message).toMatch(/larger than the memory the kernel can use/);
-    expect((await kernel.run("display(1 + 1)")).outputs[0]).toEqual({ type: "text", stream: "stdout", text: "2" });
+    expect((await kernel.run("display(1 + 1)")).outputs[0]).toEqual({
+      type: "text",
+      stream: "stdout",
+      text: "2",
+    });
   });
 
   it("names the cell that defines a missing name", async () => {
-    const r = await kernel.run("display(laterName);", { previousCells: [{ id: "define-it", code: "const laterName = 3;" }] });
+    const r = await kernel.run("display(laterName);", {
+      previousCells: [{ id: "define-it", code: "const laterName = 3;" }],
+    });
     expect(r.error?.name).toBe("ReferenceError");
     expect(r.error?.message).toMatch(/laterName is not defined.*"define-it"/);
   });
@@ -81,7 +105,8 @@ model.summary();`);
     const plot = train.outputs.find((o) => o.type === "plot");
     const progress = train.outputs.find((o) => o.type === "progress");
     expect(plot?.type === "plot" && plot.traces).toHaveLength(2);
-    const lossTrace = plot?.type === "plot" ? (plot.traces[0] as { name: string; y: number[] }) : null;
+    const lossTrace =
+      plot?.type === "plot" ? (plot.traces[0] as { name: string; y: number[] }) : null;
     expect(lossTrace?.name).toBe("loss");
     expect(lossTrace?.y).toHaveLength(3); // 6 epochs × 0.5
     expect(lossTrace?.y.every((v) => Number.isFinite(v))).toBe(true);

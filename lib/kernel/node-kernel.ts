@@ -5,6 +5,7 @@
  * TensorFlow.js has one engine per process: run one Node kernel at a time.
  */
 import * as tf from "@tensorflow/tfjs";
+import { mergeOutputs } from "@/lib/notebook/outputs";
 import type { CellOutput } from "@/lib/notebook/types";
 import { startBackend } from "./backends";
 import { CellExecutor } from "./executor";
@@ -22,7 +23,7 @@ export interface NodeKernelOptions {
 
 export interface NodeRunResult {
   status: "ok" | "error";
-  /** Final outputs: a plot or progress updated in place appears once, in its last state. */
+  /** Final outputs, merged by the notebook's one rule: what the browser cell would show. */
   outputs: CellOutput[];
   error?: CellError;
   durationMs: number;
@@ -31,7 +32,10 @@ export interface NodeRunResult {
 
 export interface NodeKernel {
   /** Runs a cell; `cellId` names it in error hints, `previousCells` lets a missing name point to its cell. */
-  run(code: string, options?: { cellId?: string; previousCells?: { id: string; code: string }[] }): Promise<NodeRunResult>;
+  run(
+    code: string,
+    options?: { cellId?: string; previousCells?: { id: string; code: string }[] },
+  ): Promise<NodeRunResult>;
   dispose(): void;
 }
 
@@ -60,23 +64,17 @@ function patchTraining(scale: number): () => void {
   };
 }
 
-function applyLiveOutput(list: CellOutput[], output: CellOutput): void {
-  const i = list.findIndex(
-    (o) =>
-      (o.type === "plot" && output.type === "plot" && o.plotId === output.plotId) ||
-      (o.type === "progress" && output.type === "progress" && o.progressId === output.progressId),
-  );
-  if (i >= 0) list[i] = output;
-  else list.push(output);
-}
-
 export function createNodeKernel(options: NodeKernelOptions = {}): NodeKernel {
   const scale = options.trainingScale ?? 1;
   if (!(scale > 0)) throw new Error("trainingScale must be a positive number");
   let sink: CellOutput[] = [];
-  const executor = new CellExecutor(tf, (_runId, outputs) => {
-    for (const o of outputs) applyLiveOutput(sink, o);
-  }, { intervalMs: 0 });
+  const executor = new CellExecutor(
+    tf,
+    (_runId, outputs) => {
+      sink = mergeOutputs(sink, outputs);
+    },
+    { intervalMs: 0 },
+  );
   let notice: string | undefined;
   const ready = (async () => {
     const choice = await startBackend(tf, options.backend ?? "wasm");
@@ -95,7 +93,8 @@ export function createNodeKernel(options: NodeKernelOptions = {}): NodeKernel {
       }
       counter += 1;
       const saved = { ...console };
-      for (const m of ["log", "info", "debug", "warn", "error"] as const) console[m] = executor.api.console[m];
+      for (const m of ["log", "info", "debug", "warn", "error"] as const)
+        console[m] = executor.api.console[m];
       const onRejection = (reason: unknown) => executor.reportUncaught(reason, "rejection");
       process.on("unhandledRejection", onRejection);
       const undoPatch = patchTraining(scale);

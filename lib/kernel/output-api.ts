@@ -37,7 +37,14 @@ function nextId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${counter}`;
 }
 
-function progressOutput(id: string, label: string, value: number, max: number, startedAt: number, detail?: string): CellOutput {
+function progressOutput(
+  id: string,
+  label: string,
+  value: number,
+  max: number,
+  startedAt: number,
+  detail?: string,
+): CellOutput {
   const elapsed = (performance.now() - startedAt) / 1000;
   const eta = value > 0 && value < max ? (elapsed / value) * (max - value) : undefined;
   return {
@@ -120,7 +127,10 @@ export function createOutputApi(tf: Tf, emit: Emit, host: OutputHost = {}) {
     // Fixed axes that only grow (see loss-axis.ts): most redraws then move only the lines.
     const layout = () => ({
       title: { text: options.title ?? "Training loss" },
-      xaxis: { title: { text: "epoch" }, ...(epochs > 0 ? { range: epochXRange(epochs), autorange: false } : {}) },
+      xaxis: {
+        title: { text: "epoch" },
+        ...(epochs > 0 ? { range: epochXRange(epochs), autorange: false } : {}),
+      },
       yaxis: {
         title: { text: "loss" },
         type: options.logScale ? "log" : "linear",
@@ -144,10 +154,22 @@ export function createOutputApi(tf: Tf, emit: Emit, host: OutputHost = {}) {
     };
 
     const emitProgress = (done: number) => {
-      const perEpoch = epochTimes.length ? epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length : undefined;
+      const perEpoch = epochTimes.length
+        ? epochTimes.reduce((a, b) => a + b, 0) / epochTimes.length
+        : undefined;
       const elapsed = (performance.now() - trainStart) / 1000;
-      const eta = done >= epochs ? 0 : perEpoch !== undefined ? perEpoch * (epochs - done) : done > 0 ? (elapsed / done) * (epochs - done) : undefined;
-      const parts = [lastDetail, perEpoch !== undefined ? `${perEpoch.toFixed(2)} s/epoch` : ""].filter(Boolean);
+      const eta =
+        done >= epochs
+          ? 0
+          : perEpoch !== undefined
+            ? perEpoch * (epochs - done)
+            : done > 0
+              ? (elapsed / done) * (epochs - done)
+              : undefined;
+      const parts = [
+        lastDetail,
+        perEpoch !== undefined ? `${perEpoch.toFixed(2)} s/epoch` : "",
+      ].filter(Boolean);
       emit({
         type: "progress",
         progressId,
@@ -170,9 +192,17 @@ export function createOutputApi(tf: Tf, emit: Emit, host: OutputHost = {}) {
 
     class LiveTrainingCallback extends tf.Callback {
       async onTrainBegin(): Promise<void> {
-        const params = this.params as { epochs?: number; steps?: number; samples?: number; batchSize?: number };
+        const params = this.params as {
+          epochs?: number;
+          steps?: number;
+          samples?: number;
+          batchSize?: number;
+        };
         epochs = Number(params.epochs ?? 0);
-        steps = Number(params.steps ?? (params.samples && params.batchSize ? Math.ceil(params.samples / params.batchSize) : 0));
+        steps = Number(
+          params.steps ??
+            (params.samples && params.batchSize ? Math.ceil(params.samples / params.batchSize) : 0),
+        );
         trainStart = performance.now();
         series.clear();
         yRange = undefined;
@@ -231,11 +261,16 @@ export function createOutputApi(tf: Tf, emit: Emit, host: OutputHost = {}) {
   }
 
   const consoleProxy = {
-    log: (...a: unknown[]) => emit({ type: "text", stream: "stdout", text: formatConsoleArgs(tf, a) }),
-    info: (...a: unknown[]) => emit({ type: "text", stream: "stdout", text: formatConsoleArgs(tf, a) }),
-    debug: (...a: unknown[]) => emit({ type: "text", stream: "stdout", text: formatConsoleArgs(tf, a) }),
-    warn: (...a: unknown[]) => emit({ type: "text", stream: "stderr", text: formatConsoleArgs(tf, a) }),
-    error: (...a: unknown[]) => emit({ type: "text", stream: "stderr", text: formatConsoleArgs(tf, a) }),
+    log: (...a: unknown[]) =>
+      emit({ type: "text", stream: "stdout", text: formatConsoleArgs(tf, a) }),
+    info: (...a: unknown[]) =>
+      emit({ type: "text", stream: "stdout", text: formatConsoleArgs(tf, a) }),
+    debug: (...a: unknown[]) =>
+      emit({ type: "text", stream: "stdout", text: formatConsoleArgs(tf, a) }),
+    warn: (...a: unknown[]) =>
+      emit({ type: "text", stream: "stderr", text: formatConsoleArgs(tf, a) }),
+    error: (...a: unknown[]) =>
+      emit({ type: "text", stream: "stderr", text: formatConsoleArgs(tf, a) }),
     table: (data: unknown) => display(data),
   };
 

@@ -19,10 +19,11 @@ function harness(options: { maxTextChars?: number } = {}) {
   });
   const advance = (ms: number) => {
     now += ms;
-    for (const t of [...timers]) if (t.at <= now) {
-      timers.splice(timers.indexOf(t), 1);
-      t.fn();
-    }
+    for (const t of [...timers])
+      if (t.at <= now) {
+        timers.splice(timers.indexOf(t), 1);
+        t.fn();
+      }
   };
   return { b, batches, advance, timers };
 }
@@ -70,6 +71,8 @@ describe("OutputBatcher", () => {
     const all = batches.flat();
     const notices = all.filter((o) => o.type === "text" && o.stream === "info");
     expect(notices).toHaveLength(1);
-    expect(all.reduce((n, o) => n + (o.type === "text" && o.stream === "stdout" ? o.text.length : 0), 0)).toBeLessThan(20);
+    expect(
+      all.reduce((n, o) => n + (o.type === "text" && o.stream === "stdout" ? o.text.length : 0), 0),
+    ).toBeLessThan(20);
   });
 });

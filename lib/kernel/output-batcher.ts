@@ -2,8 +2,10 @@
  * Collects a run's outputs and sends them in batches at most every `intervalMs`, so a cell
  * that logs in a tight loop or updates a plot per batch cannot flood the page: a plot or
  * progress output with the same id replaces its pending version, consecutive text on the same
- * stream is joined, and text beyond a budget is dropped with one notice.
+ * stream is joined (both by the notebook's one merge rule, so batching never changes what the
+ * cell shows), and text beyond a budget is dropped with one notice.
  */
+import { mergeOutput } from "@/lib/notebook/outputs";
 import type { CellOutput } from "@/lib/notebook/types";
 
 export interface BatcherOptions {
@@ -35,14 +37,16 @@ export class OutputBatcher {
     this.maxTextChars = options.maxTextChars ?? 200_000;
     this.now = options.now ?? (() => performance.now());
     this.setTimer = options.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
-    this.clearTimer = options.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+    this.clearTimer =
+      options.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
   }
 
   push(output: CellOutput): void {
     if (!this.accept(output)) return;
     const elapsed = this.now() - this.lastFlush;
     if (elapsed >= this.intervalMs) this.flush();
-    else if (this.timer === null) this.timer = this.setTimer(() => this.flush(), this.intervalMs - elapsed);
+    else if (this.timer === null)
+      this.timer = this.setTimer(() => this.flush(), this.intervalMs - elapsed);
   }
 
   /** Sends everything pending now (end of a run). */
@@ -64,28 +68,15 @@ export class OutputBatcher {
       this.textChars += output.text.length;
       if (this.textChars > this.maxTextChars) {
         this.truncated = true;
-        this.pending.push({ type: "text", stream: "info", text: "… output truncated: this cell printed too much text." });
-        return true;
-      }
-      const last = this.pending.at(-1);
-      if (last?.type === "text" && last.stream === output.stream) {
-        this.pending[this.pending.length - 1] = { ...last, text: `${last.text}\n${output.text}` };
-        return true;
-      }
-    } else if (output.type === "plot" || output.type === "progress") {
-      const i = this.pending.findIndex((p) => sameLiveOutput(p, output));
-      if (i >= 0) {
-        this.pending[i] = output;
+        this.pending = mergeOutput(this.pending, {
+          type: "text",
+          stream: "info",
+          text: "… output truncated: this cell printed too much text.",
+        });
         return true;
       }
     }
-    this.pending.push(output);
+    this.pending = mergeOutput(this.pending, output);
     return true;
   }
-}
-
-function sameLiveOutput(a: CellOutput, b: CellOutput): boolean {
-  if (a.type === "plot" && b.type === "plot") return a.plotId === b.plotId;
-  if (a.type === "progress" && b.type === "progress") return a.progressId === b.progressId;
-  return false;
 }

@@ -5,12 +5,10 @@
  * callback until the page says "drawn" (or `maxMs` passed) costs training a few per cent and
  * keeps every redraw short (docs/benchmarks/train.md).
  *
- * The page acknowledges with the `PLOT_DRAWN_EVENT` window event (PlotOutput), which the
- * kernel client forwards to the worker as a `plot-drawn` message.
+ * The page acknowledges through the runtime contract: PlotOutput reports the drawn plot to the
+ * notebook, which calls the tfjs runtime's `outputShown`, and the kernel client sends the
+ * worker a `plot-drawn` message.
  */
-
-/** Window event a plot output dispatches after each draw: `detail` is `{ plotId }`. */
-export const PLOT_DRAWN_EVENT = "courses:plot-drawn";
 
 export class PlotDrawSync {
   /** True once the host said it acknowledges draws (the browser kernel; never in Node). */

@@ -22,8 +22,12 @@ const graphRelationshipSchema = z.object({
   properties: z.record(z.string(), z.unknown()),
 });
 
-export const cellOutputSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("text"), stream: z.enum(["stdout", "stderr", "info"]), text: z.string() }),
+const cellOutputSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("text"),
+    stream: z.enum(["stdout", "stderr", "info"]),
+    text: z.string(),
+  }),
   z.object({
     type: z.literal("table"),
     columns: z.array(z.string()),
@@ -31,7 +35,12 @@ export const cellOutputSchema = z.discriminatedUnion("type", [
     totalRows: z.number().int().nonnegative().optional(),
     caption: z.string().optional(),
   }),
-  z.object({ type: z.literal("tensor"), shape: z.array(z.number().int().nonnegative()), dtype: z.string(), preview: z.string() }),
+  z.object({
+    type: z.literal("tensor"),
+    shape: z.array(z.number().int().nonnegative()),
+    dtype: z.string(),
+    preview: z.string(),
+  }),
   z.object({
     type: z.literal("plot"),
     plotId: z.string(),
@@ -47,7 +56,11 @@ export const cellOutputSchema = z.discriminatedUnion("type", [
     etaSeconds: z.number().optional(),
     detail: z.string().optional(),
   }),
-  z.object({ type: z.literal("graph"), nodes: z.array(graphNodeSchema), relationships: z.array(graphRelationshipSchema) }),
+  z.object({
+    type: z.literal("graph"),
+    nodes: z.array(graphNodeSchema),
+    relationships: z.array(graphRelationshipSchema),
+  }),
   z.object({
     type: z.literal("error"),
     name: z.string(),
@@ -59,17 +72,18 @@ export const cellOutputSchema = z.discriminatedUnion("type", [
 ]);
 
 // Compile-time guard: the schema and the shared contract must describe the same thing.
-type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Equal<A, B> =
+  (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 const _outputsMatch: Equal<z.infer<typeof cellOutputSchema>, CellOutput> = true;
 void _outputsMatch;
 
-export const memoryInfoSchema = z.object({
+const memoryInfoSchema = z.object({
   numTensors: z.number().int().nonnegative(),
   numBytes: z.number().nonnegative(),
 });
 export type MemoryInfo = z.infer<typeof memoryInfoSchema>;
 
-export const cellErrorSchema = z.object({
+const cellErrorSchema = z.object({
   name: z.string(),
   message: z.string(),
   line: z.number().int().positive().optional(),
@@ -79,7 +93,7 @@ export type CellError = z.infer<typeof cellErrorSchema>;
 
 const sourceCellSchema = z.object({ id: z.string(), code: z.string() });
 
-export const mainToWorkerSchema = z.discriminatedUnion("type", [
+const mainToWorkerSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("init"),
     backend: backendSchema,
@@ -103,7 +117,7 @@ export const mainToWorkerSchema = z.discriminatedUnion("type", [
 ]);
 export type MainToWorker = z.infer<typeof mainToWorkerSchema>;
 
-export const workerToMainSchema = z.discriminatedUnion("type", [
+const workerToMainSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("ready"),
     backend: backendSchema,

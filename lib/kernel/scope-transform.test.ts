@@ -37,7 +37,8 @@ describe("transformCell", () => {
   });
 
   it("produces a body that parses as an async function body", () => {
-    const src = "const { x, y: [z, ...rest] = [] } = obj\n[1, 2].forEach(v => v)\nconst w = await p\nclass K extends Base {}\n(() => 1)()";
+    const src =
+      "const { x, y: [z, ...rest] = [] } = obj\n[1, 2].forEach(v => v)\nconst w = await p\nclass K extends Base {}\n(() => 1)()";
     const t = transformCell(src);
     expect(t.ok).toBe(true);
     if (!t.ok) return;
@@ -64,7 +65,10 @@ describe("transformCell", () => {
   });
 
   it("lists declared names and tolerates broken cells", () => {
-    expect(declaredTopLevelNames("let [a, , b = 2] = xs; for (let i = 0; i < 2; i++) {}")).toEqual(["a", "b"]);
+    expect(declaredTopLevelNames("let [a, , b = 2] = xs; for (let i = 0; i < 2; i++) {}")).toEqual([
+      "a",
+      "b",
+    ]);
     expect(declaredTopLevelNames("let = = =")).toEqual([]);
   });
 });
@@ -82,7 +86,9 @@ describe("notebook semantics", () => {
 
   it("supports top-level await and destructuring", async () => {
     const nb = notebook();
-    await nb.run("const { x, y: [z] } = await Promise.resolve({ x: 1, y: [2] });\nconst [p, ...q] = [3, 4, 5];");
+    await nb.run(
+      "const { x, y: [z] } = await Promise.resolve({ x: 1, y: [2] });\nconst [p, ...q] = [3, 4, 5];",
+    );
     expect([nb.scope.x, nb.scope.z, nb.scope.p, nb.scope.q]).toEqual([1, 2, 3, [4, 5]]);
   });
 
@@ -111,7 +117,9 @@ describe("notebook semantics", () => {
 
   it("throws a ReferenceError naming a name no cell has defined yet", async () => {
     const nb = notebook();
-    await expect(nb.run("const y = notDefinedYet + 1;")).rejects.toThrow(/notDefinedYet is not defined/);
+    await expect(nb.run("const y = notDefinedYet + 1;")).rejects.toThrow(
+      /notDefinedYet is not defined/,
+    );
   });
 
   it("maps runtime errors to the line and column in the cell", async () => {

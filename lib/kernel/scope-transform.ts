@@ -13,7 +13,7 @@ import { parse, type Node, type Pattern, type Program, type VariableDeclaration 
 /** Name of the scope parameter inside the generated function. Unlikely to clash with cells. */
 export const SCOPE_PARAM = "__notebookScope__";
 
-export interface CellSyntaxError {
+interface CellSyntaxError {
   message: string;
   /** 1-based, in the cell. */
   line: number;
@@ -52,7 +52,7 @@ function parseCell(source: string): Program {
 }
 
 /** Identifiers bound by a declaration target (`a`, `{ a, b: [c] }`, `[d = 1, ...e]`). */
-export function patternNames(pattern: Pattern): string[] {
+function patternNames(pattern: Pattern): string[] {
   switch (pattern.type) {
     case "Identifier":
       return [pattern.name];
@@ -77,12 +77,21 @@ function rewriteVariableDeclaration(decl: VariableDeclaration, edits: Edit[]): s
   if (!first) return names;
   // The keyword becomes `;` plus padding: keeps columns and stops the previous line from
   // swallowing the assignment through automatic semicolon insertion (`f()\n(a = 1)`).
-  edits.push({ start: decl.start, end: first.start, text: ";".padEnd(first.start - decl.start, " ") });
+  edits.push({
+    start: decl.start,
+    end: first.start,
+    text: ";".padEnd(first.start - decl.start, " "),
+  });
   for (const d of decl.declarations) {
     names.push(...patternNames(d.id));
     if (d.id.type === "Identifier") {
       // `let x;` resets x on re-run like a fresh declaration; `var x;` keeps its value as in JS.
-      if (!d.init) edits.push({ start: d.end, end: d.end, text: decl.kind === "var" ? ` = ${d.id.name}` : " = undefined" });
+      if (!d.init)
+        edits.push({
+          start: d.end,
+          end: d.end,
+          text: decl.kind === "var" ? ` = ${d.id.name}` : " = undefined",
+        });
     } else {
       edits.push({ start: d.start, end: d.start, text: "(" });
       edits.push({ start: d.end, end: d.end, text: ")" });
@@ -106,7 +115,8 @@ function toSyntaxError(err: unknown): CellSyntaxError {
   const e = err as { message?: string; loc?: { line: number; column: number } };
   let message = (e.message ?? String(err)).replace(/\s*\(\d+:\d+\)$/, "");
   if (/may appear only with 'sourceType: module'/.test(message)) {
-    message = "import and export are not available in notebook cells: `tf` and the output helpers are already in scope";
+    message =
+      "import and export are not available in notebook cells: `tf` and the output helpers are already in scope";
   } else if (/'return' outside of function/.test(message)) {
     message = "'return' is only allowed inside a function: a cell is a script, not a function body";
   }
@@ -125,7 +135,8 @@ export function transformCell(source: string): TransformResult {
   const functionNames: string[] = [];
   for (const stmt of program.body as Node[]) {
     if (stmt.type === "VariableDeclaration") {
-      for (const n of rewriteVariableDeclaration(stmt as VariableDeclaration, edits)) declared.add(n);
+      for (const n of rewriteVariableDeclaration(stmt as VariableDeclaration, edits))
+        declared.add(n);
     } else if (stmt.type === "FunctionDeclaration") {
       const fn = stmt as Node & { id: { name: string } };
       declared.add(fn.id.name);

@@ -7,7 +7,7 @@ import type { Tf } from "./format";
 
 const MAX_VISITS = 200_000;
 
-export function reachableTensorCount(tf: Tf, roots: Iterable<unknown>): number {
+function reachableTensorCount(tf: Tf, roots: Iterable<unknown>): number {
   const seen = new Set<object>();
   const tensors = new Set<number>();
   const stack: unknown[] = [...roots];

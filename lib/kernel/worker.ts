@@ -67,12 +67,22 @@ async function handle(message: MainToWorker): Promise<void> {
       const choice = await startBackend(tf, message.backend, { wasmPath });
       const fast = await applyFastRnn(tf, message.fastRnn);
       const notice = [choice.notice, fast.notice].filter(Boolean).join(" ");
-      post({ type: "ready", backend: choice.backend, ...(notice ? { notice } : {}), memory: executor.memory() });
+      post({
+        type: "ready",
+        backend: choice.backend,
+        ...(notice ? { notice } : {}),
+        memory: executor.memory(),
+      });
       return;
     }
     case "set-backend": {
       const choice = await startBackend(tf, message.backend, wasmPath ? { wasmPath } : {});
-      post({ type: "ready", backend: choice.backend, ...(choice.notice ? { notice: choice.notice } : {}), memory: executor.memory() });
+      post({
+        type: "ready",
+        backend: choice.backend,
+        ...(choice.notice ? { notice: choice.notice } : {}),
+        memory: executor.memory(),
+      });
       return;
     }
     case "run": {
@@ -109,5 +119,7 @@ ctx.addEventListener("message", (event: MessageEvent<unknown>) => {
   }
   queue = queue
     .then(() => handle(parsed.message))
-    .catch((err: unknown) => post({ type: "fatal", message: err instanceof Error ? err.message : String(err) }));
+    .catch((err: unknown) =>
+      post({ type: "fatal", message: err instanceof Error ? err.message : String(err) }),
+    );
 });

@@ -2,6 +2,7 @@
  * The one neo4j-driver instance of the process, cached on globalThis so that Next's separate
  * bundles (pages, actions, route handlers) and dev-mode reloads share its connection pool.
  */
+import "server-only";
 import neo4j, { type Driver } from "neo4j-driver";
 import { neo4jConfig, type Neo4jConfig } from "./config";
 
@@ -11,9 +12,11 @@ interface Cached {
 }
 const globalForNeo4j = globalThis as unknown as { __coursesNeo4j?: Cached };
 
-export class Neo4jNotConfiguredError extends Error {
+class Neo4jNotConfiguredError extends Error {
   constructor() {
-    super("No graph database is configured: set NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD), or start the app with `npm start`, which runs the embedded Cypher server.");
+    super(
+      "No graph database is configured: set NEO4J_URI (and NEO4J_USER, NEO4J_PASSWORD), or start the app with `npm start`, which runs the embedded Cypher server.",
+    );
     this.name = "Neo4jNotConfiguredError";
   }
 }

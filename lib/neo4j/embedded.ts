@@ -8,6 +8,7 @@
  * neo4j-driver exactly like a real Neo4j. `inProcess: true` runs it in this process instead
  * (tests, tools).
  */
+import "server-only";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
@@ -37,14 +38,30 @@ export interface EmbeddedCypherOptions {
   log?: (message: string) => void;
 }
 
-export async function startEmbeddedCypher(options: EmbeddedCypherOptions = {}): Promise<EmbeddedCypher> {
+export async function startEmbeddedCypher(
+  options: EmbeddedCypherOptions = {},
+): Promise<EmbeddedCypher> {
   const user = options.user ?? process.env.NEO4J_USER ?? "neo4j";
-  const password = options.password ?? process.env.NEO4J_PASSWORD ?? randomBytes(18).toString("base64url");
+  const password =
+    options.password ?? process.env.NEO4J_PASSWORD ?? randomBytes(18).toString("base64url");
   const port = options.port ?? Number(process.env.CYPHER_PORT ?? 0);
   const log = options.log ?? ((m: string) => logger.warn({ component: "cypher" }, m));
   if (options.inProcess) {
-    const server = await startBoltServer({ host: "127.0.0.1", port, user, password, dataDir: options.dataDir, log });
-    return { uri: `bolt://127.0.0.1:${server.port}`, user, password, close: () => server.close(), pid: () => process.pid };
+    const server = await startBoltServer({
+      host: "127.0.0.1",
+      port,
+      user,
+      password,
+      dataDir: options.dataDir,
+      log,
+    });
+    return {
+      uri: `bolt://127.0.0.1:${server.port}`,
+      user,
+      password,
+      close: () => server.close(),
+      pid: () => process.pid,
+    };
   }
 
   const script = join(process.cwd(), "scripts", "cypher-server.ts");
@@ -54,10 +71,24 @@ export async function startEmbeddedCypher(options: EmbeddedCypherOptions = {}): 
 
   const launch = (wantedPort: number): Promise<number> =>
     new Promise((resolve, reject) => {
-      const args = [`--max-old-space-size=${options.maxHeapMb ?? 1024}`, "--import", "tsx", script, "--host", "127.0.0.1", "--port", String(wantedPort), "--user", user];
+      const args = [
+        `--max-old-space-size=${options.maxHeapMb ?? 1024}`,
+        "--import",
+        "tsx",
+        script,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(wantedPort),
+        "--user",
+        user,
+      ];
       if (options.dataDir) args.push("--data", options.dataDir);
       // The password travels in the environment, not on the command line (visible in `ps`).
-      const proc = spawn(process.execPath, args, { env: { ...process.env, NEO4J_PASSWORD: password }, stdio: ["ignore", "pipe", "pipe"] });
+      const proc = spawn(process.execPath, args, {
+        env: { ...process.env, NEO4J_PASSWORD: password },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       child = proc;
       let ready = false;
       let buffered = "";
@@ -76,12 +107,25 @@ export async function startEmbeddedCypher(options: EmbeddedCypherOptions = {}): 
         if (!ready) reject(e);
       });
       proc.on("exit", (code, signal) => {
-        if (!ready) return reject(new Error(`the embedded Cypher server exited during start (code ${code}, signal ${signal})`));
+        if (!ready)
+          return reject(
+            new Error(
+              `the embedded Cypher server exited during start (code ${code}, signal ${signal})`,
+            ),
+          );
         // A stop signal sent to the whole process group (Ctrl-C) reaches the child first: no restart then.
         if (stopping || isShuttingDown()) return;
         restarts++;
-        log(`cypher: the embedded Cypher server stopped (code ${code}, signal ${signal}); restarting (${restarts})`);
-        setTimeout(() => void launch(boundPort).catch((e: unknown) => log(`cypher: restart failed: ${String(e)}`)), Math.min(5000, 200 * restarts));
+        log(
+          `cypher: the embedded Cypher server stopped (code ${code}, signal ${signal}); restarting (${restarts})`,
+        );
+        setTimeout(
+          () =>
+            void launch(boundPort).catch((e: unknown) =>
+              log(`cypher: restart failed: ${String(e)}`),
+            ),
+          Math.min(5000, 200 * restarts),
+        );
       });
     });
 
@@ -122,7 +166,9 @@ export async function startEmbeddedCypher(options: EmbeddedCypherOptions = {}): 
 }
 
 // On globalThis: Next bundles instrumentation and server actions separately, so module state is not shared.
-const watchdogState = ((globalThis as unknown as { __coursesCypherWatchdog?: { onUnresponsive?: () => void } }).__coursesCypherWatchdog ??= {});
+const watchdogState = ((
+  globalThis as unknown as { __coursesCypherWatchdog?: { onUnresponsive?: () => void } }
+).__coursesCypherWatchdog ??= {});
 
 /** runCypherCell calls this when a server gave no answer past the timeout; a no-op unless this process supervises the embedded server. */
 export function reportUnresponsiveCypherServer(): void {
@@ -130,7 +176,7 @@ export function reportUnresponsiveCypherServer(): void {
 }
 
 /** True when a Bolt server on 127.0.0.1:port answers a handshake within `ms`. */
-export function probeBolt(port: number, ms: number): Promise<boolean> {
+function probeBolt(port: number, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, "127.0.0.1");
     const done = (alive: boolean) => {
@@ -140,7 +186,11 @@ export function probeBolt(port: number, ms: number): Promise<boolean> {
     };
     const timer = setTimeout(() => done(false), ms);
     socket.on("error", () => done(false));
-    socket.on("connect", () => socket.write(Uint8Array.from([0x60, 0x60, 0xb0, 0x17, 0, 0, 4, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])));
+    socket.on("connect", () =>
+      socket.write(
+        Uint8Array.from([0x60, 0x60, 0xb0, 0x17, 0, 0, 4, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+      ),
+    );
     socket.on("data", () => done(true));
   });
 }

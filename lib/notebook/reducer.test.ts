@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { cellsAbove, createNotebookState, isEdited, mergeOutput, notebookReducer, PASSED_BEFORE } from "./reducer";
+import {
+  cellsAbove,
+  createNotebookState,
+  isEdited,
+  notebookReducer,
+  PASSED_BEFORE,
+} from "./reducer";
 
 const initial = () =>
   createNotebookState([
@@ -18,7 +24,11 @@ describe("notebookReducer", () => {
   });
 
   it("restores saved code and earlier passes, and resets the whole lesson", () => {
-    let s = notebookReducer(initial(), { type: "restore", codes: { a: "const x = 3;" }, passed: ["b"] });
+    let s = notebookReducer(initial(), {
+      type: "restore",
+      codes: { a: "const x = 3;" },
+      passed: ["b"],
+    });
     expect(s.cells.a?.code).toBe("const x = 3;");
     expect(s.cells.b?.check).toEqual(PASSED_BEFORE);
     s = notebookReducer(s, { type: "edit", id: "b", code: "display(x * 2);" });
@@ -33,8 +43,16 @@ describe("notebookReducer", () => {
     let s = notebookReducer(initial(), { type: "queue", id: "a" });
     expect(s.cells.a?.status).toBe("queued");
     s = notebookReducer(s, { type: "start", id: "a", at: 100 });
-    s = notebookReducer(s, { type: "output", id: "a", output: { type: "text", stream: "stdout", text: "1\n" } });
-    s = notebookReducer(s, { type: "output", id: "a", output: { type: "text", stream: "stdout", text: "2\n" } });
+    s = notebookReducer(s, {
+      type: "output",
+      id: "a",
+      output: { type: "text", stream: "stdout", text: "1\n" },
+    });
+    s = notebookReducer(s, {
+      type: "output",
+      id: "a",
+      output: { type: "text", stream: "stdout", text: "2\n" },
+    });
     s = notebookReducer(s, { type: "finish", id: "a", outcome: { status: "ok", durationMs: 12 } });
     expect(s.cells.a).toMatchObject({ status: "done", durationMs: 12, runCount: 1 });
     expect(s.cells.a?.outputs).toEqual([{ type: "text", stream: "stdout", text: "1\n2\n" }]);
@@ -42,10 +60,22 @@ describe("notebookReducer", () => {
 
   it("keeps error markers, clears them on the next edit, and ignores outputs after finishing", () => {
     let s = notebookReducer(initial(), { type: "start", id: "b", at: 0 });
-    s = notebookReducer(s, { type: "finish", id: "b", outcome: { status: "error", durationMs: 1, markers: [{ line: 1, message: "x is not defined" }] } });
+    s = notebookReducer(s, {
+      type: "finish",
+      id: "b",
+      outcome: {
+        status: "error",
+        durationMs: 1,
+        markers: [{ line: 1, message: "x is not defined" }],
+      },
+    });
     expect(s.cells.b?.status).toBe("error");
     expect(s.cells.b?.markers).toHaveLength(1);
-    s = notebookReducer(s, { type: "output", id: "b", output: { type: "text", stream: "stdout", text: "late" } });
+    s = notebookReducer(s, {
+      type: "output",
+      id: "b",
+      output: { type: "text", stream: "stdout", text: "late" },
+    });
     expect(s.cells.b?.outputs).toEqual([]);
     s = notebookReducer(s, { type: "edit", id: "b", code: "display(1);" });
     expect(s.cells.b?.markers).toEqual([]);
@@ -69,21 +99,15 @@ describe("notebookReducer", () => {
 
 describe("changed lessons", () => {
   it("keeps the learner's code until they choose, then applies the choice", () => {
-    let s = notebookReducer(initial(), { type: "restore", codes: {}, conflicts: { a: { mine: "const x = 9;", lessonCode: "const x = 1;" } } });
+    let s = notebookReducer(initial(), {
+      type: "restore",
+      codes: {},
+      conflicts: { a: { mine: "const x = 9;", lessonCode: "const x = 1;" } },
+    });
     expect(s.cells.a).toMatchObject({ code: "const x = 9;", conflict: { mine: "const x = 9;" } });
     const kept = notebookReducer(s, { type: "resolve-conflict", id: "a", choice: "mine" });
     expect(kept.cells.a).toMatchObject({ code: "const x = 9;", conflict: null });
     s = notebookReducer(s, { type: "resolve-conflict", id: "a", choice: "lesson" });
     expect(s.cells.a).toMatchObject({ code: "const x = 1;", conflict: null });
-  });
-});
-
-describe("mergeOutput", () => {
-  it("replaces plots and progress bars with the same id in place", () => {
-    const plot = (n: number) => ({ type: "plot" as const, plotId: "loss", traces: [n] });
-    const merged = mergeOutput([plot(1), { type: "text", stream: "stdout", text: "x" }], plot(2));
-    expect(merged).toEqual([plot(2), { type: "text", stream: "stdout", text: "x" }]);
-    const bar = (v: number) => ({ type: "progress" as const, progressId: "p", label: "epochs", value: v, max: 3 });
-    expect(mergeOutput([bar(1)], bar(2))).toEqual([bar(2)]);
   });
 });

@@ -1,11 +1,7 @@
-import type { CellKind, CellOutput, CodeMarker, RunOutcome } from "./types";
+import { mergeOutput } from "./outputs";
+import type { CellKind, CellOutput, CheckVerdict, CodeMarker, RunOutcome } from "./types";
 
-export type CellStatus = "idle" | "queued" | "running" | "done" | "error" | "interrupted";
-
-export interface CheckResult {
-  passed: boolean;
-  message: string;
-}
+type CellStatus = "idle" | "queued" | "running" | "done" | "error" | "interrupted";
 
 export interface CellState {
   id: string;
@@ -19,7 +15,7 @@ export interface CellState {
   outputs: CellOutput[];
   markers: CodeMarker[];
   runCount: number;
-  check: CheckResult | null;
+  check: CheckVerdict | null;
   /** The lesson's code changed under a saved edit: the learner chooses which to keep. */
   conflict: { mine: string; lessonCode: string } | null;
 }
@@ -32,52 +28,60 @@ export interface NotebookState {
 export type NotebookAction =
   | { type: "edit"; id: string; code: string }
   | { type: "reset"; id: string }
-  | { type: "restore"; codes: Record<string, string>; conflicts?: Record<string, { mine: string; lessonCode: string }>; passed?: string[] }
+  | {
+      type: "restore";
+      codes: Record<string, string>;
+      conflicts?: Record<string, { mine: string; lessonCode: string }>;
+      passed?: string[];
+    }
   | { type: "reset-all" }
   | { type: "resolve-conflict"; id: string; choice: "mine" | "lesson" }
   | { type: "queue"; id: string }
   | { type: "start"; id: string; at: number }
   | { type: "output"; id: string; output: CellOutput }
   | { type: "finish"; id: string; outcome: RunOutcome }
-  | { type: "check"; id: string; result: CheckResult }
+  | { type: "check"; id: string; result: CheckVerdict }
   | { type: "cancel-queued" }
   | { type: "clear-outputs"; id: string };
 
 /** An exercise passed on an earlier visit or another device (its outputs are not kept). */
-export const PASSED_BEFORE: CheckResult = { passed: true, message: "Passed on an earlier visit. Run it again any time." };
+export const PASSED_BEFORE: CheckVerdict = {
+  passed: true,
+  message: "Passed on an earlier visit. Run it again any time.",
+};
 
-export function createNotebookState(cells: { id: string; kind: CellKind; code: string }[]): NotebookState {
+export function createNotebookState(
+  cells: { id: string; kind: CellKind; code: string }[],
+): NotebookState {
   return {
     order: cells.map((c) => c.id),
     cells: Object.fromEntries(
       cells.map((c) => [
         c.id,
         {
-          id: c.id, kind: c.kind, lessonCode: c.code, code: c.code, status: "idle", startedAt: null,
-          durationMs: null, outputs: [], markers: [], runCount: 0, check: null, conflict: null,
+          id: c.id,
+          kind: c.kind,
+          lessonCode: c.code,
+          code: c.code,
+          status: "idle",
+          startedAt: null,
+          durationMs: null,
+          outputs: [],
+          markers: [],
+          runCount: 0,
+          check: null,
+          conflict: null,
         } satisfies CellState,
       ]),
     ),
   };
 }
 
-/** Adds an output, replacing in place a plot or progress output with the same id. */
-export function mergeOutput(outputs: CellOutput[], output: CellOutput): CellOutput[] {
-  const key = output.type === "plot" ? output.plotId : output.type === "progress" ? output.progressId : null;
-  if (key !== null) {
-    const index = outputs.findIndex(
-      (o) => (o.type === "plot" && o.plotId === key) || (o.type === "progress" && o.progressId === key),
-    );
-    if (index !== -1) return outputs.map((o, i) => (i === index ? output : o));
-  }
-  const last = outputs.at(-1);
-  if (output.type === "text" && last?.type === "text" && last.stream === output.stream) {
-    return [...outputs.slice(0, -1), { ...last, text: last.text + output.text }];
-  }
-  return [...outputs, output];
-}
-
-function update(state: NotebookState, id: string, change: (cell: CellState) => CellState): NotebookState {
+function update(
+  state: NotebookState,
+  id: string,
+  change: (cell: CellState) => CellState,
+): NotebookState {
   const cell = state.cells[id];
   if (!cell) return state;
   return { ...state, cells: { ...state.cells, [id]: change(cell) } };
@@ -86,18 +90,29 @@ function update(state: NotebookState, id: string, change: (cell: CellState) => C
 export function notebookReducer(state: NotebookState, action: NotebookAction): NotebookState {
   switch (action.type) {
     case "edit":
-      return update(state, action.id, (c) => (c.code === action.code ? c : { ...c, code: action.code, markers: [] }));
+      return update(state, action.id, (c) =>
+        c.code === action.code ? c : { ...c, code: action.code, markers: [] },
+      );
     case "reset":
       return update(state, action.id, (c) => ({
-        ...c, code: c.lessonCode, markers: [], outputs: [], status: "idle", check: null, durationMs: null, conflict: null,
+        ...c,
+        code: c.lessonCode,
+        markers: [],
+        outputs: [],
+        status: "idle",
+        check: null,
+        durationMs: null,
+        conflict: null,
       }));
     case "restore": {
       let next = state;
-      for (const [id, code] of Object.entries(action.codes)) next = update(next, id, (c) => ({ ...c, code }));
+      for (const [id, code] of Object.entries(action.codes))
+        next = update(next, id, (c) => ({ ...c, code }));
       for (const [id, conflict] of Object.entries(action.conflicts ?? {})) {
         next = update(next, id, (c) => ({ ...c, code: conflict.mine, conflict }));
       }
-      for (const id of action.passed ?? []) next = update(next, id, (c) => (c.check ? c : { ...c, check: PASSED_BEFORE }));
+      for (const id of action.passed ?? [])
+        next = update(next, id, (c) => (c.check ? c : { ...c, check: PASSED_BEFORE }));
       return next;
     }
     case "reset-all": {
@@ -107,20 +122,42 @@ export function notebookReducer(state: NotebookState, action: NotebookAction): N
     }
     case "resolve-conflict":
       return update(state, action.id, (c) =>
-        c.conflict ? { ...c, code: action.choice === "mine" ? c.conflict.mine : c.conflict.lessonCode, conflict: null } : c,
+        c.conflict
+          ? {
+              ...c,
+              code: action.choice === "mine" ? c.conflict.mine : c.conflict.lessonCode,
+              conflict: null,
+            }
+          : c,
       );
     case "queue":
-      return update(state, action.id, (c) => (c.status === "running" || c.status === "queued" ? c : { ...c, status: "queued" }));
+      return update(state, action.id, (c) =>
+        c.status === "running" || c.status === "queued" ? c : { ...c, status: "queued" },
+      );
     case "start":
       return update(state, action.id, (c) => ({
-        ...c, status: "running", startedAt: action.at, durationMs: null, outputs: [], markers: [], check: null, runCount: c.runCount + 1,
+        ...c,
+        status: "running",
+        startedAt: action.at,
+        durationMs: null,
+        outputs: [],
+        markers: [],
+        check: null,
+        runCount: c.runCount + 1,
       }));
     case "output":
-      return update(state, action.id, (c) => (c.status === "running" ? { ...c, outputs: mergeOutput(c.outputs, action.output) } : c));
+      return update(state, action.id, (c) =>
+        c.status === "running" ? { ...c, outputs: mergeOutput(c.outputs, action.output) } : c,
+      );
     case "finish":
       return update(state, action.id, (c) => ({
         ...c,
-        status: action.outcome.status === "ok" ? "done" : action.outcome.status === "error" ? "error" : "interrupted",
+        status:
+          action.outcome.status === "ok"
+            ? "done"
+            : action.outcome.status === "error"
+              ? "error"
+              : "interrupted",
         durationMs: action.outcome.durationMs,
         markers: action.outcome.status === "error" ? (action.outcome.markers ?? []) : [],
       }));
@@ -128,7 +165,9 @@ export function notebookReducer(state: NotebookState, action: NotebookAction): N
       return update(state, action.id, (c) => ({ ...c, check: action.result }));
     case "cancel-queued": {
       let next = state;
-      for (const id of state.order) if (state.cells[id]?.status === "queued") next = update(next, id, (c) => ({ ...c, status: "idle" }));
+      for (const id of state.order)
+        if (state.cells[id]?.status === "queued")
+          next = update(next, id, (c) => ({ ...c, status: "idle" }));
       return next;
     }
     case "clear-outputs":

@@ -47,10 +47,16 @@ export interface CodeMarker {
   message: string;
 }
 
-export interface CellSource {
+interface CellSource {
   id: string;
   kind: CellKind;
   code: string;
+}
+
+/** A cell as the lesson declares it, with the learner's current code. */
+export interface LessonCellSource extends CellSource {
+  /** The lesson's attributes of the cell (e.g. `dataset`, `project`, `file`, `manifest`). */
+  attributes: Record<string, string>;
 }
 
 export interface RunRequest {
@@ -59,7 +65,12 @@ export interface RunRequest {
   cell: CellSource;
   /** Cells of the same kind above this one, in lesson order, with the learner's current code. */
   previousCells: CellSource[];
-  /** Extra attributes from the lesson (e.g. `dataset` for Cypher, `files` for Rust projects). */
+  /**
+   * Every cell of the lesson, of every kind, in order, with the learner's current code: a
+   * runtime builds its own context from it (a Rust cell its Cargo project).
+   */
+  lessonCells: LessonCellSource[];
+  /** This cell's attributes from the lesson, plus its `role`. */
   attributes: Record<string, string | boolean>;
 }
 
@@ -81,13 +92,26 @@ export interface CellRuntime {
   unavailable(): Unavailable | null;
   /** Asks again whether it can run (the learner signed in or out). Optional. */
   refreshAvailability?(): Promise<void>;
-  run(request: RunRequest, emit: (output: CellOutput) => void, signal: AbortSignal): Promise<RunOutcome>;
+  run(
+    request: RunRequest,
+    emit: (output: CellOutput) => void,
+    signal: AbortSignal,
+  ): Promise<RunOutcome>;
   /**
    * Verifies an exercise after its cell ran successfully. `check` is the lesson's check block.
    * Optional: without it the notebook runs the check block as a cell of the same kind and
    * counts a successful run as a pass.
    */
-  check?(request: RunRequest & { check: string }, emit: (output: CellOutput) => void, signal: AbortSignal): Promise<CheckVerdict>;
+  check?(
+    request: RunRequest & { check: string },
+    emit: (output: CellOutput) => void,
+    signal: AbortSignal,
+  ): Promise<CheckVerdict>;
+  /**
+   * An output this runtime emitted is now on screen (a plot was drawn). Optional: for a runtime
+   * that paces itself on the page, like tfjs training waiting for its live plot.
+   */
+  outputShown?(lessonKey: string, output: CellOutput): void;
 }
 
 export interface CheckVerdict {

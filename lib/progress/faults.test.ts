@@ -16,15 +16,16 @@ import { setUpRouteTests } from "./testing/env";
 // Faults between the app and Postgres, end to end through the real sync route: the database
 // becomes unreachable mid-session, and connections die exactly at COMMIT (before or after the
 // server committed — what a server restart in the middle of a batch looks like from outside).
-// A batch's writes are one statement inside BEGIN … COMMIT (see progress-repository.ts); the
-// proxy cuts on the COMMIT.
+// A batch's writes are one statement without a transaction (see progress-repository.ts); the
+// proxy cuts on that statement.
 // Every write must arrive exactly once.
 
 let db: TestDatabase;
 let proxy: TcpProxy;
 let direct: pg.Client;
 const LESSON = "track/01-chapter/02-faults";
-const COMMIT_STATEMENT = "COMMIT";
+// The batch commits in one statement (no BEGIN/COMMIT): the one that claims the mutation ids.
+const COMMIT_STATEMENT = 'INSERT INTO "sync_mutation"';
 
 beforeAll(async () => {
   process.env.DATABASE_POOL_MAX = "4";
@@ -45,10 +46,26 @@ afterAll(async () => {
 });
 
 function attempt(n: number): SyncMutation {
-  return { id: randomUUID(), kind: "attempt", lessonKey: LESSON, cellId: `ex${n % 5}`, clientVersion: 0, at: Date.now(), payload: { passed: n % 2 === 0, durationMs: n } };
+  return {
+    id: randomUUID(),
+    kind: "attempt",
+    lessonKey: LESSON,
+    cellId: `ex${n % 5}`,
+    clientVersion: 0,
+    at: Date.now(),
+    payload: { passed: n % 2 === 0, durationMs: n },
+  };
 }
 function edit(n: number): SyncMutation {
-  return { id: randomUUID(), kind: "code", lessonKey: LESSON, cellId: `cell${n % 5}`, clientVersion: 0, at: Date.now() + n, payload: { code: `edit ${n}`, lessonCodeHash: "h" } };
+  return {
+    id: randomUUID(),
+    kind: "code",
+    lessonKey: LESSON,
+    cellId: `cell${n % 5}`,
+    clientVersion: 0,
+    at: Date.now() + n,
+    payload: { code: `edit ${n}`, lessonCodeHash: "h" },
+  };
 }
 
 /** An outbox wired to the real route handler (no HTTP server), retrying on a short timer. */
@@ -57,25 +74,41 @@ function outboxFor(cookie: string) {
   const transport = createFetchTransport({
     url: `${ORIGIN}/api/progress/sync`,
     fetch: async (input, init) => {
-      const response = await syncPost(new Request(String(input), { ...init, headers: { ...(init?.headers as Record<string, string>), cookie, origin: ORIGIN } }));
-      if (response.ok) answered.duplicates += ((await response.clone().json()) as { duplicates: string[] }).duplicates.length;
+      const response = await syncPost(
+        new Request(String(input), {
+          ...init,
+          headers: { ...(init?.headers as Record<string, string>), cookie, origin: ORIGIN },
+        }),
+      );
+      if (response.ok)
+        answered.duplicates += (
+          (await response.clone().json()) as { duplicates: string[] }
+        ).duplicates.length;
       return response;
     },
   });
-  return new Outbox({ storage: createMemoryStorage(), transport, batchSize: 10, backoff: { baseMs: 20, maxMs: 200 } });
+  return new Outbox({
+    storage: createMemoryStorage(),
+    transport,
+    batchSize: 10,
+    backoff: { baseMs: 20, maxMs: 200 },
+  });
 }
 
 async function untilSaved(outbox: Outbox, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (outbox.getStatus().state !== "saved" || outbox.getStatus().pending > 0) {
-    if (Date.now() > deadline) throw new Error(`outbox not drained: ${JSON.stringify(outbox.getStatus())}`);
+    if (Date.now() > deadline)
+      throw new Error(`outbox not drained: ${JSON.stringify(outbox.getStatus())}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
     if (outbox.getStatus().state !== "offline") void outbox.flush();
   }
 }
 
 async function userIdOf(email: string): Promise<string> {
-  const { rows } = await direct.query(`SELECT id FROM "${db.schema}"."user" WHERE email = $1`, [email]);
+  const { rows } = await direct.query(`SELECT id FROM "${db.schema}"."user" WHERE email = $1`, [
+    email,
+  ]);
   return rows[0].id;
 }
 
@@ -91,7 +124,10 @@ describe("faults between the app and Postgres", () => {
     expect(outbox.getStatus()).toMatchObject({ state: "saved", pending: 0 });
 
     proxy.cut();
-    const during = [...Array.from({ length: 25 }, (_, i) => attempt(100 + i)), ...Array.from({ length: 10 }, (_, i) => edit(i))];
+    const during = [
+      ...Array.from({ length: 25 }, (_, i) => attempt(100 + i)),
+      ...Array.from({ length: 10 }, (_, i) => edit(i)),
+    ];
     for (const m of during) await outbox.enqueue(m);
     await outbox.flush();
     expect(outbox.getStatus().state).toBe("offline");
@@ -104,11 +140,22 @@ describe("faults between the app and Postgres", () => {
     await untilSaved(outbox);
     outbox.dispose();
 
-    const attempts = await direct.query(`SELECT id::text FROM "${db.schema}"."exercise_attempt" WHERE "userId" = $1`, [userId]);
-    const expected = [...before, ...during].filter((m) => m.kind === "attempt").map((m) => m.id).sort();
+    const attempts = await direct.query(
+      `SELECT id::text FROM "${db.schema}"."exercise_attempt" WHERE "userId" = $1`,
+      [userId],
+    );
+    const expected = [...before, ...during]
+      .filter((m) => m.kind === "attempt")
+      .map((m) => m.id)
+      .sort();
     expect(attempts.rows.map((row) => row.id).sort()).toEqual(expected);
-    const cells = await direct.query(`SELECT "cellId", code FROM "${db.schema}"."cell_state" WHERE "userId" = $1 ORDER BY "cellId"`, [userId]);
-    expect(cells.rows).toEqual([0, 1, 2, 3, 4].map((i) => ({ cellId: `cell${i}`, code: `edit ${i + 5}` })));
+    const cells = await direct.query(
+      `SELECT "cellId", code FROM "${db.schema}"."cell_state" WHERE "userId" = $1 ORDER BY "cellId"`,
+      [userId],
+    );
+    expect(cells.rows).toEqual(
+      [0, 1, 2, 3, 4].map((i) => ({ cellId: `cell${i}`, code: `edit ${i + 5}` })),
+    );
   }, 60_000);
 
   for (const when of ["before", "after"] as const) {
@@ -128,9 +175,15 @@ describe("faults between the app and Postgres", () => {
       resetAuth();
       await untilSaved(outbox);
       outbox.dispose();
-      const { rows } = await direct.query(`SELECT id::text FROM "${db.schema}"."exercise_attempt" WHERE "userId" = $1`, [userId]);
+      const { rows } = await direct.query(
+        `SELECT id::text FROM "${db.schema}"."exercise_attempt" WHERE "userId" = $1`,
+        [userId],
+      );
       expect(rows.map((row) => row.id).sort()).toEqual(mutations.map((m) => m.id).sort());
-      const recorded = await direct.query(`SELECT count(*)::int AS n FROM "${db.schema}"."sync_mutation" WHERE "userId" = $1`, [userId]);
+      const recorded = await direct.query(
+        `SELECT count(*)::int AS n FROM "${db.schema}"."sync_mutation" WHERE "userId" = $1`,
+        [userId],
+      );
       expect(recorded.rows[0].n).toBe(30);
       // After COMMIT the server had the batch: the resend must have been recognised as such.
       expect(answered.duplicates).toBe(when === "after" ? 10 : 0);

@@ -5,7 +5,13 @@ import { createIndexedDbStorage } from "./idb-storage";
 import type { SyncMutation } from "./schemas";
 
 const mutation = (n: number): SyncMutation => ({
-  id: randomUUID(), kind: "run", lessonKey: "t/c/l", cellId: "a", clientVersion: 0, at: 1_800_000_000_000 + n, payload: { status: "ok", durationMs: n },
+  id: randomUUID(),
+  kind: "run",
+  lessonKey: "t/c/l",
+  cellId: "a",
+  clientVersion: 0,
+  at: 1_800_000_000_000 + n,
+  payload: { status: "ok", durationMs: n },
 });
 
 describe("IndexedDB storage", () => {
@@ -13,7 +19,9 @@ describe("IndexedDB storage", () => {
     const storage = createIndexedDbStorage(new IDBFactory());
     const list = [mutation(1), mutation(2), mutation(3)];
     for (const m of list) await storage.addMutation("anonymous", m);
-    expect((await storage.listMutations()).map((entry) => entry.mutation.id)).toEqual(list.map((m) => m.id));
+    expect((await storage.listMutations()).map((entry) => entry.mutation.id)).toEqual(
+      list.map((m) => m.id),
+    );
     await storage.deleteMutations([list[1]!.id]);
     await storage.reassignMutations("anonymous", "user-1");
     const left = await storage.listMutations();
@@ -25,7 +33,18 @@ describe("IndexedDB storage", () => {
 
   it("stores cells per owner and lesson", async () => {
     const storage = createIndexedDbStorage(new IDBFactory());
-    const cell = { owner: "u", lessonKey: "t/c/l", cellId: "a", code: "x", lessonCodeHash: "h", baseVersion: 2, codeUpdatedAt: 5, lastRunStatus: null, lastRunAt: null, passed: false };
+    const cell = {
+      owner: "u",
+      lessonKey: "t/c/l",
+      cellId: "a",
+      code: "x",
+      lessonCodeHash: "h",
+      baseVersion: 2,
+      codeUpdatedAt: 5,
+      lastRunStatus: null,
+      lastRunAt: null,
+      passed: false,
+    };
     await storage.putCell(cell);
     await storage.putCell({ ...cell, cellId: "b" });
     await storage.putCell({ ...cell, owner: "v" });

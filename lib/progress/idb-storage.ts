@@ -1,4 +1,11 @@
-import type { LocalCell, LocalLesson, OutboxEntry, Owner, ParkedInfo, ProgressStorage } from "./storage";
+import type {
+  LocalCell,
+  LocalLesson,
+  OutboxEntry,
+  Owner,
+  ParkedInfo,
+  ProgressStorage,
+} from "./storage";
 import type { SyncMutation } from "./schemas";
 
 // IndexedDB storage for the browser. One database for all lessons; the outbox is ordered by an
@@ -50,11 +57,18 @@ function open(factory: IDBFactory, onClosed: () => void): Promise<IDBDatabase> {
       resolve(req.result);
     };
     req.onerror = () => reject(req.error ?? new Error("IndexedDB could not be opened"));
-    req.onblocked = () => reject(new Error("IndexedDB is blocked by another tab with an older version"));
+    req.onblocked = () =>
+      reject(new Error("IndexedDB is blocked by another tab with an older version"));
   });
 }
 
-type StoredEntry = { seq?: number; id: string; owner: Owner; mutation: SyncMutation; parked?: ParkedInfo };
+type StoredEntry = {
+  seq?: number;
+  id: string;
+  owner: Owner;
+  mutation: SyncMutation;
+  parked?: ParkedInfo;
+};
 
 export function createIndexedDbStorage(factory: IDBFactory = indexedDB): ProgressStorage {
   let dbPromise: Promise<IDBDatabase> | null = null;
@@ -72,7 +86,12 @@ export function createIndexedDbStorage(factory: IDBFactory = indexedDB): Progres
     async listMutations() {
       const tx = (await db()).transaction("outbox", "readonly");
       const rows = (await request(tx.objectStore("outbox").getAll())) as Required<StoredEntry>[];
-      return rows.map((row): OutboxEntry => ({ seq: row.seq, owner: row.owner, mutation: row.mutation, ...(row.parked ? { parked: row.parked } : {}) }));
+      return rows.map((row): OutboxEntry => ({
+        seq: row.seq,
+        owner: row.owner,
+        mutation: row.mutation,
+        ...(row.parked ? { parked: row.parked } : {}),
+      }));
     },
     async deleteMutations(ids) {
       if (ids.length === 0) return;
@@ -112,7 +131,8 @@ export function createIndexedDbStorage(factory: IDBFactory = indexedDB): Progres
     },
     async getCell(owner, lessonKey, cellId) {
       const tx = (await db()).transaction("cells", "readonly");
-      return (await request(tx.objectStore("cells").get([owner, lessonKey, cellId]))) as LocalCell | undefined;
+      return (await request(tx.objectStore("cells").get([owner, lessonKey, cellId]))) as
+        LocalCell | undefined;
     },
     async putCell(cell) {
       const tx = (await db()).transaction("cells", "readwrite");
@@ -121,7 +141,9 @@ export function createIndexedDbStorage(factory: IDBFactory = indexedDB): Progres
     },
     async listCells(owner, lessonKey) {
       const tx = (await db()).transaction("cells", "readonly");
-      return (await request(tx.objectStore("cells").index("lesson").getAll([owner, lessonKey]))) as LocalCell[];
+      return (await request(
+        tx.objectStore("cells").index("lesson").getAll([owner, lessonKey]),
+      )) as LocalCell[];
     },
     async deleteCell(owner, lessonKey, cellId) {
       const tx = (await db()).transaction("cells", "readwrite");
@@ -130,7 +152,8 @@ export function createIndexedDbStorage(factory: IDBFactory = indexedDB): Progres
     },
     async getLesson(owner, lessonKey) {
       const tx = (await db()).transaction("lessons", "readonly");
-      return (await request(tx.objectStore("lessons").get([owner, lessonKey]))) as LocalLesson | undefined;
+      return (await request(tx.objectStore("lessons").get([owner, lessonKey]))) as
+        LocalLesson | undefined;
     },
     async putLesson(lesson) {
       const tx = (await db()).transaction("lessons", "readwrite");
@@ -139,7 +162,9 @@ export function createIndexedDbStorage(factory: IDBFactory = indexedDB): Progres
     },
     async listLessons(owner) {
       const tx = (await db()).transaction("lessons", "readonly");
-      return (await request(tx.objectStore("lessons").index("owner").getAll(owner))) as LocalLesson[];
+      return (await request(
+        tx.objectStore("lessons").index("owner").getAll(owner),
+      )) as LocalLesson[];
     },
     async deleteLesson(owner, lessonKey) {
       const tx = (await db()).transaction("lessons", "readwrite");

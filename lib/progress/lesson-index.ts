@@ -1,3 +1,4 @@
+import "server-only";
 import { contentRoot, getCatalog, type Catalog } from "@/lib/content/catalog";
 import { isLessonComplete } from "@/lib/notebook/completion";
 import type { CellKind } from "@/lib/notebook/types";
@@ -8,7 +9,7 @@ import { passCounts, type Verification } from "./verification";
 // cell's kind and role. Built once from the catalogue and kept in memory, so refusing an unknown
 // key costs two Map lookups and no file reads per request.
 
-export type IndexedCell = { kind: CellKind; role: "cell" | "exercise" };
+type IndexedCell = { kind: CellKind; role: "cell" | "exercise" };
 export type IndexedLesson = { cells: ReadonlyMap<string, IndexedCell> };
 /** lessonKey → its cells, in lesson order. */
 export type LessonIndex = ReadonlyMap<string, IndexedLesson>;
@@ -25,7 +26,7 @@ export function lessonIndexFrom(lessons: Record<string, CellLike[]>): LessonInde
   );
 }
 
-export function lessonIndexOfCatalog(catalog: Pick<Catalog, "lessons">): LessonIndex {
+function lessonIndexOfCatalog(catalog: Pick<Catalog, "lessons">): LessonIndex {
   return new Map(
     [...catalog.lessons].map(([key, { parsed }]) => [
       key,
@@ -41,7 +42,7 @@ const DEV_REFRESH_MS = 5_000;
 let cached: { root: string; builtAt: number; index: LessonIndex } | null = null;
 
 /** The real catalogue's index (cached). Throws when the content is invalid and nothing is cached. */
-export function catalogueLessonIndex(now: number = Date.now()): LessonIndex {
+export function catalogLessonIndex(now: number = Date.now()): LessonIndex {
   const root = contentRoot();
   const fresh =
     cached !== null &&
@@ -72,7 +73,7 @@ export function setLessonIndexForTests(index: LessonIndex | null): void {
 
 /** The index sync and verdicts use when not given one: the catalogue's (or a test's). */
 export function defaultLessonIndex(now: number = Date.now()): LessonIndex {
-  return testIndex ?? catalogueLessonIndex(now);
+  return testIndex ?? catalogLessonIndex(now);
 }
 
 /**

@@ -1,25 +1,65 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { randomUUID } from "node:crypto";
-import { decideCellCode, mergeCodeMutation, mergeLessonMutation, mergeRunMutation, clampClientTime, type ServerCell } from "./merge";
+import {
+  decideCellCode,
+  mergeCodeMutation,
+  mergeLessonMutation,
+  mergeRunMutation,
+  clampClientTime,
+  type ServerCell,
+} from "./merge";
 import type { CodeMutation, LessonMutation, RunMutation } from "./schemas";
 
 const T0 = 1_800_000_000_000;
 function code(at: number, clientVersion: number, text: string | null): CodeMutation {
-  return { id: randomUUID(), kind: "code", lessonKey: "t/c/l", cellId: "a", clientVersion, at, payload: { code: text, lessonCodeHash: "h1" } };
+  return {
+    id: randomUUID(),
+    kind: "code",
+    lessonKey: "t/c/l",
+    cellId: "a",
+    clientVersion,
+    at,
+    payload: { code: text, lessonCodeHash: "h1" },
+  };
 }
 function run(at: number, status: RunMutation["payload"]["status"]): RunMutation {
-  return { id: randomUUID(), kind: "run", lessonKey: "t/c/l", cellId: "a", clientVersion: 0, at, payload: { status, durationMs: 5 } };
+  return {
+    id: randomUUID(),
+    kind: "run",
+    lessonKey: "t/c/l",
+    cellId: "a",
+    clientVersion: 0,
+    at,
+    payload: { status, durationMs: 5 },
+  };
 }
-function lesson(at: number, event: LessonMutation["payload"]["event"], cellId = "a"): LessonMutation {
-  return { id: randomUUID(), kind: "lesson", lessonKey: "t/c/l", cellId, clientVersion: 0, at, payload: { event } };
+function lesson(
+  at: number,
+  event: LessonMutation["payload"]["event"],
+  cellId = "a",
+): LessonMutation {
+  return {
+    id: randomUUID(),
+    kind: "lesson",
+    lessonKey: "t/c/l",
+    cellId,
+    clientVersion: 0,
+    at,
+    payload: { event },
+  };
 }
 
 describe("mergeCodeMutation", () => {
   it("creates a cell at version 1", () => {
     const { cell, outcome } = mergeCodeMutation(null, code(T0, 0, "x = 1"));
     expect(outcome).toBe("applied");
-    expect(cell).toMatchObject({ code: "x = 1", version: 1, codeUpdatedAt: T0, lessonCodeHash: "h1" });
+    expect(cell).toMatchObject({
+      code: "x = 1",
+      version: 1,
+      codeUpdatedAt: T0,
+      lessonCodeHash: "h1",
+    });
   });
 
   it("fast-forwards a write based on the current version even when its clock is behind", () => {
@@ -48,20 +88,29 @@ describe("mergeCodeMutation", () => {
 
   it("converges on the latest concurrent edit in any order (property)", () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 8 }), fc.integer(), (offsets, seed) => {
-        const mutations = offsets.map((offset) => code(T0 + offset, 0, `v${offset}`));
-        const shuffled = [...mutations].sort((a, b) => ((a.at * 31 + seed) % 97) - ((b.at * 31 + seed) % 97));
-        let cell: ServerCell | null = null;
-        for (const mutation of shuffled) cell = mergeCodeMutation(cell, mutation).cell;
-        expect(cell?.code).toBe(`v${Math.max(...offsets)}`);
-      }),
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 1_000_000 }), { minLength: 1, maxLength: 8 }),
+        fc.integer(),
+        (offsets, seed) => {
+          const mutations = offsets.map((offset) => code(T0 + offset, 0, `v${offset}`));
+          const shuffled = [...mutations].sort(
+            (a, b) => ((a.at * 31 + seed) % 97) - ((b.at * 31 + seed) % 97),
+          );
+          let cell: ServerCell | null = null;
+          for (const mutation of shuffled) cell = mergeCodeMutation(cell, mutation).cell;
+          expect(cell?.code).toBe(`v${Math.max(...offsets)}`);
+        },
+      ),
     );
   });
 
   it("keeps every edit of one device in order (version increases by one per write)", () => {
     let cell: ServerCell | null = null;
     for (let i = 0; i < 20; i++) {
-      const result: ReturnType<typeof mergeCodeMutation> = mergeCodeMutation(cell, code(T0 + i, cell?.version ?? 0, `edit ${i}`));
+      const result: ReturnType<typeof mergeCodeMutation> = mergeCodeMutation(
+        cell,
+        code(T0 + i, cell?.version ?? 0, `edit ${i}`),
+      );
       expect(result.outcome).toBe("applied");
       cell = result.cell;
     }
@@ -81,7 +130,10 @@ describe("mergeRunMutation", () => {
 
   it("does not touch the code", () => {
     const edited = mergeCodeMutation(null, code(T0, 0, "mine")).cell;
-    expect(mergeRunMutation(edited, run(T0 + 1, "ok")).cell).toMatchObject({ code: "mine", version: 1 });
+    expect(mergeRunMutation(edited, run(T0 + 1, "ok")).cell).toMatchObject({
+      code: "mine",
+      version: 1,
+    });
   });
 });
 
@@ -107,14 +159,27 @@ describe("mergeLessonMutation", () => {
 describe("decideCellCode", () => {
   const lessonCode = "new lesson code";
   it("shows the lesson when the learner never edited or typed the same", () => {
-    expect(decideCellCode({ learnerCode: null, learnerBaseHash: null, lessonCode, lessonHash: "h2" })).toEqual({ kind: "lesson" });
-    expect(decideCellCode({ learnerCode: lessonCode, learnerBaseHash: "h1", lessonCode, lessonHash: "h2" })).toEqual({ kind: "lesson" });
+    expect(
+      decideCellCode({ learnerCode: null, learnerBaseHash: null, lessonCode, lessonHash: "h2" }),
+    ).toEqual({ kind: "lesson" });
+    expect(
+      decideCellCode({
+        learnerCode: lessonCode,
+        learnerBaseHash: "h1",
+        lessonCode,
+        lessonHash: "h2",
+      }),
+    ).toEqual({ kind: "lesson" });
   });
   it("keeps the learner's code when the lesson did not change", () => {
-    expect(decideCellCode({ learnerCode: "mine", learnerBaseHash: "h2", lessonCode, lessonHash: "h2" })).toEqual({ kind: "learner" });
+    expect(
+      decideCellCode({ learnerCode: "mine", learnerBaseHash: "h2", lessonCode, lessonHash: "h2" }),
+    ).toEqual({ kind: "learner" });
   });
   it("asks when the lesson changed under an edit", () => {
-    expect(decideCellCode({ learnerCode: "mine", learnerBaseHash: "h1", lessonCode, lessonHash: "h2" })).toEqual({
+    expect(
+      decideCellCode({ learnerCode: "mine", learnerBaseHash: "h1", lessonCode, lessonHash: "h2" }),
+    ).toEqual({
       kind: "conflict",
       learnerCode: "mine",
       lessonCode,

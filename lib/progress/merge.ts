@@ -28,12 +28,12 @@ export type ServerLesson = {
 export type MergeOutcome = "applied" | "stale";
 
 /** Client clocks can be wrong; a time far in the future would win every later conflict. */
-export const MAX_CLOCK_SKEW_MS = 60_000;
+const MAX_CLOCK_SKEW_MS = 60_000;
 export function clampClientTime(at: number, serverNow: number): number {
   return Math.min(at, serverNow + MAX_CLOCK_SKEW_MS);
 }
 
-export const EMPTY_CELL: ServerCell = {
+const EMPTY_CELL: ServerCell = {
   code: null,
   version: 0,
   lessonCodeHash: null,
@@ -44,7 +44,10 @@ export const EMPTY_CELL: ServerCell = {
   lastRunError: null,
 };
 
-export function mergeCodeMutation(current: ServerCell | null, mutation: CodeMutation): { cell: ServerCell; outcome: MergeOutcome } {
+export function mergeCodeMutation(
+  current: ServerCell | null,
+  mutation: CodeMutation,
+): { cell: ServerCell; outcome: MergeOutcome } {
   const cell = current ?? EMPTY_CELL;
   const basedOnLatest = mutation.clientVersion >= cell.version;
   const laterThanStored = cell.codeUpdatedAt === null || mutation.at > cell.codeUpdatedAt;
@@ -55,13 +58,17 @@ export function mergeCodeMutation(current: ServerCell | null, mutation: CodeMuta
       code: mutation.payload.code,
       lessonCodeHash: mutation.payload.lessonCodeHash,
       version: cell.version + 1,
-      codeUpdatedAt: cell.codeUpdatedAt === null ? mutation.at : Math.max(cell.codeUpdatedAt, mutation.at),
+      codeUpdatedAt:
+        cell.codeUpdatedAt === null ? mutation.at : Math.max(cell.codeUpdatedAt, mutation.at),
     },
     outcome: "applied",
   };
 }
 
-export function mergeRunMutation(current: ServerCell | null, mutation: RunMutation): { cell: ServerCell; outcome: MergeOutcome } {
+export function mergeRunMutation(
+  current: ServerCell | null,
+  mutation: RunMutation,
+): { cell: ServerCell; outcome: MergeOutcome } {
   const cell = current ?? EMPTY_CELL;
   if (cell.lastRunAt !== null && mutation.at < cell.lastRunAt) return { cell, outcome: "stale" };
   return {
@@ -80,7 +87,11 @@ export function mergeRunMutation(current: ServerCell | null, mutation: RunMutati
  * Where the learner is in a lesson, from this browser's copy and the server's. Changes not yet
  * acknowledged (pending) are the latest; otherwise the server has every device's.
  */
-export function pickLessonSummary(local: ServerLesson | undefined, server: ServerLesson | null | undefined, pending: boolean): ServerLesson | null {
+export function pickLessonSummary(
+  local: ServerLesson | undefined,
+  server: ServerLesson | null | undefined,
+  pending: boolean,
+): ServerLesson | null {
   if (pending || !server) return local ?? server ?? null;
   return server;
 }
@@ -92,9 +103,17 @@ export type LessonMergeResult = {
   outcome: MergeOutcome;
 };
 
-export function mergeLessonMutation(current: ServerLesson | null, mutation: LessonMutation): LessonMergeResult {
+export function mergeLessonMutation(
+  current: ServerLesson | null,
+  mutation: LessonMutation,
+): LessonMergeResult {
   const at = mutation.at;
-  const lesson: ServerLesson = current ?? { startedAt: at, completedAt: null, lastCellId: null, lastVisitAt: at };
+  const lesson: ServerLesson = current ?? {
+    startedAt: at,
+    completedAt: null,
+    lastCellId: null,
+    lastVisitAt: at,
+  };
   switch (mutation.payload.event) {
     case "visit": {
       const newer = current === null || at >= lesson.lastVisitAt;
@@ -112,13 +131,22 @@ export function mergeLessonMutation(current: ServerLesson | null, mutation: Less
     case "complete":
       // The first completion is the one that counts.
       return {
-        lesson: { ...lesson, startedAt: Math.min(lesson.startedAt, at), completedAt: lesson.completedAt === null ? at : Math.min(lesson.completedAt, at) },
+        lesson: {
+          ...lesson,
+          startedAt: Math.min(lesson.startedAt, at),
+          completedAt: lesson.completedAt === null ? at : Math.min(lesson.completedAt, at),
+        },
         resetCellsUpTo: null,
         outcome: "applied",
       };
     case "reset":
       return {
-        lesson: { startedAt: lesson.startedAt, completedAt: null, lastCellId: null, lastVisitAt: Math.max(lesson.lastVisitAt, at) },
+        lesson: {
+          startedAt: lesson.startedAt,
+          completedAt: null,
+          lastCellId: null,
+          lastVisitAt: Math.max(lesson.lastVisitAt, at),
+        },
         resetCellsUpTo: at,
         outcome: "applied",
       };
@@ -147,7 +175,9 @@ export function decideCellCode(input: {
   lessonCode: string;
   lessonHash: string;
 }): LessonCodeDecision {
-  if (input.learnerCode === null || input.learnerCode === input.lessonCode) return { kind: "lesson" };
-  if (input.learnerBaseHash === null || input.learnerBaseHash === input.lessonHash) return { kind: "learner" };
+  if (input.learnerCode === null || input.learnerCode === input.lessonCode)
+    return { kind: "lesson" };
+  if (input.learnerBaseHash === null || input.learnerBaseHash === input.lessonHash)
+    return { kind: "learner" };
   return { kind: "conflict", learnerCode: input.learnerCode, lessonCode: input.lessonCode };
 }

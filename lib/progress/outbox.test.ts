@@ -163,8 +163,9 @@ describe("Outbox", () => {
     for (const mutation of mutations) await outbox.enqueue(mutation);
     await outbox.flush();
     expect(server.received.map((m) => m.id)).toEqual([mutations[0]!.id, mutations[2]!.id]);
+    // Parked is not saved: the indicator says "refused", the learner decides.
     expect(outbox.getStatus()).toMatchObject({
-      state: "saved",
+      state: "refused",
       pending: 0,
       parked: 1,
       parkedReason: "code: must be well-formed text",
@@ -207,7 +208,7 @@ describe("Outbox", () => {
     expect(server.received.map((m) => m.id)).toEqual(later.map((m) => m.id));
     expect(server.calls()).toBe(3); // the refused batch was sent once, never again
     expect(timers.count()).toBe(0); // and no retry is scheduled for it
-    expect(outbox.getStatus()).toMatchObject({ state: "saved", pending: 0, parked: 1 });
+    expect(outbox.getStatus()).toMatchObject({ state: "refused", pending: 0, parked: 1 });
   });
 
   it("parks the whole batch when the refusal names no mutation (400), with the server's message", async () => {
@@ -254,7 +255,7 @@ describe("Outbox", () => {
     await reloaded.flush();
     expect(server.calls()).toBe(1);
     expect(reloaded.getStatus()).toMatchObject({
-      state: "saved",
+      state: "refused",
       pending: 0,
       parked: 1,
       parkedReason: "code: too long",
@@ -263,14 +264,19 @@ describe("Outbox", () => {
     refuse = false;
     await reloaded.retryParked();
     expect(server.received.map((m) => m.id)).toEqual([refused.id]);
-    expect(reloaded.getStatus()).toMatchObject({ pending: 0, parked: 0 });
+    expect(reloaded.getStatus()).toMatchObject({ state: "saved", pending: 0, parked: 0 });
 
     refuse = true;
     await reloaded.enqueue(edit(2));
     await reloaded.flush();
     expect(reloaded.getStatus().parked).toBe(1);
     await reloaded.discardParked();
-    expect(reloaded.getStatus()).toMatchObject({ pending: 0, parked: 0, parkedReason: null });
+    expect(reloaded.getStatus()).toMatchObject({
+      state: "saved",
+      pending: 0,
+      parked: 0,
+      parkedReason: null,
+    });
     expect(await storage.listMutations()).toEqual([]);
   });
 

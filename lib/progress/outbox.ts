@@ -1,5 +1,14 @@
 import { syncResultSchema, type CellSnapshot, type SyncBatch, type SyncMutation } from "./schemas";
 import { ANONYMOUS, type OutboxEntry, type Owner, type ProgressStorage } from "./storage";
+import {
+  INITIAL_FACTS,
+  nextFacts,
+  sameStatus,
+  syncStatusOf,
+  type SyncEvent,
+  type SyncFacts,
+  type SyncStatus,
+} from "./sync-state";
 
 // The browser's outbox: every change is stored locally first (IndexedDB), then sent in batches
 // to POST /api/progress/sync. A mutation leaves the outbox only when the server has answered
@@ -12,17 +21,7 @@ import { ANONYMOUS, type OutboxEntry, type Owner, type ProgressStorage } from ".
 // and other 4xx) PARKS the mutations it names: kept in storage and shown to the learner, never
 // resent by itself and never in the way of later changes.
 
-export type SyncState = "saved" | "saving" | "offline" | "local";
-export type SyncStatus = {
-  state: SyncState;
-  pending: number;
-  lastError: string | null;
-  /** Changes the server refused as invalid, kept in this browser (see discardParked/retryParked). */
-  parked: number;
-  /** Why the most recent of them was refused, in the server's words. */
-  parkedReason: string | null;
-};
-type FlowStatus = Pick<SyncStatus, "state" | "pending" | "lastError">;
+export type { SyncStatus } from "./sync-state";
 
 export type TransportResult =
   | { kind: "ok"; body: unknown }
@@ -45,17 +44,9 @@ export type OutboxOptions = {
 
 export class Outbox {
   private owner: Owner | null = null; // null: not signed in
-  private status: SyncStatus = {
-    state: "saved",
-    pending: 0,
-    lastError: null,
-    parked: 0,
-    parkedReason: null,
-  };
-  private parkedSummary: Pick<SyncStatus, "parked" | "parkedReason"> = {
-    parked: 0,
-    parkedReason: null,
-  };
+  // The indicator's state is derived from these facts (sync-state.ts), never set directly.
+  private facts: SyncFacts = INITIAL_FACTS;
+  private status: SyncStatus = syncStatusOf(INITIAL_FACTS);
   private listeners = new Set<(status: SyncStatus) => void>();
   private flushing: Promise<void> | null = null;
   private again = false;
@@ -79,8 +70,12 @@ export class Outbox {
   /** Who is signed in (null: anonymous). Anonymous work is adopted by the account. */
   async setOwner(userId: string | null): Promise<void> {
     this.owner = userId;
+    this.dispatch({ type: "owner", signedIn: userId !== null });
     if (userId) await this.options.storage.reassignMutations(ANONYMOUS, userId);
     await this.refresh();
+    // Changes kept for this account (e.g. from before a sign-out that could not wait for them)
+    // go out now, not only at the next edit.
+    if (userId && this.cached.length > 0 && this.owner === userId) void this.flush();
   }
 
   getOwner(): Owner {
@@ -96,8 +91,31 @@ export class Outbox {
     return () => this.listeners.delete(listener);
   }
 
-  async enqueue(mutation: SyncMutation): Promise<void> {
-    await this.options.storage.addMutation(this.getOwner(), mutation);
+  /**
+   * A change is on its way to the outbox but not in it yet (an edit inside its debounce, a local
+   * write): until the returned release is called the indicator cannot say `saved`.
+   */
+  hold(): () => void {
+    this.dispatch({ type: "hold" });
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.dispatch({ type: "release" });
+    };
+  }
+
+  /** Changes made in this tab that are not in the outbox yet. */
+  heldCount(): number {
+    return this.facts.local;
+  }
+
+  /**
+   * `owner` is whose change this is: a store that outlives its account (the learner signs out
+   * while an edit is debounced) still files it under that account, not under whoever is next.
+   */
+  async enqueue(mutation: SyncMutation, owner: Owner = this.getOwner()): Promise<void> {
+    await this.options.storage.addMutation(owner, mutation);
     await this.refresh();
   }
 
@@ -112,8 +130,14 @@ export class Outbox {
       (a, b) => (a && (a.parked?.at ?? 0) > (b.parked?.at ?? 0) ? a : b),
       null,
     );
-    this.parkedSummary = { parked: parked.length, parkedReason: latest?.parked?.reason ?? null };
     this.cached = mine.filter((entry) => !entry.parked).map((entry) => entry.mutation);
+    if (owner === this.getOwner())
+      this.dispatch({
+        type: "counted",
+        queued: this.cached.length,
+        parked: parked.length,
+        parkedReason: latest?.parked?.reason ?? null,
+      });
     return this.cached;
   }
 
@@ -189,19 +213,17 @@ export class Outbox {
     let batchSize = this.batchSize;
     for (;;) {
       const pending = await this.pending();
-      // Without an account, work is kept in this browser only: say so even when nothing waits.
-      if (!this.owner)
-        return this.setStatus({ state: "local", pending: pending.length, lastError: null });
-      if (pending.length === 0)
-        return this.setStatus({ state: "saved", pending: 0, lastError: null });
-      this.setStatus({ state: "saving", pending: pending.length, lastError: null });
+      // Without an account, work is kept in this browser only (the state says "local").
+      if (!this.owner || pending.length === 0) return;
       const batch = pending.slice(0, batchSize);
       let result: TransportResult;
+      this.dispatch({ type: "send" });
       try {
         result = await this.options.transport({ mutations: batch });
       } catch (error) {
         result = { kind: "retry", reason: error instanceof Error ? error.message : String(error) };
       }
+      if (result.kind !== "retry") this.dispatch({ type: "answered" });
       switch (result.kind) {
         case "ok": {
           const parsed = syncResultSchema.safeParse(result.body);
@@ -222,11 +244,7 @@ export class Outbox {
         case "unauthorized":
           // Signed out (or the session expired): keep everything locally until sign-in.
           this.owner = null;
-          return this.setStatus({
-            state: "local",
-            pending: pending.length,
-            lastError: "signed out",
-          });
+          return this.dispatch({ type: "unauthorized" });
         case "invalid": {
           if (result.status === 413 && batchSize > 1) {
             batchSize = Math.max(1, Math.floor(batchSize / 2));
@@ -289,29 +307,18 @@ export class Outbox {
       this.retryHandle = null;
       void this.flush();
     }, delay);
-    this.setStatus({ state: "offline", pending: (await this.pending()).length, lastError: reason });
+    this.dispatch({ type: "failed", reason });
+    await this.pending();
   }
 
   private async refresh(): Promise<void> {
-    const pending = (await this.pending()).length;
-    const state = !this.owner
-      ? "local"
-      : pending === 0
-        ? "saved"
-        : this.status.state === "offline"
-          ? "offline"
-          : "saving";
-    this.setStatus({ state, pending, lastError: this.status.lastError });
+    await this.pending();
   }
 
-  private setStatus(flow: FlowStatus): void {
-    const status: SyncStatus = { ...flow, ...this.parkedSummary };
-    const same =
-      status.state === this.status.state &&
-      status.pending === this.status.pending &&
-      status.lastError === this.status.lastError &&
-      status.parked === this.status.parked &&
-      status.parkedReason === this.status.parkedReason;
+  private dispatch(event: SyncEvent): void {
+    this.facts = nextFacts(this.facts, event);
+    const status = syncStatusOf(this.facts);
+    const same = sameStatus(status, this.status);
     this.status = status;
     if (!same) for (const listener of this.listeners) listener(status);
   }

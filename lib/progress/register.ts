@@ -13,8 +13,14 @@ export async function registerProgressServices(): Promise<DatabaseStartup> {
   assertAuthConfig();
   const startup = await prepareDatabase();
   const applied = startup.applied.length ? `, applied ${startup.applied.join(", ")}` : "";
-  console.log(`[db] ${startup.embedded ? `embedded PGlite at ${startup.url}` : "using DATABASE_URL"}${applied}`);
+  console.log(
+    `[db] ${startup.embedded ? `embedded PGlite at ${startup.url}` : "using DATABASE_URL"}${applied}`,
+  );
   // Housekeeping in the background: start-up must not wait for it, nor fail because of it.
-  void pruneSyncMutations(KEEP_MUTATION_IDS_MS).catch((error) => console.error(`[db] pruning sync ids failed: ${error instanceof Error ? error.message : error}`));
+  void pruneSyncMutations(KEEP_MUTATION_IDS_MS).catch((error) =>
+    console.error(
+      `[db] pruning sync ids failed: ${error instanceof Error ? error.message : error}`,
+    ),
+  );
   return startup;
 }

@@ -25,36 +25,71 @@ afterAll(async () => {
 
 const LESSON = "track/01-chapter/01-lesson";
 const getProgress = (cookie: string | null, lesson = LESSON) =>
-  progressGet(new Request(`${ORIGIN}/api/progress?lesson=${encodeURIComponent(lesson)}`, { headers: cookie ? { cookie } : {} }));
+  progressGet(
+    new Request(`${ORIGIN}/api/progress?lesson=${encodeURIComponent(lesson)}`, {
+      headers: cookie ? { cookie } : {},
+    }),
+  );
 
-const getLessons = (cookie: string | null) => lessonsGet(new Request(`${ORIGIN}/api/progress/lessons`, { headers: cookie ? { cookie } : {} }));
+const getLessons = (cookie: string | null) =>
+  lessonsGet(new Request(`${ORIGIN}/api/progress/lessons`, { headers: cookie ? { cookie } : {} }));
 
 describe("progress API", () => {
   it("lists only the caller's own lessons for the catalogue, and 401 without a session", async () => {
     const a = await signUp();
     const b = await signUp();
     const visit = { ...codeMutation("intro", "x"), kind: "lesson", payload: { event: "visit" } };
-    const pass = { ...codeMutation("intro", "x"), kind: "attempt", payload: { passed: true, durationMs: 1 } };
-    const complete = { ...codeMutation("intro", "x"), kind: "lesson", payload: { event: "complete" } };
-    expect((await syncPost(syncRequest({ mutations: [visit, pass, complete] }, { cookie: a.cookie }))).status).toBe(200);
+    const pass = {
+      ...codeMutation("intro", "x"),
+      kind: "attempt",
+      payload: { passed: true, durationMs: 1 },
+    };
+    const complete = {
+      ...codeMutation("intro", "x"),
+      kind: "lesson",
+      payload: { event: "complete" },
+    };
+    expect(
+      (await syncPost(syncRequest({ mutations: [visit, pass, complete] }, { cookie: a.cookie })))
+        .status,
+    ).toBe(200);
     const lessons = (await (await getLessons(a.cookie)).json()).lessons;
-    expect(lessons).toEqual([expect.objectContaining({ lessonKey: LESSON, lastCellId: "intro", completedAt: expect.any(Number) })]);
+    expect(lessons).toEqual([
+      expect.objectContaining({
+        lessonKey: LESSON,
+        lastCellId: "intro",
+        completedAt: expect.any(Number),
+      }),
+    ]);
     expect((await (await getLessons(b.cookie)).json()).lessons).toEqual([]);
     expect((await getLessons(null)).status).toBe(401);
   });
 
   it("saves a signed-in learner's batch and reads it back", async () => {
     const a = await signUp();
-    const response = await syncPost(syncRequest({ mutations: [codeMutation("train", "model.fit()")] }, { cookie: a.cookie }));
+    const response = await syncPost(
+      syncRequest({ mutations: [codeMutation("train", "model.fit()")] }, { cookie: a.cookie }),
+    );
     expect(response.status).toBe(200);
     const progress = await (await getProgress(a.cookie)).json();
-    expect(progress.cells).toEqual([expect.objectContaining({ cellId: "train", code: "model.fit()", version: 1 })]);
+    expect(progress.cells).toEqual([
+      expect.objectContaining({ cellId: "train", code: "model.fit()", version: 1 }),
+    ]);
   });
 
   it("answers 401 without a session (sync and read)", async () => {
     expect((await syncPost(syncRequest({ mutations: [codeMutation("a", "x")] }))).status).toBe(401);
     expect((await getProgress(null)).status).toBe(401);
-    expect((await syncPost(syncRequest({ mutations: [codeMutation("a", "x")] }, { cookie: "better-auth.session_token=forged.value" }))).status).toBe(401);
+    expect(
+      (
+        await syncPost(
+          syncRequest(
+            { mutations: [codeMutation("a", "x")] },
+            { cookie: "better-auth.session_token=forged.value" },
+          ),
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it("keeps learners apart: A can neither read nor change B's progress", async () => {
@@ -71,23 +106,37 @@ describe("progress API", () => {
     const seenByB = await (await getProgress(b.cookie)).json();
     expect(seenByB.cells[0].code).toBe("B's code");
     // A body cannot name another user: unknown fields are not part of the protocol.
-    const withUser = await syncPost(syncRequest({ userId: "someone-else", mutations: [codeMutation("x", "y")] }, { cookie: a.cookie }));
+    const withUser = await syncPost(
+      syncRequest(
+        { userId: "someone-else", mutations: [codeMutation("x", "y")] },
+        { cookie: a.cookie },
+      ),
+    );
     expect(withUser.status).toBe(200);
     expect((await (await getProgress(b.cookie)).json()).cells).toHaveLength(1);
   });
 
   it("answers 422 naming the mutation for a lesson or cell the catalogue lacks, and stores nothing", async () => {
     const a = await signUp();
-    const response = await syncPost(syncRequest({ mutations: [codeMutation("a", "kept?"), codeMutation("nope", "x")] }, { cookie: a.cookie }));
+    const response = await syncPost(
+      syncRequest(
+        { mutations: [codeMutation("a", "kept?"), codeMutation("nope", "x")] },
+        { cookie: a.cookie },
+      ),
+    );
     expect(response.status).toBe(422);
-    expect((await response.json()).fieldErrors).toEqual({ "mutations.1.cellId": [`no cell 'nope' in lesson '${LESSON}'`] });
+    expect((await response.json()).fieldErrors).toEqual({
+      "mutations.1.cellId": [`no cell 'nope' in lesson '${LESSON}'`],
+    });
     expect((await (await getProgress(a.cookie)).json()).cells).toEqual([]);
   });
 
   it("answers 422 with field errors for an invalid batch", async () => {
     const a = await signUp();
     const bad = { ...codeMutation("a", "x"), id: "not-a-uuid", kind: "code" };
-    const response = await syncPost(syncRequest({ mutations: [bad, { kind: "teleport" }] }, { cookie: a.cookie }));
+    const response = await syncPost(
+      syncRequest({ mutations: [bad, { kind: "teleport" }] }, { cookie: a.cookie }),
+    );
     expect(response.status).toBe(422);
     const body = await response.json();
     expect(body.fieldErrors["mutations.0.id"]).toBeDefined();
@@ -99,18 +148,26 @@ describe("progress API", () => {
 
   it("refuses an oversized body with 413 before reading it all", async () => {
     const a = await signUp();
-    const huge = JSON.stringify({ mutations: [codeMutation("a", "x".repeat(MAX_SYNC_BODY_BYTES))] });
+    const huge = JSON.stringify({
+      mutations: [codeMutation("a", "x".repeat(MAX_SYNC_BODY_BYTES))],
+    });
     expect((await syncPost(syncRequest(huge, { cookie: a.cookie }))).status).toBe(413);
     // A body that lies about its length is cut off while streaming.
     const stream = new ReadableStream({
       start(controller) {
-        for (let i = 0; i < 20; i++) controller.enqueue(new TextEncoder().encode("x".repeat(100_000)));
+        for (let i = 0; i < 20; i++)
+          controller.enqueue(new TextEncoder().encode("x".repeat(100_000)));
         controller.close();
       },
     });
     const lying = new Request(`${ORIGIN}/api/progress/sync`, {
       method: "POST",
-      headers: { "content-type": "application/json", origin: ORIGIN, cookie: a.cookie, "content-length": "10" },
+      headers: {
+        "content-type": "application/json",
+        origin: ORIGIN,
+        cookie: a.cookie,
+        "content-length": "10",
+      },
       body: stream,
       duplex: "half",
     } as RequestInit);
@@ -120,10 +177,17 @@ describe("progress API", () => {
   it("refuses cross-site requests with 403", async () => {
     const a = await signUp();
     const body = { mutations: [codeMutation("a", "x")] };
-    expect((await syncPost(syncRequest(body, { cookie: a.cookie, origin: "https://evil.example" }))).status).toBe(403);
+    expect(
+      (await syncPost(syncRequest(body, { cookie: a.cookie, origin: "https://evil.example" })))
+        .status,
+    ).toBe(403);
     const noOrigin = new Request(`${ORIGIN}/api/progress/sync`, {
       method: "POST",
-      headers: { "content-type": "application/json", cookie: a.cookie, "sec-fetch-site": "cross-site" },
+      headers: {
+        "content-type": "application/json",
+        cookie: a.cookie,
+        "sec-fetch-site": "cross-site",
+      },
       body: JSON.stringify(body),
     });
     expect((await syncPost(noOrigin)).status).toBe(403);
@@ -135,7 +199,14 @@ describe("progress API", () => {
     try {
       const a = await signUp();
       const statuses = [];
-      for (let i = 0; i < 5; i++) statuses.push((await syncPost(syncRequest({ mutations: [codeMutation("a", `v${i}`)] }, { cookie: a.cookie }))).status);
+      for (let i = 0; i < 5; i++)
+        statuses.push(
+          (
+            await syncPost(
+              syncRequest({ mutations: [codeMutation("a", `v${i}`)] }, { cookie: a.cookie }),
+            )
+          ).status,
+        );
       expect(statuses).toEqual([200, 200, 200, 429, 429]);
     } finally {
       process.env.SYNC_RATE_LIMIT_PER_MINUTE = "1000";
@@ -149,11 +220,23 @@ describe("progress API", () => {
       new Request(`${ORIGIN}/api/auth/sign-up/email`, {
         method: "POST",
         headers: { "content-type": "application/json", origin: ORIGIN },
-        body: JSON.stringify({ email, password: "correct horse battery", name: "x", role: "admin" }),
+        body: JSON.stringify({
+          email,
+          password: "correct horse battery",
+          name: "x",
+          role: "admin",
+        }),
       }),
     );
     if (response.ok) {
-      const user = await getSessionFromHeaders(new Headers({ cookie: response.headers.getSetCookie().map((line) => line.split(";")[0]).join("; ") }));
+      const user = await getSessionFromHeaders(
+        new Headers({
+          cookie: response.headers
+            .getSetCookie()
+            .map((line) => line.split(";")[0])
+            .join("; "),
+        }),
+      );
       expect(user?.role).toBe("learner");
     } else {
       expect(response.status).toBe(400);

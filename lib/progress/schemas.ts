@@ -5,8 +5,8 @@ import { isWellFormedText } from "./text";
 // a client-generated uuid: the server records it, so sending a batch twice changes nothing.
 
 export const MAX_SYNC_BODY_BYTES = 1_000_000;
-export const MAX_MUTATIONS_PER_BATCH = 200;
-export const MAX_CODE_CHARS = 200_000;
+const MAX_MUTATIONS_PER_BATCH = 200;
+const MAX_CODE_CHARS = 200_000;
 export const MAX_ERROR_CHARS = 4_000;
 
 /** "track/chapter/lesson" slugs, as the content loader names lessons. */
@@ -14,7 +14,10 @@ export const lessonKeySchema = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/, "lessonKey must be slash-separated slugs");
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/,
+    "lessonKey must be slash-separated slugs",
+  );
 export const cellIdSchema = z
   .string()
   .min(1)
@@ -23,11 +26,17 @@ export const cellIdSchema = z
 // Postgres cannot hold NUL characters or unpaired UTF-16 surrogates (jsonb refuses them, text
 // turns them into U+FFFD): refuse both here with a 422 naming the field, rather than fail in SQL.
 const noNul = (value: string) => !value.includes("\u0000");
-const WELL_FORMED = "must be well-formed text (it contains an unpaired UTF-16 surrogate, e.g. half of an emoji)";
-const textSchema = (max: number) => z.string().max(max).refine(noNul, "must not contain NUL characters").refine(isWellFormedText, WELL_FORMED);
-export const lessonCodeHashSchema = textSchema(128).min(1);
+const WELL_FORMED =
+  "must be well-formed text (it contains an unpaired UTF-16 surrogate, e.g. half of an emoji)";
+const textSchema = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine(noNul, "must not contain NUL characters")
+    .refine(isWellFormedText, WELL_FORMED);
+const lessonCodeHashSchema = textSchema(128).min(1);
 
-export const runStatusSchema = z.enum(["ok", "error", "timeout", "interrupted"]);
+const runStatusSchema = z.enum(["ok", "error", "timeout", "interrupted"]);
 
 const base = {
   id: z.uuid(),
@@ -38,7 +47,7 @@ const base = {
   at: z.number().int().min(1_500_000_000_000).max(4_102_444_800_000),
 };
 
-export const codeMutationSchema = z.object({
+const codeMutationSchema = z.object({
   ...base,
   kind: z.literal("code"),
   cellId: cellIdSchema,
@@ -49,7 +58,7 @@ export const codeMutationSchema = z.object({
   }),
 });
 
-export const runMutationSchema = z.object({
+const runMutationSchema = z.object({
   ...base,
   kind: z.literal("run"),
   cellId: cellIdSchema,
@@ -60,7 +69,7 @@ export const runMutationSchema = z.object({
   }),
 });
 
-export const attemptMutationSchema = z.object({
+const attemptMutationSchema = z.object({
   ...base,
   kind: z.literal("attempt"),
   cellId: cellIdSchema,
@@ -71,7 +80,7 @@ export const attemptMutationSchema = z.object({
   }),
 });
 
-export const lessonMutationSchema = z.object({
+const lessonMutationSchema = z.object({
   ...base,
   kind: z.literal("lesson"),
   /** The cell the learner is at (visit), or any cell of the lesson. */
@@ -79,7 +88,7 @@ export const lessonMutationSchema = z.object({
   payload: z.object({ event: z.enum(["visit", "complete", "reset"]) }),
 });
 
-export const syncMutationSchema = z.discriminatedUnion("kind", [
+const syncMutationSchema = z.discriminatedUnion("kind", [
   codeMutationSchema,
   runMutationSchema,
   attemptMutationSchema,
@@ -93,13 +102,12 @@ export const syncBatchSchema = z.object({
 export type SyncMutation = z.infer<typeof syncMutationSchema>;
 export type CodeMutation = z.infer<typeof codeMutationSchema>;
 export type RunMutation = z.infer<typeof runMutationSchema>;
-export type AttemptMutation = z.infer<typeof attemptMutationSchema>;
 export type LessonMutation = z.infer<typeof lessonMutationSchema>;
 export type SyncBatch = z.infer<typeof syncBatchSchema>;
 export type RunStatus = z.infer<typeof runStatusSchema>;
 
 /** The server's state of one cell after a batch, so the client can rebase its next edits. */
-export const cellSnapshotSchema = z.object({
+const cellSnapshotSchema = z.object({
   lessonKey: z.string(),
   cellId: z.string(),
   version: z.number().int(),
@@ -110,7 +118,7 @@ export const cellSnapshotSchema = z.object({
 export type CellSnapshot = z.infer<typeof cellSnapshotSchema>;
 
 /** A mutation acknowledged without effect (a browser-sent Cypher verdict, an unearned completion). */
-export const ignoredMutationSchema = z.object({ id: z.string(), reason: z.string() });
+const ignoredMutationSchema = z.object({ id: z.string(), reason: z.string() });
 export type IgnoredMutation = z.infer<typeof ignoredMutationSchema>;
 
 export const syncResultSchema = z.object({

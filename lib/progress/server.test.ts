@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { getPrisma } from "@/lib/db/client";
 import { createTestDatabase, createTestUser, type TestDatabase } from "@/lib/db/testing";
-import { applySyncBatch as applyWithCatalogue } from "./server";
-import { getCatalogueProgress, getLessonProgressForUser } from "./queries";
+import { applySyncBatch as applyWithCatalog } from "./server";
+import { getCatalogProgress, getLessonProgressForUser } from "./queries";
 import { lessonIndexFrom } from "./lesson-index";
 import { recordServerVerdict } from "./verdicts";
 import type { CodeMutation, SyncBatch } from "./schemas";
@@ -30,7 +30,7 @@ const lessons = lessonIndexFrom({
   ],
 });
 const applySyncBatch = (userId: string, batch: SyncBatch) =>
-  applyWithCatalogue(userId, batch, { lessons });
+  applyWithCatalog(userId, batch, { lessons });
 const T0 = Date.now() - 60_000;
 const codeEdit = (
   cellId: string,
@@ -123,7 +123,7 @@ describe("applySyncBatch", () => {
       startedAt: T0 + 4,
       completedAt: null,
     });
-    expect(Object.keys(await getCatalogueProgress(user.id))).toEqual([LESSON]);
+    expect(Object.keys(await getCatalogProgress(user.id))).toEqual([LESSON]);
   });
 
   it("is idempotent: the same batch twice records everything once", async () => {
@@ -264,7 +264,7 @@ describe("what the browser cannot decide", () => {
     ],
   });
   const sync = (userId: string, mutations: SyncBatch["mutations"]) =>
-    applyWithCatalogue(userId, { mutations }, { lessons: course });
+    applyWithCatalog(userId, { mutations }, { lessons: course });
   const base = (lessonKey: string, cellId: string, at = T0) => ({
     id: randomUUID(),
     lessonKey,
@@ -320,11 +320,11 @@ describe("what the browser cannot decide", () => {
   it("the real catalogue is the default: the probe's made-up 'sec/x/y' is refused", async () => {
     const user = await createTestUser();
     await expect(
-      applyWithCatalogue(user.id, {
+      applyWithCatalog(user.id, {
         mutations: [{ ...codeEdit("a", "x", T0), lessonKey: "sec/x/y" }],
       }),
     ).rejects.toMatchObject({ status: 422 });
-    expect(await getCatalogueProgress(user.id)).toEqual({});
+    expect(await getCatalogProgress(user.id)).toEqual({});
   });
 
   it("acknowledges a forged Cypher pass without recording it, and it does not complete the lesson", async () => {
@@ -427,7 +427,7 @@ describe("what the browser cannot decide", () => {
     const user = await createTestUser();
     const now = Date.now();
     await sync(user.id, [run(PLAIN, "one", "ok"), run(PLAIN, "two", "ok")]);
-    await applyWithCatalogue(
+    await applyWithCatalog(
       user.id,
       { mutations: [lessonEvent(PLAIN, "one", "complete", now + 86_400_000)] },
       { lessons: course, serverNow: now },

@@ -1,3 +1,4 @@
+import "server-only";
 import {
   BatchConflictError,
   cellMapKey,
@@ -7,13 +8,26 @@ import {
   readCompletionEvidence,
   type AttemptWrite,
   type CellKey,
+  type ClaimEffect,
   type CellWrite,
   type LessonWrite,
   type StoredCompletionEvidence,
 } from "@/lib/db/progress-repository";
 import { RouteError } from "@/lib/http/route";
-import { defaultLessonIndex, completionShortfall, unknownKeyErrors, type LessonIndex } from "./lesson-index";
-import { clampClientTime, mergeCodeMutation, mergeLessonMutation, mergeRunMutation, type ServerCell, type ServerLesson } from "./merge";
+import {
+  defaultLessonIndex,
+  completionShortfall,
+  unknownKeyErrors,
+  type LessonIndex,
+} from "./lesson-index";
+import {
+  clampClientTime,
+  mergeCodeMutation,
+  mergeLessonMutation,
+  mergeRunMutation,
+  type ServerCell,
+  type ServerLesson,
+} from "./merge";
 import type { CellSnapshot, IgnoredMutation, SyncBatch, SyncMutation, SyncResult } from "./schemas";
 import { isServerChecked, VERIFICATIONS, type Verification } from "./verification";
 
@@ -27,10 +41,14 @@ export type SyncOptions = {
 };
 
 /** A batch naming lessons or cells the catalogue does not have: 422, nothing applied. */
-export class SyncRefusedError extends RouteError {
+class SyncRefusedError extends RouteError {
   constructor(fieldErrors: Record<string, string[]>) {
     const first = Object.entries(fieldErrors)[0];
-    super(422, `Unknown lesson or cell${first ? `: ${first[0]}: ${first[1][0] ?? ""}` : ""}`, fieldErrors);
+    super(
+      422,
+      `Unknown lesson or cell${first ? `: ${first[0]}: ${first[1][0] ?? ""}` : ""}`,
+      fieldErrors,
+    );
   }
 }
 
@@ -38,7 +56,10 @@ export class SyncRefusedError extends RouteError {
  * For a route that wants to refuse before anything else (applySyncBatch checks it too): field
  * errors for every mutation whose lesson or cell the catalogue lacks, or null when all are known.
  */
-export function checkSyncBatchKeys(batch: SyncBatch, lessons: LessonIndex = defaultLessonIndex()): Record<string, string[]> | null {
+function checkSyncBatchKeys(
+  batch: SyncBatch,
+  lessons: LessonIndex = defaultLessonIndex(),
+): Record<string, string[]> | null {
   const errors = unknownKeyErrors(batch.mutations, lessons);
   return Object.keys(errors).length > 0 ? errors : null;
 }
@@ -56,15 +77,25 @@ export function checkSyncBatchKeys(batch: SyncBatch, lessons: LessonIndex = defa
  * only when the server's records show the lesson done. Mutations acknowledged without effect are
  * listed in `ignored` with the reason, and in `stale` so every outbox version lets go of them.
  */
-export async function applySyncBatch(userId: string, batch: SyncBatch, options: SyncOptions = {}): Promise<SyncResult> {
+export async function applySyncBatch(
+  userId: string,
+  batch: SyncBatch,
+  options: SyncOptions = {},
+): Promise<SyncResult> {
   const serverNow = options.serverNow ?? Date.now();
   const lessons = options.lessons ?? defaultLessonIndex(serverNow);
   const unknown = checkSyncBatchKeys(batch, lessons);
   if (unknown) throw new SyncRefusedError(unknown);
-  const mutations = batch.mutations.map((mutation) => ({ ...mutation, at: clampClientTime(mutation.at, serverNow) }));
+  const mutations = batch.mutations.map((mutation) => ({
+    ...mutation,
+    at: clampClientTime(mutation.at, serverNow),
+  }));
+  // What earlier tries of this request stored before a concurrent batch got in the way: the
+  // answer reports those ids as applied (not as duplicates) and their cells as they were written.
+  const earlier: PartialCommit = { applied: new Set(), cells: new Map() };
   for (let attempt = 0; ; attempt++) {
     try {
-      return await applyOnce(userId, mutations, lessons);
+      return withEarlier(await applyOnce(userId, mutations, lessons, earlier), earlier);
     } catch (error) {
       if (!(error instanceof BatchConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
@@ -72,17 +103,49 @@ export async function applySyncBatch(userId: string, batch: SyncBatch, options: 
   }
 }
 
-async function applyOnce(userId: string, mutations: SyncMutation[], index: LessonIndex): Promise<SyncResult> {
+type PartialCommit = { applied: Set<string>; cells: Map<string, CellSnapshot> };
+
+function withEarlier(result: SyncResult, earlier: PartialCommit): SyncResult {
+  if (earlier.applied.size === 0) return result;
+  const reported = new Set(result.cells.map((cell) => cellMapKey(cell.lessonKey, cell.cellId)));
+  return {
+    ...result,
+    applied: [...result.applied, ...result.duplicates.filter((id) => earlier.applied.has(id))],
+    duplicates: result.duplicates.filter((id) => !earlier.applied.has(id)),
+    cells: [
+      ...result.cells,
+      ...[...earlier.cells].filter(([key]) => !reported.has(key)).map(([, cell]) => cell),
+    ],
+  };
+}
+
+async function applyOnce(
+  userId: string,
+  mutations: SyncMutation[],
+  index: LessonIndex,
+  earlier: PartialCommit,
+): Promise<SyncResult> {
   const uniqueIds = [...new Set(mutations.map((mutation) => mutation.id))];
   const cellKeys = new Map<string, CellKey>();
   for (const mutation of mutations) {
-    if (mutation.kind === "code" || mutation.kind === "run") cellKeys.set(cellMapKey(mutation.lessonKey, mutation.cellId), { lessonKey: mutation.lessonKey, cellId: mutation.cellId });
+    if (mutation.kind === "code" || mutation.kind === "run")
+      cellKeys.set(cellMapKey(mutation.lessonKey, mutation.cellId), {
+        lessonKey: mutation.lessonKey,
+        cellId: mutation.cellId,
+      });
   }
-  const lessonKeys = [...new Set(mutations.filter((mutation) => mutation.kind === "lesson").map((mutation) => mutation.lessonKey))];
+  const lessonKeys = [
+    ...new Set(
+      mutations
+        .filter((mutation) => mutation.kind === "lesson")
+        .map((mutation) => mutation.lessonKey),
+    ),
+  ];
 
   // Resets first, as their own idempotent statement: the rows read below are then post-reset.
   for (const mutation of mutations) {
-    if (mutation.kind === "lesson" && mutation.payload.event === "reset") await deleteLessonCellsUpTo(userId, mutation.lessonKey, mutation.at);
+    if (mutation.kind === "lesson" && mutation.payload.event === "reset")
+      await deleteLessonCellsUpTo(userId, mutation.lessonKey, mutation.at);
   }
 
   const state = await readBatchState(userId, uniqueIds, [...cellKeys.values()], lessonKeys);
@@ -93,8 +156,12 @@ async function applyOnce(userId: string, mutations: SyncMutation[], index: Lesso
     return true;
   });
 
-  const cells = new Map<string, ServerCell | null>([...cellKeys.keys()].map((key) => [key, state.cells.get(key) ?? null]));
-  const lessons = new Map<string, ServerLesson | null>(lessonKeys.map((key) => [key, state.lessons.get(key) ?? null]));
+  const cells = new Map<string, ServerCell | null>(
+    [...cellKeys.keys()].map((key) => [key, state.cells.get(key) ?? null]),
+  );
+  const lessons = new Map<string, ServerLesson | null>(
+    lessonKeys.map((key) => [key, state.lessons.get(key) ?? null]),
+  );
   const changedCells = new Set<string>();
   const reportedCells = new Set<string>();
   const changedLessons = new Set<string>();
@@ -106,7 +173,13 @@ async function applyOnce(userId: string, mutations: SyncMutation[], index: Lesso
     ignored.push({ id, reason });
     stale.push(id);
   };
-  const completing = [...new Set(todo.filter((m) => m.kind === "lesson" && m.payload.event === "complete").map((m) => m.lessonKey))];
+  const completing = [
+    ...new Set(
+      todo
+        .filter((m) => m.kind === "lesson" && m.payload.event === "complete")
+        .map((m) => m.lessonKey),
+    ),
+  ];
   const evidence = completing.length > 0 ? await readCompletionEvidence(userId, completing) : null;
 
   for (const mutation of todo) {
@@ -115,7 +188,10 @@ async function applyOnce(userId: string, mutations: SyncMutation[], index: Lesso
       case "run": {
         const key = cellMapKey(mutation.lessonKey, mutation.cellId);
         const current = cells.get(key) ?? null;
-        const result = mutation.kind === "code" ? mergeCodeMutation(current, mutation) : mergeRunMutation(current, mutation);
+        const result =
+          mutation.kind === "code"
+            ? mergeCodeMutation(current, mutation)
+            : mergeRunMutation(current, mutation);
         reportedCells.add(key);
         if (result.outcome === "applied") {
           applied.push(mutation.id);
@@ -135,7 +211,10 @@ async function applyOnce(userId: string, mutations: SyncMutation[], index: Lesso
         if (isServerChecked(cell.kind)) {
           // Old pages and outboxes still send these; refusing would park the learner's other
           // work with them. The server's own verdict (verdicts.ts) is the one that counts.
-          ignore(mutation.id, `${cell.kind} exercises are checked by the server; a result sent by the browser is not recorded`);
+          ignore(
+            mutation.id,
+            `${cell.kind} exercises are checked by the server; a result sent by the browser is not recorded`,
+          );
           break;
         }
         attempts.push({
@@ -168,7 +247,12 @@ async function applyOnce(userId: string, mutations: SyncMutation[], index: Lesso
           // Cells merged earlier in this batch and not changed after the reset go as well.
           for (const [key, cell] of cells) {
             const last = Math.max(cell?.codeUpdatedAt ?? -Infinity, cell?.lastRunAt ?? -Infinity);
-            if (cell && key.startsWith(mutation.lessonKey + "\u0000") && last <= result.resetCellsUpTo && !state.cells.has(key)) {
+            if (
+              cell &&
+              key.startsWith(mutation.lessonKey + "\u0000") &&
+              last <= result.resetCellsUpTo &&
+              !state.cells.has(key)
+            ) {
               cells.set(key, null);
               changedCells.delete(key);
               reportedCells.delete(key);
@@ -194,16 +278,65 @@ async function applyOnce(userId: string, mutations: SyncMutation[], index: Lesso
     const lesson = lessons.get(lessonKey);
     return lesson ? [{ lessonKey, lesson, expected: state.lessons.get(lessonKey) ?? null }] : [];
   });
-  if (fresh.size > 0) await commitBatch(userId, { claimIds: [...fresh], cells: cellWrites, attempts, lessons: lessonWrites });
-
-  const snapshots: CellSnapshot[] = [...reportedCells].flatMap((key) => {
+  const snapshotOf = (key: string): CellSnapshot | null => {
     const cell = cells.get(key);
     const source = cellKeys.get(key);
     return cell && source
-      ? [{ ...source, version: cell.version, code: cell.code, lessonCodeHash: cell.lessonCodeHash, codeUpdatedAt: cell.codeUpdatedAt }]
-      : [];
+      ? {
+          ...source,
+          version: cell.version,
+          code: cell.code,
+          lessonCodeHash: cell.lessonCodeHash,
+          codeUpdatedAt: cell.codeUpdatedAt,
+        }
+      : null;
+  };
+  if (fresh.size > 0) {
+    const written = new Set(cellWrites.map((w) => cellMapKey(w.lessonKey, w.cellId)));
+    const writtenLessons = new Set(lessonWrites.map((w) => w.lessonKey));
+    const recorded = new Set(attempts.map((a) => a.id));
+    const appliedIds = new Set(applied);
+    const claims: ClaimEffect[] = todo.map((mutation): ClaimEffect => {
+      const { id } = mutation;
+      if (!appliedIds.has(id)) return { id, kind: "none" };
+      if (
+        (mutation.kind === "code" || mutation.kind === "run") &&
+        written.has(cellMapKey(mutation.lessonKey, mutation.cellId))
+      )
+        return { id, kind: "cell", lessonKey: mutation.lessonKey, cellId: mutation.cellId };
+      if (mutation.kind === "attempt" && recorded.has(id)) return { id, kind: "attempt" };
+      if (mutation.kind === "lesson" && writtenLessons.has(mutation.lessonKey))
+        return { id, kind: "lesson", lessonKey: mutation.lessonKey };
+      return { id, kind: "none" };
+    });
+    const outcome = await commitBatch(userId, {
+      claims,
+      cells: cellWrites,
+      attempts,
+      lessons: lessonWrites,
+    });
+    if (!outcome.complete) {
+      for (const id of outcome.claimed) earlier.applied.add(id);
+      for (const { lessonKey, cellId } of outcome.cells) {
+        const key = cellMapKey(lessonKey, cellId);
+        const snapshot = snapshotOf(key);
+        if (snapshot) earlier.cells.set(key, snapshot);
+      }
+      throw new BatchConflictError(outcome);
+    }
+  }
+
+  const snapshots: CellSnapshot[] = [...reportedCells].flatMap((key) => {
+    const snapshot = snapshotOf(key);
+    return snapshot ? [snapshot] : [];
   });
-  return { applied, duplicates: uniqueIds.filter((id) => !fresh.has(id)), stale, ignored, cells: snapshots };
+  return {
+    applied,
+    duplicates: uniqueIds.filter((id) => !fresh.has(id)),
+    stale,
+    ignored,
+    cells: snapshots,
+  };
 }
 
 /**
@@ -211,13 +344,26 @@ async function applyOnce(userId: string, mutations: SyncMutation[], index: Lesso
  * before, plus the tfjs passes and runs merged earlier in the same batch (a page sends a check's
  * result before the completion it leads to).
  */
-function evidenceAt(lessonKey: string, stored: StoredCompletionEvidence | null, attempts: AttemptWrite[], cells: Map<string, ServerCell | null>) {
+function evidenceAt(
+  lessonKey: string,
+  stored: StoredCompletionEvidence | null,
+  attempts: AttemptWrite[],
+  cells: Map<string, ServerCell | null>,
+) {
   const passes = new Map<string, Set<Verification>>();
   for (const [cellId, verifications] of stored?.passes.get(lessonKey) ?? []) {
-    passes.set(cellId, new Set([...verifications].filter((v): v is Verification => (VERIFICATIONS as readonly string[]).includes(v))));
+    passes.set(
+      cellId,
+      new Set(
+        [...verifications].filter((v): v is Verification =>
+          (VERIFICATIONS as readonly string[]).includes(v),
+        ),
+      ),
+    );
   }
   for (const attempt of attempts) {
-    if (attempt.lessonKey === lessonKey && attempt.passed) passes.set(attempt.cellId, (passes.get(attempt.cellId) ?? new Set()).add("self-reported"));
+    if (attempt.lessonKey === lessonKey && attempt.passed)
+      passes.set(attempt.cellId, (passes.get(attempt.cellId) ?? new Set()).add("self-reported"));
   }
   const runOk = new Set(stored?.runOk.get(lessonKey) ?? []);
   const prefix = lessonKey + "\u0000";

@@ -10,7 +10,12 @@ export const ANONYMOUS: Owner = "anonymous";
 
 /** A mutation the server refused as invalid: kept for the learner to see, never resent by itself. */
 export type ParkedInfo = { at: number; reason: string };
-export type OutboxEntry = { seq: number; owner: Owner; mutation: SyncMutation; parked?: ParkedInfo };
+export type OutboxEntry = {
+  seq: number;
+  owner: Owner;
+  mutation: SyncMutation;
+  parked?: ParkedInfo;
+};
 
 export type LocalCell = {
   owner: Owner;
@@ -57,13 +62,16 @@ export function createMemoryStorage(): ProgressStorage {
   const outbox = new Map<string, OutboxEntry>();
   const cells = new Map<string, LocalCell>();
   const lessons = new Map<string, LocalLesson>();
-  const key = (owner: Owner, lessonKey: string, cellId: string) => `${owner}\u0000${lessonKey}\u0000${cellId}`;
+  const key = (owner: Owner, lessonKey: string, cellId: string) =>
+    `${owner}\u0000${lessonKey}\u0000${cellId}`;
   return {
     async addMutation(owner, mutation) {
       outbox.set(mutation.id, { seq: ++seq, owner, mutation: structuredClone(mutation) });
     },
     async listMutations() {
-      return [...outbox.values()].sort((a, b) => a.seq - b.seq).map((entry) => structuredClone(entry));
+      return [...outbox.values()]
+        .sort((a, b) => a.seq - b.seq)
+        .map((entry) => structuredClone(entry));
     },
     async deleteMutations(ids) {
       for (const id of ids) outbox.delete(id);
@@ -87,7 +95,9 @@ export function createMemoryStorage(): ProgressStorage {
       cells.set(key(cell.owner, cell.lessonKey, cell.cellId), structuredClone(cell));
     },
     async listCells(owner, lessonKey) {
-      return [...cells.values()].filter((cell) => cell.owner === owner && cell.lessonKey === lessonKey).map((cell) => structuredClone(cell));
+      return [...cells.values()]
+        .filter((cell) => cell.owner === owner && cell.lessonKey === lessonKey)
+        .map((cell) => structuredClone(cell));
     },
     async deleteCell(owner, lessonKey, cellId) {
       cells.delete(key(owner, lessonKey, cellId));
@@ -100,7 +110,9 @@ export function createMemoryStorage(): ProgressStorage {
       lessons.set(key(lesson.owner, lesson.lessonKey, ""), structuredClone(lesson));
     },
     async listLessons(owner) {
-      return [...lessons.values()].filter((lesson) => lesson.owner === owner).map((lesson) => structuredClone(lesson));
+      return [...lessons.values()]
+        .filter((lesson) => lesson.owner === owner)
+        .map((lesson) => structuredClone(lesson));
     },
     async deleteLesson(owner, lessonKey) {
       lessons.delete(key(owner, lessonKey, ""));

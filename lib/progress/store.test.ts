@@ -3,8 +3,14 @@ import { Outbox, type SyncTransport } from "./outbox";
 import { createProgressStore } from "./store";
 import { createMemoryStorage, type ProgressStorage } from "./storage";
 import { hashLessonCode } from "./hash";
-import { mergeCodeMutation, mergeLessonMutation, mergeRunMutation, type ServerCell, type ServerLesson } from "./merge";
-import type { LessonProgressDto } from "@/lib/db/progress-reads";
+import {
+  mergeCodeMutation,
+  mergeLessonMutation,
+  mergeRunMutation,
+  type ServerCell,
+  type ServerLesson,
+} from "./merge";
+import type { LessonProgressDto } from "./dto";
 import { syncBatchSchema, type SyncMutation } from "./schemas";
 
 const LESSON = "t/01-c/01-l";
@@ -27,11 +33,20 @@ function fakeServer() {
       }
       seen.add(m.id);
       applied.push(m.id);
-      if (m.kind === "code") cells.set(m.cellId, mergeCodeMutation(cells.get(m.cellId) ?? null, m).cell);
-      if (m.kind === "run") cells.set(m.cellId, mergeRunMutation(cells.get(m.cellId) ?? null, m).cell);
+      if (m.kind === "code")
+        cells.set(m.cellId, mergeCodeMutation(cells.get(m.cellId) ?? null, m).cell);
+      if (m.kind === "run")
+        cells.set(m.cellId, mergeRunMutation(cells.get(m.cellId) ?? null, m).cell);
       if (m.kind === "lesson") lesson = mergeLessonMutation(lesson, m).lesson;
     }
-    const snapshots = [...cells.entries()].map(([cellId, c]) => ({ lessonKey: LESSON, cellId, version: c.version, code: c.code, lessonCodeHash: c.lessonCodeHash, codeUpdatedAt: c.codeUpdatedAt }));
+    const snapshots = [...cells.entries()].map(([cellId, c]) => ({
+      lessonKey: LESSON,
+      cellId,
+      version: c.version,
+      code: c.code,
+      lessonCodeHash: c.lessonCodeHash,
+      codeUpdatedAt: c.codeUpdatedAt,
+    }));
     return { kind: "ok", body: { applied, duplicates, stale: [], cells: snapshots } };
   };
   const fetchProgress = async (): Promise<LessonProgressDto | null> =>
@@ -40,15 +55,49 @@ function fakeServer() {
           lessonKey: LESSON,
           lesson: lesson && { lessonKey: LESSON, ...lesson },
           exercises: [],
-          cells: [...cells.entries()].map(([cellId, c]) => ({ cellId, code: c.code, version: c.version, lessonCodeHash: c.lessonCodeHash, codeUpdatedAt: c.codeUpdatedAt, lastRunStatus: c.lastRunStatus, lastRunAt: c.lastRunAt, lastRunDurationMs: c.lastRunDurationMs, lastRunError: c.lastRunError })),
+          cells: [...cells.entries()].map(([cellId, c]) => ({
+            cellId,
+            code: c.code,
+            version: c.version,
+            lessonCodeHash: c.lessonCodeHash,
+            codeUpdatedAt: c.codeUpdatedAt,
+            lastRunStatus: c.lastRunStatus,
+            lastRunAt: c.lastRunAt,
+            lastRunDurationMs: c.lastRunDurationMs,
+            lastRunError: c.lastRunError,
+          })),
         }
       : null;
-  return { cells, transport, fetchProgress, setOnline: (value: boolean) => (online = value), lesson: () => lesson };
+  return {
+    cells,
+    transport,
+    fetchProgress,
+    setOnline: (value: boolean) => (online = value),
+    lesson: () => lesson,
+  };
 }
 
-function device(server: ReturnType<typeof fakeServer>, userId: string | null, storage: ProgressStorage = createMemoryStorage(), code = lessonCode) {
-  const outbox = new Outbox({ storage, transport: server.transport, schedule: () => 0, cancel: () => undefined });
-  const store = createProgressStore({ lessonKey: LESSON, lessonCode: code, userId, outbox, storage, fetchProgress: server.fetchProgress, editDebounceMs: 1 });
+function device(
+  server: ReturnType<typeof fakeServer>,
+  userId: string | null,
+  storage: ProgressStorage = createMemoryStorage(),
+  code = lessonCode,
+) {
+  const outbox = new Outbox({
+    storage,
+    transport: server.transport,
+    schedule: () => 0,
+    cancel: () => undefined,
+  });
+  const store = createProgressStore({
+    lessonKey: LESSON,
+    lessonCode: code,
+    userId,
+    outbox,
+    storage,
+    fetchProgress: server.fetchProgress,
+    editDebounceMs: 1,
+  });
   return { store, outbox, storage };
 }
 
@@ -79,7 +128,9 @@ describe("createProgressStore", () => {
     expect(anonymous.outbox.getStatus()).toMatchObject({ state: "local", pending: 1 });
     expect(server.cells.size).toBe(0);
     // Reload as anonymous: the work is still there.
-    expect((await device(server, null, storage).store.load()).cells.b?.code).toBe("let b = 'mine';");
+    expect((await device(server, null, storage).store.load()).cells.b?.code).toBe(
+      "let b = 'mine';",
+    );
 
     const signedIn = device(server, "u1", storage);
     const loaded = await signedIn.store.load();
@@ -114,7 +165,10 @@ describe("createProgressStore", () => {
     const changed = { ...lessonCode, a: "let a = 'new lesson';" };
     const after = device(server, "u1", createMemoryStorage(), changed);
     const loaded = await after.store.load();
-    expect(loaded.cells.a?.conflict).toEqual({ learnerCode: "my version", lessonCode: "let a = 'new lesson';" });
+    expect(loaded.cells.a?.conflict).toEqual({
+      learnerCode: "my version",
+      lessonCode: "let a = 'new lesson';",
+    });
     after.store.resolveConflict("a", "mine");
     await after.store.flush();
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -123,7 +177,10 @@ describe("createProgressStore", () => {
     expect(again.cells.a).toMatchObject({ code: "my version" });
     expect(again.cells.a?.conflict).toBeUndefined();
 
-    const take = device(server, "u1", createMemoryStorage(), { ...changed, a: "let a = 'newer still';" });
+    const take = device(server, "u1", createMemoryStorage(), {
+      ...changed,
+      a: "let a = 'newer still';",
+    });
     await take.store.load();
     take.store.resolveConflict("a", "lesson");
     await new Promise((resolve) => setTimeout(resolve, 5));
@@ -136,14 +193,30 @@ describe("createProgressStore: where the learner is", () => {
   it("keeps an edit made just before the page closed (inside the debounce) and sends it on the next visit", async () => {
     const server = fakeServer();
     const storage = createMemoryStorage();
-    const outbox = new Outbox({ storage, transport: server.transport, schedule: () => 0, cancel: () => undefined });
-    const closing = createProgressStore({ lessonKey: LESSON, lessonCode, userId: "u1", outbox, storage, fetchProgress: server.fetchProgress, editDebounceMs: 60_000 });
+    const outbox = new Outbox({
+      storage,
+      transport: server.transport,
+      schedule: () => 0,
+      cancel: () => undefined,
+    });
+    const closing = createProgressStore({
+      lessonKey: LESSON,
+      lessonCode,
+      userId: "u1",
+      outbox,
+      storage,
+      fetchProgress: server.fetchProgress,
+      editDebounceMs: 60_000,
+    });
     await closing.load();
     closing.saveCode("a", "typed, then reloaded");
     await new Promise((resolve) => setTimeout(resolve, 5));
     // The page is gone before the debounce ends: nothing reached the outbox, the cell is kept.
     expect(await outbox.pending()).toHaveLength(0);
-    expect(await storage.getCell("u1", LESSON, "a")).toMatchObject({ code: "typed, then reloaded", dirty: true });
+    expect(await storage.getCell("u1", LESSON, "a")).toMatchObject({
+      code: "typed, then reloaded",
+      dirty: true,
+    });
 
     const next = device(server, "u1", storage);
     const loaded = await next.store.load();
@@ -162,16 +235,28 @@ describe("createProgressStore: where the learner is", () => {
     await visit.store.markCompleted();
     // Resolved means kept here (the page may be left at once): the record and the outbox entry.
     expect((await storage.getLesson("anonymous", LESSON))?.completedAt).not.toBeNull();
-    expect((await storage.listMutations()).some((entry) => entry.mutation.kind === "lesson" && entry.mutation.payload.event === "complete")).toBe(true);
+    expect(
+      (await storage.listMutations()).some(
+        (entry) => entry.mutation.kind === "lesson" && entry.mutation.payload.event === "complete",
+      ),
+    ).toBe(true);
     await visit.store.flush();
-    expect(await device(server, null, storage).store.load()).toMatchObject({ lastCellId: "b", completed: true });
-    expect((await storage.listLessons("anonymous")).map((lesson) => lesson.lessonKey)).toEqual([LESSON]);
+    expect(await device(server, null, storage).store.load()).toMatchObject({
+      lastCellId: "b",
+      completed: true,
+    });
+    expect((await storage.listLessons("anonymous")).map((lesson) => lesson.lessonKey)).toEqual([
+      LESSON,
+    ]);
 
     const again = device(server, null, storage);
     await again.store.load();
     again.store.resetLesson();
     await again.store.flush();
-    expect(await device(server, null, storage).store.load()).toMatchObject({ lastCellId: null, completed: false });
+    expect(await device(server, null, storage).store.load()).toMatchObject({
+      lastCellId: null,
+      completed: false,
+    });
   });
 
   it("brings the last cell and completion to another device, and adopts anonymous progress on sign-in", async () => {
@@ -191,7 +276,11 @@ describe("createProgressStore: where the learner is", () => {
     expect(await storage.listLessons("anonymous")).toEqual([]);
 
     const phone = device(server, "u1");
-    expect(await phone.store.load()).toMatchObject({ lastCellId: "a", completed: true, source: "server" });
+    expect(await phone.store.load()).toMatchObject({
+      lastCellId: "a",
+      completed: true,
+      source: "server",
+    });
   });
 });
 
@@ -201,28 +290,55 @@ describe("createProgressStore before the session is known", () => {
     let resolveUser: (id: string | null) => void = () => undefined;
     const userId = new Promise<string | null>((resolve) => (resolveUser = resolve));
     const storage = createMemoryStorage();
-    const outbox = new Outbox({ storage, transport: server.transport, schedule: () => 0, cancel: () => undefined });
-    const store = createProgressStore({ lessonKey: LESSON, lessonCode, userId, outbox, storage, fetchProgress: server.fetchProgress, editDebounceMs: 1 });
+    const outbox = new Outbox({
+      storage,
+      transport: server.transport,
+      schedule: () => 0,
+      cancel: () => undefined,
+    });
+    const store = createProgressStore({
+      lessonKey: LESSON,
+      lessonCode,
+      userId,
+      outbox,
+      storage,
+      fetchProgress: server.fetchProgress,
+      editDebounceMs: 1,
+    });
     store.saveCode("a", "typed before the session answered");
     await new Promise((resolve) => setTimeout(resolve, 10));
     resolveUser("u1");
     await store.flush();
     expect(server.cells.get("a")?.code).toBe("typed before the session answered");
-    expect(await storage.getCell("u1", LESSON, "a")).toMatchObject({ code: "typed before the session answered" });
+    expect(await storage.getCell("u1", LESSON, "a")).toMatchObject({
+      code: "typed before the session answered",
+    });
   });
   it("cuts long error messages without splitting an emoji, so the server accepts the batch", async () => {
     const server = fakeServer();
     const sent: SyncMutation[] = [];
-    const transport: SyncTransport = async (batch) => (sent.push(...batch.mutations), server.transport(batch));
+    const transport: SyncTransport = async (batch) => (
+      sent.push(...batch.mutations),
+      server.transport(batch)
+    );
     const storage = createMemoryStorage();
     const outbox = new Outbox({ storage, transport, schedule: () => 0, cancel: () => undefined });
-    const store = createProgressStore({ lessonKey: LESSON, lessonCode, userId: "u1", outbox, storage, fetchProgress: server.fetchProgress });
+    const store = createProgressStore({
+      lessonKey: LESSON,
+      lessonCode,
+      userId: "u1",
+      outbox,
+      storage,
+      fetchProgress: server.fetchProgress,
+    });
     await store.load();
     const message = "E" + "💥".repeat(2_500); // a surrogate pair straddles unit 4,000
     store.recordRun("a", "error", 5, message);
     store.recordAttempt("a", false, 5, message);
     await store.flush();
-    const messages = sent.flatMap((m) => (m.kind === "run" || m.kind === "attempt" ? [m.payload.errorMessage ?? ""] : []));
+    const messages = sent.flatMap((m) =>
+      m.kind === "run" || m.kind === "attempt" ? [m.payload.errorMessage ?? ""] : [],
+    );
     expect(messages).toHaveLength(2);
     for (const text of messages) {
       expect(text.length).toBe(3_999);

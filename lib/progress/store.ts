@@ -1,7 +1,7 @@
 import { hashLessonCode } from "./hash";
 import { decideCellCode, mergeLessonMutation, pickLessonSummary } from "./merge";
 import type { Outbox, SyncStatus } from "./outbox";
-import type { CellProgressDto, LessonProgressDto } from "@/lib/db/progress-reads";
+import type { CellProgressDto, LessonProgressDto } from "./dto";
 import {
   MAX_ERROR_CHARS,
   type CodeMutation,
@@ -16,7 +16,7 @@ import { ANONYMOUS, type LocalCell, type Owner, type ProgressStorage } from "./s
 // local storage and the outbox at once (nothing waits for the network); load() merges the
 // server's copy with local work that has not reached it yet.
 
-export type LoadedCell = {
+type LoadedCell = {
   /** The code to show; null means the lesson's own code. */
   code: string | null;
   status: RunStatus | null;
@@ -93,6 +93,8 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
     at: number;
     timer: ReturnType<typeof setTimeout> | null;
     hash?: string;
+    /** Keeps the indicator off `saved` until this edit is in the outbox (one per cell). */
+    release: () => void;
   };
   const edits = new Map<string, PendingEdit>();
   let queue: Promise<unknown> = ready;
@@ -126,12 +128,19 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
       : cell.lessonCodeHash;
 
   const enqueue = async (mutation: SyncMutation) => {
-    await outbox.enqueue(mutation);
+    await outbox.enqueue(mutation, owner);
     void outbox.flush();
   };
 
-  const writeCode = (cellId: string, code: string | null, at: number, hashOverride?: string) =>
-    serial(async () => {
+  // A change that will reach the outbox holds the indicator on `saving` from the moment it is
+  // made, not from the moment the (possibly slow) local write gets to it.
+  const held = (work: () => Promise<unknown>): Promise<void> => {
+    const release = outbox.hold();
+    return serial(work).finally(release);
+  };
+
+  const codeWrite =
+    (cellId: string, code: string | null, at: number, hashOverride?: string) => async () => {
       const { dirty: _written, ...cell } =
         (await storage.getCell(owner, lessonKey, cellId)) ?? blankCell(cellId);
       const lessonCodeHash = hashOverride ?? baseHash(cell);
@@ -146,21 +155,33 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
         payload: { code, lessonCodeHash },
       };
       await enqueue(mutation);
-    });
+    };
+  const writeCode = (cellId: string, code: string | null, at: number, hashOverride?: string) =>
+    held(codeWrite(cellId, code, at, hashOverride));
 
   const commitEdit = (cellId: string) => {
     const edit = edits.get(cellId);
     if (!edit) return Promise.resolve();
     if (edit.timer) clearTimeout(edit.timer);
     edits.delete(cellId);
-    return writeCode(cellId, edit.code, edit.at, edit.hash);
+    // The edit's own hold covers the write: one change, counted once.
+    return serial(codeWrite(cellId, edit.code, edit.at, edit.hash)).finally(edit.release);
+  };
+
+  // An edit replaced by a reset or a conflict choice: that write is what reaches the outbox.
+  const dropEdit = (cellId: string) => {
+    const edit = edits.get(cellId);
+    if (!edit) return;
+    if (edit.timer) clearTimeout(edit.timer);
+    edits.delete(cellId);
+    edit.release();
   };
 
   const simple = (
     mutation: Omit<SyncMutation, "id" | "lessonKey" | "clientVersion" | "at">,
     update?: (cell: LocalCell) => LocalCell,
   ) =>
-    serial(async () => {
+    held(async () => {
       const at = now();
       if (update) {
         const cell =
@@ -174,7 +195,7 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
 
   // Visits, completion and reset: the same merge rules as the server, on this browser's copy.
   const lessonEvent = (cellId: string, event: LessonMutation["payload"]["event"]) =>
-    serial(async () => {
+    held(async () => {
       const mutation: LessonMutation = {
         id: newId(),
         kind: "lesson",
@@ -328,7 +349,12 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
     saveCode(cellId, code) {
       const previous = edits.get(cellId);
       if (previous?.timer) clearTimeout(previous.timer);
-      const edit: PendingEdit = { code, at: now(), timer: null };
+      const edit: PendingEdit = {
+        code,
+        at: now(),
+        timer: null,
+        release: previous?.release ?? outbox.hold(),
+      };
       edit.timer = setTimeout(() => void commitEdit(cellId), debounceMs);
       edits.set(cellId, edit);
       // Kept locally at once (a reload inside the debounce loses nothing); the outbox gets it
@@ -395,13 +421,12 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
     },
 
     resetCell(cellId) {
-      edits.delete(cellId);
+      dropEdit(cellId);
       void writeCode(cellId, null, now(), hashes[cellId]);
     },
 
     resetLesson() {
-      for (const edit of edits.values()) if (edit.timer) clearTimeout(edit.timer);
-      edits.clear();
+      for (const cellId of [...edits.keys()]) dropEdit(cellId);
       void serial(async () => {
         for (const cell of await storage.listCells(owner, lessonKey))
           await storage.deleteCell(owner, lessonKey, cell.cellId);
@@ -411,11 +436,11 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
     },
 
     resolveConflict(cellId, choice) {
-      void serial(async () => {
+      void held(async () => {
         const cell = await storage.getCell(owner, lessonKey, cellId);
         // "mine": keep the code but acknowledge the new lesson version, so it is not asked again.
         const code = choice === "mine" ? (cell?.code ?? null) : null;
-        edits.delete(cellId);
+        dropEdit(cellId);
         void writeCode(cellId, code, now(), hashes[cellId]);
       });
     },

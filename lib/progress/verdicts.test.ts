@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
 import { createTestDatabase, createTestUser, type TestDatabase } from "@/lib/db/testing";
-import { catalogueLessonIndex, lessonIndexFrom } from "./lesson-index";
+import { catalogLessonIndex, lessonIndexFrom } from "./lesson-index";
 import { getLessonProgressForUser } from "./queries";
 import { recordServerVerdict, storableText } from "./verdicts";
 
@@ -150,9 +150,9 @@ describe("storableText", () => {
   });
 });
 
-describe("catalogueLessonIndex", () => {
+describe("catalogLessonIndex", () => {
   it("knows the real lessons, their cells' kinds and roles", () => {
-    const index = catalogueLessonIndex();
+    const index = catalogLessonIndex();
     expect(
       index.get("graph-queries/paths/paths-and-shortest-paths")?.cells.get("cruise-keanu"),
     ).toEqual({ kind: "cypher", role: "exercise" });
@@ -166,6 +166,6 @@ describe("catalogueLessonIndex", () => {
     });
     // Solutions and checks are parts of their exercise, not cells of their own.
     expect(index.get("sequence-models/forecasting/sine-wave-lstm")?.cells.size).toBe(6);
-    expect(catalogueLessonIndex()).toBe(index);
+    expect(catalogLessonIndex()).toBe(index);
   });
 });

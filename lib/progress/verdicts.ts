@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { insertServerAttempt } from "@/lib/db/progress-repository";
 import { defaultLessonIndex, type LessonIndex } from "./lesson-index";

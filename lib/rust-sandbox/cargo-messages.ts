@@ -3,6 +3,7 @@
  * underlines and the rendered text learners know from a terminal) and the built executables.
  * Each line is parsed with zod; lines that are not cargo messages are ignored.
  */
+import "server-only";
 import { z } from "zod";
 import type { RustDiagnostic } from "./types";
 
@@ -87,13 +88,18 @@ export function parseCargoMessages(stdout: string, workDir: string): CargoMessag
   return { diagnostics, rendered: rendered.join(""), executables };
 }
 
-function toDiagnostic(m: z.infer<typeof compilerMessageSchema>["message"], workDir: string): RustDiagnostic | null {
+function toDiagnostic(
+  m: z.infer<typeof compilerMessageSchema>["message"],
+  workDir: string,
+): RustDiagnostic | null {
   const severity = toSeverity(m.level);
   if (!severity) return null;
   // The primary span in the learner's files; spans in std or macro definitions point nowhere useful.
   const inProject = m.spans
     .map((span) => ({ span, file: projectRelative(span.file_name, workDir) }))
-    .filter((entry): entry is { span: z.infer<typeof spanSchema>; file: string } => entry.file !== null);
+    .filter(
+      (entry): entry is { span: z.infer<typeof spanSchema>; file: string } => entry.file !== null,
+    );
   const chosen = inProject.find((entry) => entry.span.is_primary) ?? inProject[0];
   if (!chosen) return null;
   const { span, file } = chosen;
@@ -121,6 +127,7 @@ function toSeverity(level: string): RustDiagnostic["severity"] | null {
 export function projectRelative(fileName: string, workDir: string): string | null {
   const prefix = workDir.endsWith("/") ? workDir : `${workDir}/`;
   const relative = fileName.startsWith(prefix) ? fileName.slice(prefix.length) : fileName;
-  if (relative.startsWith("/") || relative.startsWith("<") || relative.split("/").includes("..")) return null;
+  if (relative.startsWith("/") || relative.startsWith("<") || relative.split("/").includes(".."))
+    return null;
   return relative;
 }

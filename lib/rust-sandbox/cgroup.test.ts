@@ -7,7 +7,9 @@ import { joinCgroupCommand, ownCgroups } from "./cgroup";
 
 describe("ownCgroups", () => {
   it("reads v1 and v2 lines of /proc/self/cgroup", () => {
-    const map = ownCgroups("9:name=systemd:/\n8:pids:/\n4:memory:/process_api/abc\n2:cpu,cpuacct:/x\n0::/user.slice/app\n");
+    const map = ownCgroups(
+      "9:name=systemd:/\n8:pids:/\n4:memory:/process_api/abc\n2:cpu,cpuacct:/x\n0::/user.slice/app\n",
+    );
     expect(map.get("memory")).toBe("/process_api/abc");
     expect(map.get("pids")).toBe("/");
     expect(map.get("cpuacct")).toBe("/x");
@@ -17,7 +19,10 @@ describe("ownCgroups", () => {
 
 describe("joinCgroupCommand", () => {
   it("leaves the command alone without cgroups", () => {
-    expect(joinCgroupCommand([], "/usr/bin/bwrap", ["--x"])).toEqual({ command: "/usr/bin/bwrap", args: ["--x"] });
+    expect(joinCgroupCommand([], "/usr/bin/bwrap", ["--x"])).toEqual({
+      command: "/usr/bin/bwrap",
+      args: ["--x"],
+    });
   });
 
   it("writes its own pid into every procs file, then becomes the command (same pid)", () => {
@@ -25,7 +30,11 @@ describe("joinCgroupCommand", () => {
     try {
       const files = [path.join(dir, "a"), path.join(dir, "b")];
       files.forEach((f) => writeFileSync(f, ""));
-      const { command, args } = joinCgroupCommand(files, "/bin/sh", ["-c", 'echo "pid=$$ arg=$0"', "with space"]);
+      const { command, args } = joinCgroupCommand(files, "/bin/sh", [
+        "-c",
+        'echo "pid=$$ arg=$0"',
+        "with space",
+      ]);
       const out = spawnSync(command, args, { encoding: "utf8" });
       expect(out.status).toBe(0);
       const pid = readFileSync(files[0] ?? "", "utf8").trim();

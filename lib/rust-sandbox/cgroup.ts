@@ -5,6 +5,7 @@
  * server's own cgroup. Best effort: where cgroups are read-only or controllers are not
  * delegated, `createRunCgroup` returns null and the rlimits stand alone.
  */
+import "server-only";
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
@@ -45,7 +46,9 @@ export function createRunCgroup(name: string, limits: CgroupLimits): RunCgroup |
   } catch {
     return null;
   }
-  return existsSync(path.join(ROOT, "cgroup.controllers")) ? createV2(own, name, limits) : createV1(own, name, limits);
+  return existsSync(path.join(ROOT, "cgroup.controllers"))
+    ? createV2(own, name, limits)
+    : createV1(own, name, limits);
 }
 
 function createV2(own: Map<string, string>, name: string, limits: CgroupLimits): RunCgroup | null {
@@ -57,7 +60,8 @@ function createV2(own: Map<string, string>, name: string, limits: CgroupLimits):
   }
   try {
     const available = readFileSync(path.join(dir, "cgroup.controllers"), "utf8").split(/\s+/);
-    if (!available.includes("memory") || !available.includes("pids")) throw new Error("controllers not delegated");
+    if (!available.includes("memory") || !available.includes("pids"))
+      throw new Error("controllers not delegated");
     writeFileSync(path.join(dir, "memory.max"), String(limits.memoryBytes));
     tryWrite(path.join(dir, "memory.swap.max"), "0");
     writeFileSync(path.join(dir, "pids.max"), String(limits.pids));
@@ -127,8 +131,16 @@ function tryRmdir(dir: string): boolean {
  * The command that puts itself into the run's cgroup(s) and then becomes bwrap, so that every
  * process of the run starts inside (no race with bwrap's first fork).
  */
-export function joinCgroupCommand(procsFiles: string[], command: string, args: string[]): { command: string; args: string[] } {
+export function joinCgroupCommand(
+  procsFiles: string[],
+  command: string,
+  args: string[],
+): { command: string; args: string[] } {
   if (procsFiles.length === 0) return { command, args };
-  const script = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n - 1)); done; exec "$@"';
-  return { command: "/bin/sh", args: ["-c", script, "sh", String(procsFiles.length), ...procsFiles, command, ...args] };
+  const script =
+    'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n - 1)); done; exec "$@"';
+  return {
+    command: "/bin/sh",
+    args: ["-c", script, "sh", String(procsFiles.length), ...procsFiles, command, ...args],
+  };
 }

@@ -1,4 +1,5 @@
 /** The sandbox's limits, in one place (docs/rust-runner.md explains each). */
+import "server-only";
 import type { SandboxLimits } from "./sandbox";
 
 export const OUTPUT_LIMIT_BYTES = 64 * 1024;

@@ -26,18 +26,28 @@ describe("checkManifest", () => {
       `dependencies.regex = "1"`,
     ];
     for (const extra of spellings) {
-      const manifest = extra.startsWith("dependencies.") ? `${extra}\n${PACKAGE}` : `${PACKAGE}${extra}\n`;
+      const manifest = extra.startsWith("dependencies.")
+        ? `${extra}\n${PACKAGE}`
+        : `${PACKAGE}${extra}\n`;
       expect(checkManifest(manifest), extra).toHaveLength(1);
     }
   });
 
   it("refuses build scripts, links and proc-macros, which would run code at compile time", () => {
-    expect(checkManifest(`[package]\nname = "x"\nbuild = "src/build.rs"\n`)[0]?.message).toContain("build scripts");
+    expect(checkManifest(`[package]\nname = "x"\nbuild = "src/build.rs"\n`)[0]?.message).toContain(
+      "build scripts",
+    );
     expect(checkManifest(`[package]\nname = "x"\nbuild = false\n`)).toEqual([]);
-    expect(checkManifest(`${PACKAGE}[lib]\nproc-macro = true\n`)[0]?.message).toContain("proc-macro");
-    expect(checkManifest(`${PACKAGE}[lib]\ncrate-type = ["proc-macro"]\n`)[0]?.message).toContain("proc-macro");
+    expect(checkManifest(`${PACKAGE}[lib]\nproc-macro = true\n`)[0]?.message).toContain(
+      "proc-macro",
+    );
+    expect(checkManifest(`${PACKAGE}[lib]\ncrate-type = ["proc-macro"]\n`)[0]?.message).toContain(
+      "proc-macro",
+    );
     expect(checkManifest(`${PACKAGE}[lib]\ncrate-type = ["rlib"]\n`)).toEqual([]);
     expect(checkManifest(`[package]\nname = "x"\nlinks = "z"\n`)[0]?.message).toContain("links");
-    expect(checkManifest(`${PACKAGE}[patch.crates-io]\nfoo = { path = "x" }\n`)[0]?.message).toContain("[patch]");
+    expect(
+      checkManifest(`${PACKAGE}[patch.crates-io]\nfoo = { path = "x" }\n`)[0]?.message,
+    ).toContain("[patch]");
   });
 });

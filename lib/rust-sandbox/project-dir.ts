@@ -2,6 +2,7 @@
  * Reads a Cargo project from disk into the runner's `{ path, content }[]` form, taking only the
  * paths the runner accepts (Cargo.toml, src/, tests/, examples/, benches/; skips target/).
  */
+import "server-only";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import type { ProjectFile } from "./types";
@@ -29,6 +30,7 @@ function walk(absolute: string, relative: string, files: ProjectFile[]): void {
     const rel = `${relative}/${name}`;
     const stat = statSync(abs);
     if (stat.isDirectory()) walk(abs, rel, files);
-    else if (stat.isFile() && name.endsWith(".rs")) files.push({ path: rel, content: readFileSync(abs, "utf8") });
+    else if (stat.isFile() && name.endsWith(".rs"))
+      files.push({ path: rel, content: readFileSync(abs, "utf8") });
   }
 }

@@ -3,8 +3,9 @@
  * for a moment), the rest wait with a visible position. In-memory per server instance; with
  * several instances each has its own slots, which is the intent (builds use local CPU).
  */
+import "server-only";
 
-export interface QueueOptions {
+interface QueueOptions {
   /** Called with 1, 2, … while waiting, and 0 once the task starts. */
   onPosition?: (position: number) => void;
   signal?: AbortSignal;
@@ -68,7 +69,8 @@ export function createBuildQueue(concurrency = 2, maxWaiting = 20): BuildQueue {
     },
     run<T>(task: () => Promise<T>, options: QueueOptions = {}): Promise<T> {
       if (options.signal?.aborted) return Promise.reject(new QueueAbortedError());
-      if (running >= concurrency && waiters.length >= maxWaiting) return Promise.reject(new QueueFullError(maxWaiting));
+      if (running >= concurrency && waiters.length >= maxWaiting)
+        return Promise.reject(new QueueFullError(maxWaiting));
       return new Promise<T>((resolve, reject) => {
         const waiter: Waiter = {
           options,

@@ -17,16 +17,24 @@ import type { ProjectFile, RunMode } from "./types";
 
 const status = rustRunnerStatus();
 if (!status.available) console.warn(`Rust runner attack tests skipped: ${status.reason}`);
-const probeCgroup = createRunCgroup(`courses-rust-probe-${process.pid}`, { memoryBytes: 64 << 20, pids: 8 });
+const probeCgroup = createRunCgroup(`courses-rust-probe-${process.pid}`, {
+  memoryBytes: 64 << 20,
+  pids: 8,
+});
 const cgroupsWork = probeCgroup !== null;
 probeCgroup?.remove();
-if (status.available && !cgroupsWork) console.warn("no writable cgroups here: the whole-run memory test is skipped (rlimits only)");
+if (status.available && !cgroupsWork)
+  console.warn("no writable cgroups here: the whole-run memory test is skipped (rlimits only)");
 
 const MANIFEST = `[package]\nname = "attack"\nversion = "0.1.0"\nedition = "2021"\n`;
 const REPO_ROOT = path.resolve(__dirname, "../..");
 
 function project(main: string, extra: ProjectFile[] = []): ProjectFile[] {
-  return [{ path: "Cargo.toml", content: MANIFEST }, { path: "src/main.rs", content: main }, ...extra];
+  return [
+    { path: "Cargo.toml", content: MANIFEST },
+    { path: "src/main.rs", content: main },
+    ...extra,
+  ];
 }
 
 let lastUid: number | null = null;
@@ -43,8 +51,16 @@ afterEach(() => {
 
 describe.skipIf(!status.available)("rust runner: ordinary projects", () => {
   it("builds and runs hello world", async () => {
-    const result = await run(project(`fn main() { println!("Hello, sandbox!"); eprintln!("to stderr"); }`));
-    expect(result).toMatchObject({ status: "ok", exitCode: 0, stdout: "Hello, sandbox!\n", stderr: "to stderr\n", truncated: false });
+    const result = await run(
+      project(`fn main() { println!("Hello, sandbox!"); eprintln!("to stderr"); }`),
+    );
+    expect(result).toMatchObject({
+      status: "ok",
+      exitCode: 0,
+      stdout: "Hello, sandbox!\n",
+      stderr: "to stderr\n",
+      truncated: false,
+    });
     expect(result.compileMs).toBeGreaterThan(0);
     expect(result.runMs).toBeGreaterThan(0);
   });
@@ -54,7 +70,10 @@ describe.skipIf(!status.available)("rust runner: ordinary projects", () => {
     if (!lookup.ok) throw new Error(lookup.reason);
     const info = await rustcInfoOnce(lookup.toolchain);
     expect(info).not.toBeNull();
-    expect(JSON.parse(info ?? "{}")).toMatchObject({ rustc_fingerprint: expect.any(Number), outputs: expect.any(Object) });
+    expect(JSON.parse(info ?? "{}")).toMatchObject({
+      rustc_fingerprint: expect.any(Number),
+      outputs: expect.any(Object),
+    });
     expect(info).toContain("/opt/rust");
     expect(await rustcInfoOnce(lookup.toolchain)).toBe(info);
   });
@@ -83,9 +102,18 @@ describe.skipIf(!status.available)("rust runner: ordinary projects", () => {
     expect(tested.stdout).toContain("test from_outside ... ok");
     // Each test binary's results follow its own "Running <file>" header; cargo's order of the
     // binaries is not fixed (seen both ways here), so each is checked on its own.
-    expect(tested.stdout).toMatch(/Running src\/lib\.rs\n\s*running 1 test\ntest tests::adds \.\.\. ok/);
-    expect(tested.stdout).toMatch(/Running tests\/outside\.rs\n\s*running 1 test\ntest from_outside \.\.\. ok/);
-    const failing = await run(project("fn main() {}", [{ path: "tests/fail.rs", content: "#[test] fn no() { assert_eq!(1, 2); }" }]), "test");
+    expect(tested.stdout).toMatch(
+      /Running src\/lib\.rs\n\s*running 1 test\ntest tests::adds \.\.\. ok/,
+    );
+    expect(tested.stdout).toMatch(
+      /Running tests\/outside\.rs\n\s*running 1 test\ntest from_outside \.\.\. ok/,
+    );
+    const failing = await run(
+      project("fn main() {}", [
+        { path: "tests/fail.rs", content: "#[test] fn no() { assert_eq!(1, 2); }" },
+      ]),
+      "test",
+    );
     expect(failing.status).toBe("runtime-error");
     expect(failing.stdout).toContain("test no ... FAILED");
   });
@@ -102,7 +130,10 @@ describe.skipIf(!status.available)("rust runner: ordinary projects", () => {
   });
 
   it("refuses paths outside the project", async () => {
-    const result = await run([...project("fn main() {}"), { path: "../../escape.rs", content: "" }]);
+    const result = await run([
+      ...project("fn main() {}"),
+      { path: "../../escape.rs", content: "" },
+    ]);
     expect(result.status).toBe("compile-error");
     expect(result.message).toContain("'..'");
   });
@@ -114,7 +145,10 @@ describe.skipIf(!status.available)("rust runner: the build queue", () => {
     const positions: number[][] = [[], [], []];
     const results = await Promise.all(
       [0, 1, 2].map((i) =>
-        runRustProject(project(`fn main() { println!("run {}", ${i}); }`), { queue, onQueuePosition: (p) => positions[i]?.push(p) }),
+        runRustProject(project(`fn main() { println!("run {}", ${i}); }`), {
+          queue,
+          onQueuePosition: (p) => positions[i]?.push(p),
+        }),
       ),
     );
     expect(results.map((r) => r.stdout)).toEqual(["run 0\n", "run 1\n", "run 2\n"]);
@@ -129,7 +163,10 @@ describe.skipIf(!status.available)("rust runner: the attack list", () => {
       socket.once("connect", () => (socket.destroy(), resolve(true)));
       socket.once("error", () => resolve(false));
     });
-    if (!hostPostgres) console.warn("note: nothing listens on 127.0.0.1:5432 on this host; the loopback check is weaker");
+    if (!hostPostgres)
+      console.warn(
+        "note: nothing listens on 127.0.0.1:5432 on this host; the loopback check is weaker",
+      );
     const result = await run(
       project(`use std::net::TcpStream; use std::time::Duration;
 fn main() {
@@ -174,7 +211,11 @@ fn main() {
 
   it("cannot include the app's files at compile time", async () => {
     const packageJson = path.join(REPO_ROOT, "package.json");
-    const result = await run(project(`const APP: &str = include_str!(${JSON.stringify(packageJson)});\nfn main() { println!("{}", APP); }`));
+    const result = await run(
+      project(
+        `const APP: &str = include_str!(${JSON.stringify(packageJson)});\nfn main() { println!("{}", APP); }`,
+      ),
+    );
     expect(result.status).toBe("compile-error");
     expect(result.stdout).toBe("");
     expect(result.diagnostics[0]?.message).toContain("couldn't read");
@@ -213,7 +254,11 @@ fn main() {
   });
 
   it("stops an infinite loop after 5 s", async () => {
-    const result = await run(project(`fn main() { let mut x = 0u64; loop { x = std::hint::black_box(x.wrapping_add(1)); } }`));
+    const result = await run(
+      project(
+        `fn main() { let mut x = 0u64; loop { x = std::hint::black_box(x.wrapping_add(1)); } }`,
+      ),
+    );
     expect(result.status).toBe("timeout");
     expect(result.message).toContain("5 s");
     expect(result.runMs).toBeGreaterThanOrEqual(5_000);
@@ -221,14 +266,20 @@ fn main() {
   });
 
   it("stops a memory bomb at 512 MB", async () => {
-    const result = await run(project(`fn main() { let mut v: Vec<Vec<u8>> = Vec::new(); loop { v.push(vec![1u8; 16 << 20]); } }`));
+    const result = await run(
+      project(
+        `fn main() { let mut v: Vec<Vec<u8>> = Vec::new(); loop { v.push(vec![1u8; 16 << 20]); } }`,
+      ),
+    );
     expect(result.status).toBe("killed");
     expect(result.message).toContain("out of memory");
   });
 
-  it.skipIf(!cgroupsWork)("stops a memory bomb spread over several processes (one cgroup per run)", async () => {
-    const result = await run(
-      project(`fn main() {
+  it.skipIf(!cgroupsWork)(
+    "stops a memory bomb spread over several processes (one cgroup per run)",
+    async () => {
+      const result = await run(
+        project(`fn main() {
     if std::env::args().nth(1).as_deref() == Some("child") {
         let mut v = vec![0u8; 300 << 20];
         for i in (0..v.len()).step_by(4096) { v[i] = 1; }
@@ -238,14 +289,17 @@ fn main() {
     let children: Vec<_> = (0..6).map(|_| std::process::Command::new("/proc/self/exe").arg("child").spawn().unwrap()).collect();
     for mut c in children { println!("child {:?}", c.wait().unwrap().code()); }
 }`),
-    );
-    expect(result.status).toBe("killed");
-    expect(result.message).toContain("out of memory");
-    expect(result.stdout).toContain("child None"); // at least one child was killed by the OOM killer
-  });
+      );
+      expect(result.status).toBe("killed");
+      expect(result.message).toContain("out of memory");
+      expect(result.stdout).toContain("child None"); // at least one child was killed by the OOM killer
+    },
+  );
 
   it("cuts an output flood at 64 KB", async () => {
-    const result = await run(project(`fn main() { loop { println!("flood flood flood flood flood flood"); } }`));
+    const result = await run(
+      project(`fn main() { loop { println!("flood flood flood flood flood flood"); } }`),
+    );
     expect(result.status).toBe("killed");
     expect(result.truncated).toBe(true);
     expect(result.stdout.length).toBeLessThan(64 * 1024 + 100);

@@ -5,7 +5,17 @@
  * the work directory read-only, and delete everything. The CLI, the server action and the
  * tests all come through `runRustProject`.
  */
-import { chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import "server-only";
+import {
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomInt } from "node:crypto";
@@ -13,11 +23,24 @@ import { parseCargoMessages, type Executable } from "./cargo-messages";
 import { COMPILE_LIMITS, MEMORY_LIMIT_BYTES, OUTPUT_LIMIT_BYTES, RUN_LIMITS } from "./limits";
 import { checkManifest } from "./manifest";
 import { createBuildQueue, QueueAbortedError, QueueFullError, type BuildQueue } from "./queue";
-import { processesOfUid, runInSandbox, SANDBOX_WORK_DIR, type SandboxLimits, type SandboxOutcome } from "./sandbox";
+import {
+  processesOfUid,
+  runInSandbox,
+  SANDBOX_WORK_DIR,
+  type SandboxLimits,
+  type SandboxOutcome,
+} from "./sandbox";
 import { seccompProgram } from "./seccomp";
 import { rustRunnerStatus } from "./status";
 import { cachedToolchain, type Toolchain } from "./toolchain";
-import { describeZodError, projectFilesSchema, stoppedResult, type ProjectFile, type RunMode, type RustRunResult } from "./types";
+import {
+  describeZodError,
+  projectFilesSchema,
+  stoppedResult,
+  type ProjectFile,
+  type RunMode,
+  type RustRunResult,
+} from "./types";
 
 export interface RunRustOptions {
   mode?: RunMode;
@@ -33,13 +56,17 @@ export interface RunRustOptions {
 }
 
 /** The process-wide queue: at most 2 builds at once. */
-export const buildQueue: BuildQueue = createBuildQueue(2);
+const buildQueue: BuildQueue = createBuildQueue(2);
 
 const TRUNCATION_MARKER = `\n… [output truncated at ${OUTPUT_LIMIT_BYTES / 1024} KB]\n`;
 
-export async function runRustProject(files: unknown, options: RunRustOptions = {}): Promise<RustRunResult> {
+export async function runRustProject(
+  files: unknown,
+  options: RunRustOptions = {},
+): Promise<RustRunResult> {
   const parsed = projectFilesSchema.safeParse(files);
-  if (!parsed.success) return rejected(`The project was refused: ${describeZodError(parsed.error)}.`);
+  if (!parsed.success)
+    return rejected(`The project was refused: ${describeZodError(parsed.error)}.`);
   const manifest = parsed.data.find((f) => f.path === "Cargo.toml")?.content ?? "";
   const manifestProblems = checkManifest(manifest);
   if (manifestProblems.length > 0) {
@@ -50,7 +77,8 @@ export async function runRustProject(files: unknown, options: RunRustOptions = {
   }
   const status = rustRunnerStatus();
   const lookup = cachedToolchain();
-  if (!status.available || !lookup.ok) return unavailable(status.reason ?? "Running Rust is unavailable here.");
+  if (!status.available || !lookup.ok)
+    return unavailable(status.reason ?? "Running Rust is unavailable here.");
   const queue = options.queue ?? buildQueue;
   try {
     return await queue.run(() => buildAndRun(parsed.data, lookup.toolchain, options), {
@@ -59,7 +87,8 @@ export async function runRustProject(files: unknown, options: RunRustOptions = {
       ticket: options.ticket,
     });
   } catch (error) {
-    if (error instanceof QueueFullError || error instanceof QueueAbortedError) return unavailable(`${capitalise(error.message)}.`);
+    if (error instanceof QueueFullError || error instanceof QueueAbortedError)
+      return unavailable(`${capitalise(error.message)}.`);
     throw error;
   }
 }
@@ -71,7 +100,7 @@ const WORK_PREFIX = "courses-rust-";
  * folder, and a bind keeps its source's mount flags: on a host whose /tmp is mounted noexec,
  * point RUST_RUNNER_TMPDIR at a folder on an exec-allowed filesystem.
  */
-export function workRoot(): string {
+function workRoot(): string {
   return process.env.RUST_RUNNER_TMPDIR || tmpdir();
 }
 let swept = false;
@@ -83,7 +112,12 @@ let swept = false;
 export function sweepStaleWorkDirs(now = Date.now(), maxAgeMs = 10 * 60_000): number {
   let removed = 0;
   for (const name of readdirSync(workRoot())) {
-    if (!name.startsWith(WORK_PREFIX) || name.startsWith(`${WORK_PREFIX}probe-`) || name.startsWith(`${WORK_PREFIX}bench-`)) continue;
+    if (
+      !name.startsWith(WORK_PREFIX) ||
+      name.startsWith(`${WORK_PREFIX}probe-`) ||
+      name.startsWith(`${WORK_PREFIX}bench-`)
+    )
+      continue;
     const dir = path.join(workRoot(), name);
     try {
       if (now - statSync(dir).mtimeMs > maxAgeMs) {
@@ -97,7 +131,11 @@ export function sweepStaleWorkDirs(now = Date.now(), maxAgeMs = 10 * 60_000): nu
   return removed;
 }
 
-async function buildAndRun(files: ProjectFile[], toolchain: Toolchain, options: RunRustOptions): Promise<RustRunResult> {
+async function buildAndRun(
+  files: ProjectFile[],
+  toolchain: Toolchain,
+  options: RunRustOptions,
+): Promise<RustRunResult> {
   const mode = options.mode ?? "run";
   if (!swept) {
     swept = true;
@@ -109,13 +147,23 @@ async function buildAndRun(files: ProjectFile[], toolchain: Toolchain, options: 
   const { root, workDir, sandbox } = prepareRun(files, uid, toolchain, options.signal);
   try {
     if (rustcInfo) seedTargetDir(workDir, uid, rustcInfo);
-    const compile = await sandbox(cargoCommand(toolchain, mode), cargoEnv(toolchain), true, COMPILE_LIMITS);
+    const compile = await sandbox(
+      cargoCommand(toolchain, mode),
+      cargoEnv(toolchain),
+      true,
+      COMPILE_LIMITS,
+    );
     const messages = parseCargoMessages(compile.stdout, SANDBOX_WORK_DIR);
     const compileMs = compile.durationMs;
     if (compile.stopReason || compile.exitCode !== 0) {
       const stderr = limitText(`${messages.rendered}${compile.stderr}`);
       return {
-        status: compile.stopReason === "timeout" ? "timeout" : compile.stopReason ? "killed" : "compile-error",
+        status:
+          compile.stopReason === "timeout"
+            ? "timeout"
+            : compile.stopReason
+              ? "killed"
+              : "compile-error",
         exitCode: compile.exitCode,
         stdout: "",
         stderr: stderr.text,
@@ -131,7 +179,12 @@ async function buildAndRun(files: ProjectFile[], toolchain: Toolchain, options: 
     if (typeof chosen === "string") {
       return { ...rejected(chosen), diagnostics: messages.diagnostics, compileMs };
     }
-    const run = await sandbox(runCommand(chosen, mode), { PATH: "/usr/bin:/bin", HOME: "/tmp", LANG: "C.UTF-8" }, false, RUN_LIMITS);
+    const run = await sandbox(
+      runCommand(chosen, mode),
+      { PATH: "/usr/bin:/bin", HOME: "/tmp", LANG: "C.UTF-8" },
+      false,
+      RUN_LIMITS,
+    );
     return {
       ...runStatus(run, mode),
       exitCode: run.exitCode,
@@ -168,7 +221,12 @@ export function pickSandboxUid(): number {
 }
 
 /** A run's directory (project, passwd, seccomp filter) and a sandbox launcher bound to it. */
-function prepareRun(files: ProjectFile[], uid: number, toolchain: Toolchain, signal: AbortSignal | undefined) {
+function prepareRun(
+  files: ProjectFile[],
+  uid: number,
+  toolchain: Toolchain,
+  signal: AbortSignal | undefined,
+) {
   const root = mkdtempSync(path.join(workRoot(), WORK_PREFIX));
   const workDir = writeProject(root, files, uid);
   const passwdFile = path.join(root, "passwd");
@@ -178,8 +236,27 @@ function prepareRun(files: ProjectFile[], uid: number, toolchain: Toolchain, sig
   const filter = seccompProgram();
   const seccompFile = filter ? path.join(root, "seccomp.bpf") : undefined;
   if (seccompFile && filter) writeFileSync(seccompFile, filter);
-  const sandbox = (command: string[], env: Record<string, string>, writable: boolean, limits: SandboxLimits) =>
-    runInSandbox({ toolchain, workDir, workWritable: writable, passwdFile, groupFile, uid, seccompFile, command, env, limits }, signal);
+  const sandbox = (
+    command: string[],
+    env: Record<string, string>,
+    writable: boolean,
+    limits: SandboxLimits,
+  ) =>
+    runInSandbox(
+      {
+        toolchain,
+        workDir,
+        workWritable: writable,
+        passwdFile,
+        groupFile,
+        uid,
+        seccompFile,
+        command,
+        env,
+        limits,
+      },
+      signal,
+    );
   return { root, workDir, sandbox };
 }
 
@@ -198,7 +275,10 @@ export function rustcInfoOnce(toolchain: Toolchain): Promise<string | null> {
 }
 
 const WARM_UP: ProjectFile[] = [
-  { path: "Cargo.toml", content: `[package]\nname = "warm_up"\nversion = "0.1.0"\nedition = "2021"\n` },
+  {
+    path: "Cargo.toml",
+    content: `[package]\nname = "warm_up"\nversion = "0.1.0"\nedition = "2021"\n`,
+  },
   { path: "src/main.rs", content: "fn main() {}\n" },
 ];
 
@@ -206,11 +286,21 @@ async function harvestRustcInfo(toolchain: Toolchain): Promise<string | null> {
   const uid = pickSandboxUid();
   const { root, workDir, sandbox } = prepareRun(WARM_UP, uid, toolchain, undefined);
   try {
-    const build = await sandbox(cargoCommand(toolchain, "run"), cargoEnv(toolchain), true, COMPILE_LIMITS);
+    const build = await sandbox(
+      cargoCommand(toolchain, "run"),
+      cargoEnv(toolchain),
+      true,
+      COMPILE_LIMITS,
+    );
     if (build.exitCode !== 0) return null;
     const text = readFileSync(path.join(workDir, "target", ".rustc_info.json"), "utf8");
     const json: unknown = JSON.parse(text);
-    return typeof json === "object" && json !== null && "rustc_fingerprint" in json && "outputs" in json ? text : null;
+    return typeof json === "object" &&
+      json !== null &&
+      "rustc_fingerprint" in json &&
+      "outputs" in json
+      ? text
+      : null;
   } catch {
     return null;
   } finally {
@@ -233,7 +323,8 @@ function writeProject(root: string, files: ProjectFile[], uid: number): string {
   for (const file of files) {
     const target = path.resolve(workDir, file.path);
     // The schema already refuses absolute paths and `..`; this is the second lock on the door.
-    if (!target.startsWith(`${workDir}/`)) throw new Error(`refusing to write outside the project: ${file.path}`);
+    if (!target.startsWith(`${workDir}/`))
+      throw new Error(`refusing to write outside the project: ${file.path}`);
     let dir = workDir;
     for (const part of path.relative(workDir, path.dirname(target)).split("/").filter(Boolean)) {
       dir = path.join(dir, part);
@@ -249,7 +340,9 @@ function writeProject(root: string, files: ProjectFile[], uid: number): string {
 function cargoCommand(toolchain: Toolchain, mode: RunMode): string[] {
   const cargo = path.join(toolchain.sandboxSysroot, "bin", "cargo");
   const common = ["--offline", "--message-format=json", "--quiet", "--color", "never"];
-  return mode === "test" ? [cargo, "test", "--no-run", "--tests", ...common] : [cargo, "build", "--bins", ...common];
+  return mode === "test"
+    ? [cargo, "test", "--no-run", "--tests", ...common]
+    : [cargo, "build", "--bins", ...common];
 }
 
 function cargoEnv(toolchain: Toolchain): Record<string, string> {
@@ -276,10 +369,13 @@ function chooseExecutables(executables: Executable[], mode: RunMode): Executable
   const inTarget = executables.filter((e) => e.path.startsWith(`${SANDBOX_WORK_DIR}/target/`));
   if (mode === "test") {
     const tests = inTarget.filter((e) => e.test);
-    return tests.length > 0 ? tests : "The build found no tests to run (add #[test] functions or files under tests/).";
+    return tests.length > 0
+      ? tests
+      : "The build found no tests to run (add #[test] functions or files under tests/).";
   }
   const bins = inTarget.filter((e) => !e.test && e.kind.includes("bin"));
-  if (bins.length === 0) return "This project has no program to run (no src/main.rs or [[bin]]); use Test for a library.";
+  if (bins.length === 0)
+    return "This project has no program to run (no src/main.rs or [[bin]]); use Test for a library.";
   const main = bins.find((e) => e.source === "src/main.rs");
   if (main) return [main];
   if (bins.length === 1 && bins[0]) return [bins[0]];
@@ -306,24 +402,37 @@ function runCommand(executables: Executable[], mode: RunMode): string[] {
 function runStatus(run: SandboxOutcome, mode: RunMode): Pick<RustRunResult, "status" | "message"> {
   const seconds = RUN_LIMITS.wallMs / 1000;
   if (run.oomKilled) {
-    return { status: "killed", message: `Stopped: the program ran out of memory (limit ${MEMORY_LIMIT_BYTES / 1024 / 1024} MB for the whole run).` };
+    return {
+      status: "killed",
+      message: `Stopped: the program ran out of memory (limit ${MEMORY_LIMIT_BYTES / 1024 / 1024} MB for the whole run).`,
+    };
   }
-  if (run.stopReason === "timeout") return { status: "timeout", message: `Stopped: the program ran longer than ${seconds} s.` };
+  if (run.stopReason === "timeout")
+    return { status: "timeout", message: `Stopped: the program ran longer than ${seconds} s.` };
   if (run.stopReason === "output") {
-    return { status: "killed", message: `Stopped: the program printed more than ${OUTPUT_LIMIT_BYTES / 1024} KB.` };
+    return {
+      status: "killed",
+      message: `Stopped: the program printed more than ${OUTPUT_LIMIT_BYTES / 1024} KB.`,
+    };
   }
-  if (run.stopReason === "aborted") return { status: "killed", message: "Stopped: the run was cancelled." };
+  if (run.stopReason === "aborted")
+    return { status: "killed", message: "Stopped: the run was cancelled." };
   if (run.exitCode === 0) return { status: "ok" };
-  if (run.exitCode !== null && run.exitCode > 128) return { status: "killed", message: signalMessage(run.exitCode - 128, run.stderr) };
-  if (mode === "test") return { status: "runtime-error", message: `Some tests failed (exit code ${run.exitCode}).` };
-  if (run.exitCode === 101) return { status: "runtime-error", message: "The program panicked (exit code 101)." };
+  if (run.exitCode !== null && run.exitCode > 128)
+    return { status: "killed", message: signalMessage(run.exitCode - 128, run.stderr) };
+  if (mode === "test")
+    return { status: "runtime-error", message: `Some tests failed (exit code ${run.exitCode}).` };
+  if (run.exitCode === 101)
+    return { status: "runtime-error", message: "The program panicked (exit code 101)." };
   return { status: "runtime-error", message: `The program exited with code ${run.exitCode}.` };
 }
 
 function signalMessage(signal: number, stderr: string): string {
   const memory = `${MEMORY_LIMIT_BYTES / 1024 / 1024} MB`;
-  if (/memory allocation of \d+ bytes failed/.test(stderr)) return `Stopped: the program ran out of memory (limit ${memory}).`;
-  if (/has overflowed its stack/.test(stderr)) return "Stopped: the program overflowed its stack (too deep recursion?).";
+  if (/memory allocation of \d+ bytes failed/.test(stderr))
+    return `Stopped: the program ran out of memory (limit ${memory}).`;
+  if (/has overflowed its stack/.test(stderr))
+    return "Stopped: the program overflowed its stack (too deep recursion?).";
   const names: Record<number, string> = {
     6: "aborted (SIGABRT)",
     9: `killed (SIGKILL, e.g. CPU limit)`,
@@ -335,20 +444,25 @@ function signalMessage(signal: number, stderr: string): string {
 }
 
 function compileStopMessage(compile: SandboxOutcome, stderr: string): string {
-  if (compile.stopReason === "timeout") return `Stopped: the build took longer than ${COMPILE_LIMITS.wallMs / 1000} s.`;
+  if (compile.stopReason === "timeout")
+    return `Stopped: the build took longer than ${COMPILE_LIMITS.wallMs / 1000} s.`;
   if (compile.stopReason === "output") return "Stopped: the build produced too much output.";
   if (compile.stopReason === "aborted") return "Stopped: the build was cancelled.";
   if (compile.oomKilled || /memory allocation of \d+ bytes failed/.test(stderr)) {
     return `The compiler ran out of memory (limit ${MEMORY_LIMIT_BYTES / 1024 / 1024} MB): is a macro or const expanding without end?`;
   }
-  if (compile.exitCode !== null && compile.exitCode > 128) return "The build was killed (memory or process limit).";
+  if (compile.exitCode !== null && compile.exitCode > 128)
+    return "The build was killed (memory or process limit).";
   return "The project did not compile.";
 }
 
 function limitText(text: string): { text: string; truncated: boolean } {
   const bytes = Buffer.from(text, "utf8");
   if (bytes.length <= OUTPUT_LIMIT_BYTES) return { text, truncated: false };
-  return { text: bytes.subarray(0, OUTPUT_LIMIT_BYTES).toString("utf8") + TRUNCATION_MARKER, truncated: true };
+  return {
+    text: bytes.subarray(0, OUTPUT_LIMIT_BYTES).toString("utf8") + TRUNCATION_MARKER,
+    truncated: true,
+  };
 }
 
 function rejected(message: string): RustRunResult {

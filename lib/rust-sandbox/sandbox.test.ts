@@ -33,7 +33,8 @@ function spec(overrides: Partial<SandboxSpec> = {}): SandboxSpec {
 function binds(args: string[]): { flag: string; from: string; to: string }[] {
   const out: { flag: string; from: string; to: string }[] = [];
   args.forEach((arg, i) => {
-    if (arg === "--bind" || arg === "--ro-bind" || arg === "--dev-bind") out.push({ flag: arg, from: args[i + 1] ?? "", to: args[i + 2] ?? "" });
+    if (arg === "--bind" || arg === "--ro-bind" || arg === "--dev-bind")
+      out.push({ flag: arg, from: args[i + 1] ?? "", to: args[i + 2] ?? "" });
   });
   return out;
 }
@@ -41,7 +42,15 @@ function binds(args: string[]): { flag: string; from: string; to: string }[] {
 describe("buildBwrapArgs", () => {
   it("unshares every namespace but the user one, and cuts the environment", () => {
     const args = buildBwrapArgs(spec());
-    for (const flag of ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session", "--clearenv"]) {
+    for (const flag of [
+      "--unshare-net",
+      "--unshare-pid",
+      "--unshare-ipc",
+      "--unshare-uts",
+      "--die-with-parent",
+      "--new-session",
+      "--clearenv",
+    ]) {
       expect(args).toContain(flag);
     }
     expect(args).not.toContain("--share-net");
@@ -71,27 +80,52 @@ describe("buildBwrapArgs", () => {
     const writable = all.filter((b) => b.flag !== "--ro-bind");
     expect(writable).toEqual([]);
     for (const b of all) {
-      const allowed = b.from.startsWith("/usr/") || b.from === toolchain.sysroot || b.from.startsWith("/tmp/courses-rust-abc/");
+      const allowed =
+        b.from.startsWith("/usr/") ||
+        b.from === toolchain.sysroot ||
+        b.from.startsWith("/tmp/courses-rust-abc/");
       expect(allowed, `unexpected bind ${b.from}`).toBe(true);
       expect(b.from.startsWith("/work")).toBe(false);
     }
     expect(all).toContainEqual({ flag: "--ro-bind", from: toolchain.sysroot, to: "/opt/rust" });
-    expect(all).toContainEqual({ flag: "--ro-bind", from: "/tmp/courses-rust-abc/passwd", to: "/etc/passwd" });
-    expect(all).toContainEqual({ flag: "--ro-bind", from: "/tmp/courses-rust-abc/work", to: "/work" });
+    expect(all).toContainEqual({
+      flag: "--ro-bind",
+      from: "/tmp/courses-rust-abc/passwd",
+      to: "/etc/passwd",
+    });
+    expect(all).toContainEqual({
+      flag: "--ro-bind",
+      from: "/tmp/courses-rust-abc/work",
+      to: "/work",
+    });
   });
 
   it("hands bwrap the seccomp filter on fd 3 when there is one", () => {
     expect(buildBwrapArgs(spec())).not.toContain("--seccomp");
     const args = buildBwrapArgs(spec({ seccompFile: "/tmp/courses-rust-abc/seccomp.bpf" }));
-    expect(args.slice(args.indexOf("--seccomp"), args.indexOf("--seccomp") + 2)).toEqual(["--seccomp", "3"]);
+    expect(args.slice(args.indexOf("--seccomp"), args.indexOf("--seccomp") + 2)).toEqual([
+      "--seccomp",
+      "3",
+    ]);
     expect(args.indexOf("--seccomp")).toBeLessThan(args.indexOf("--"));
   });
 
   it("makes the work directory writable only for the build, with its own limits", () => {
     const args = buildBwrapArgs(spec({ workWritable: true, limits: COMPILE_LIMITS }));
-    expect(binds(args)).toContainEqual({ flag: "--bind", from: "/tmp/courses-rust-abc/work", to: "/work" });
+    expect(binds(args)).toContainEqual({
+      flag: "--bind",
+      from: "/tmp/courses-rust-abc/work",
+      to: "/work",
+    });
     expect(args).toContain("--nproc=128");
     const tmpfs = args.indexOf("/tmp");
-    expect(args.slice(tmpfs - 5, tmpfs + 1)).toEqual(["--size", String(COMPILE_LIMITS.tmpBytes), "--perms", "1777", "--tmpfs", "/tmp"]);
+    expect(args.slice(tmpfs - 5, tmpfs + 1)).toEqual([
+      "--size",
+      String(COMPILE_LIMITS.tmpBytes),
+      "--perms",
+      "1777",
+      "--tmpfs",
+      "/tmp",
+    ]);
   });
 });

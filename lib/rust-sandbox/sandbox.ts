@@ -8,6 +8,7 @@
  * bound writable. Killing bwrap kills the sandbox's pid 1 (--die-with-parent), and the kernel
  * then kills every process in that pid namespace: nothing outlives a run.
  */
+import "server-only";
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync, readdirSync } from "node:fs";
 import { createRunCgroup, joinCgroupCommand, type RunCgroup } from "./cgroup";
@@ -46,9 +47,9 @@ export interface SandboxSpec {
 }
 
 /** The child's fd on which bwrap reads the seccomp filter. */
-export const SECCOMP_FD = 3;
+const SECCOMP_FD = 3;
 
-export type StopReason = "timeout" | "output" | "aborted";
+type StopReason = "timeout" | "output" | "aborted";
 
 export interface SandboxOutcome {
   exitCode: number | null;
@@ -102,7 +103,15 @@ export function buildBwrapArgs(spec: SandboxSpec): string[] {
   args.push("--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib");
   if (systemBinds().includes("/usr/lib64")) args.push("--symlink", "usr/lib64", "/lib64");
   if (toolchain.sandboxSysroot !== toolchain.sysroot) {
-    args.push("--perms", "0755", "--dir", "/opt", "--ro-bind", toolchain.sysroot, toolchain.sandboxSysroot);
+    args.push(
+      "--perms",
+      "0755",
+      "--dir",
+      "/opt",
+      "--ro-bind",
+      toolchain.sysroot,
+      toolchain.sandboxSysroot,
+    );
   }
   args.push(
     "--ro-bind",
@@ -161,7 +170,11 @@ export function runInSandbox(spec: SandboxSpec, signal?: AbortSignal): Promise<S
       memoryBytes: spec.limits.groupMemoryBytes,
       pids: spec.limits.groupProcesses,
     });
-    const { command, args } = joinCgroupCommand(cgroup?.procsFiles ?? [], spec.toolchain.bwrap, buildBwrapArgs(spec));
+    const { command, args } = joinCgroupCommand(
+      cgroup?.procsFiles ?? [],
+      spec.toolchain.bwrap,
+      buildBwrapArgs(spec),
+    );
     // detached: the wrapper (which becomes bwrap) leads its own process group, so one kill reaches it.
     const child = spawn(command, args, {
       detached: true,
@@ -208,7 +221,10 @@ export function runInSandbox(spec: SandboxSpec, signal?: AbortSignal): Promise<S
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
       const stragglers = await reapUid(spec.uid);
-      if (stragglers > 0) console.error(`rust sandbox: killed ${stragglers} process(es) of uid ${spec.uid} left after the run`);
+      if (stragglers > 0)
+        console.error(
+          `rust sandbox: killed ${stragglers} process(es) of uid ${spec.uid} left after the run`,
+        );
       const oomKilled = cgroup?.oomKilled() ?? false;
       if (cgroup) await removeCgroup(cgroup);
       const stderr = Buffer.concat(chunks.stderr).toString("utf8");

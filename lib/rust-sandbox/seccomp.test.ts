@@ -3,9 +3,13 @@ import { BLOCKED_SYSCALLS, seccompProgram } from "./seccomp";
 
 /** A tiny classic-BPF interpreter for the instructions the filter uses, to test decisions. */
 function decide(program: Buffer, data: { arch: number; nr: number; arg0?: number }): number {
-  const words = new Map([[0, data.nr >>> 0], [4, data.arch >>> 0], [16, (data.arg0 ?? 0) >>> 0]]);
+  const words = new Map([
+    [0, data.nr >>> 0],
+    [4, data.arch >>> 0],
+    [16, (data.arg0 ?? 0) >>> 0],
+  ]);
   let acc = 0;
-  for (let pc = 0; pc < program.length / 8; ) {
+  for (let pc = 0; pc < program.length / 8;) {
     const code = program.readUInt16LE(pc * 8);
     const jt = program.readUInt8(pc * 8 + 2);
     const jf = program.readUInt8(pc * 8 + 3);
@@ -31,11 +35,13 @@ describe("seccomp filter", () => {
   if (!program) throw new Error("expected a program on x64");
 
   it("allows ordinary syscalls (read, write, openat, mmap, execve, exit_group)", () => {
-    for (const nr of [0, 1, 257, 9, 59, 231]) expect(decide(program, { arch: X86_64, nr })).toBe(ALLOW);
+    for (const nr of [0, 1, 257, 9, 59, 231])
+      expect(decide(program, { arch: X86_64, nr })).toBe(ALLOW);
   });
 
   it("refuses every listed syscall", () => {
-    for (const [name, nr] of Object.entries(BLOCKED_SYSCALLS)) expect(decide(program, { arch: X86_64, nr }), name).toBe(EPERM);
+    for (const [name, nr] of Object.entries(BLOCKED_SYSCALLS))
+      expect(decide(program, { arch: X86_64, nr }), name).toBe(EPERM);
   });
 
   it("lets clone make threads and processes but not namespaces; clone3 falls back", () => {

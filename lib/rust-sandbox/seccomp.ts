@@ -7,6 +7,7 @@
  * non-x86_64 syscall ABI. clone3 answers ENOSYS so that glibc falls back to clone, where the
  * flags can be inspected. x86_64 only; elsewhere the sandbox runs without it.
  */
+import "server-only";
 
 const AUDIT_ARCH_X86_64 = 0xc000003e;
 const X32_SYSCALL_BIT = 0x40000000;
@@ -16,7 +17,8 @@ const EPERM = 1;
 const ENOSYS = 38;
 
 /** Any CLONE_NEW* flag: NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET (and NEWTIME 0x80). */
-export const CLONE_NAMESPACE_FLAGS = 0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000 | 0x80;
+const CLONE_NAMESPACE_FLAGS =
+  0x00020000 | 0x02000000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000 | 0x80;
 
 /** x86_64 syscall numbers refused with EPERM. */
 export const BLOCKED_SYSCALLS: Record<string, number> = {
@@ -106,7 +108,12 @@ export function seccompProgram(arch: string = process.arch): Buffer | null {
     { code: JGE, jt: "eperm", jf: 0, k: X32_SYSCALL_BIT },
     { code: JEQ, jt: "enosys", jf: 0, k: SYS_CLONE3 },
     { code: JEQ, jt: "clone", jf: 0, k: SYS_CLONE },
-    ...Object.values(BLOCKED_SYSCALLS).map((nr): Instruction => ({ code: JEQ, jt: "eperm", jf: 0, k: nr })),
+    ...Object.values(BLOCKED_SYSCALLS).map((nr): Instruction => ({
+      code: JEQ,
+      jt: "eperm",
+      jf: 0,
+      k: nr,
+    })),
     { code: RET, jt: 0, jf: 0, k: RET_ALLOW },
     { code: LD_ABS_W, jt: 0, jf: 0, k: 16, label: "clone" }, // low 32 bits of args[0], the clone flags
     { code: JSET, jt: "eperm", jf: 0, k: CLONE_NAMESPACE_FLAGS },

@@ -2,6 +2,7 @@
  * Can this server run Rust cells? Answers once per process (the probe starts a real, tiny
  * sandbox), except for RUST_RUNNER=off, which is read on every call so tests can flip it.
  */
+import "server-only";
 import { spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,20 +19,26 @@ let probed: RustRunnerStatus | null = null;
 
 export function rustRunnerStatus(): RustRunnerStatus {
   if (envSchema.parse(process.env).RUST_RUNNER === "off") {
-    return { available: false, reason: "Running Rust is turned off on this server (RUST_RUNNER=off)." };
+    return {
+      available: false,
+      reason: "Running Rust is turned off on this server (RUST_RUNNER=off).",
+    };
   }
   probed ??= probe();
   return probed;
 }
 
 function probe(): RustRunnerStatus {
-  if (process.platform !== "linux") return { available: false, reason: "Running Rust needs a Linux server (bubblewrap sandbox)." };
+  if (process.platform !== "linux")
+    return { available: false, reason: "Running Rust needs a Linux server (bubblewrap sandbox)." };
   const lookup = cachedToolchain();
-  if (!lookup.ok) return { available: false, reason: `Running Rust is unavailable: ${lookup.reason}.` };
+  if (!lookup.ok)
+    return { available: false, reason: `Running Rust is unavailable: ${lookup.reason}.` };
   if (process.getuid?.() !== 0) {
     return {
       available: false,
-      reason: "Running Rust is unavailable: the server must start as root so that each run can drop to its own unprivileged user.",
+      reason:
+        "Running Rust is unavailable: the server must start as root so that each run can drop to its own unprivileged user.",
     };
   }
   // A real sandbox start, so a kernel or container that forbids namespaces is found now, not mid-lesson.
@@ -75,15 +82,13 @@ function probe(): RustRunnerStatus {
     if (fd !== null) closeSync(fd);
     if (result.status !== 0) {
       const detail = (result.stderr || result.error?.message || "no output").trim().split("\n")[0];
-      return { available: false, reason: `Running Rust is unavailable: the sandbox does not start here (${detail}).` };
+      return {
+        available: false,
+        reason: `Running Rust is unavailable: the sandbox does not start here (${detail}).`,
+      };
     }
     return { available: true };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** For tests: forget the cached probe. */
-export function resetRustRunnerStatus(): void {
-  probed = null;
 }

@@ -6,21 +6,28 @@ import { z } from "zod";
 
 /** Per-file and per-project size limits: lessons are small, and these bound what we copy. */
 export const MAX_FILE_BYTES = 64 * 1024;
-export const MAX_PROJECT_BYTES = 256 * 1024;
-export const MAX_FILES = 32;
+const MAX_PROJECT_BYTES = 256 * 1024;
+const MAX_FILES = 32;
 
 /** Only what a std-only Cargo package needs; no build.rs, no .cargo/config, no lock file games. */
-const ALLOWED_PATH = /^(Cargo\.toml|(src|tests|examples|benches)\/([A-Za-z0-9_.-]+\/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*\.rs)$/;
+const ALLOWED_PATH =
+  /^(Cargo\.toml|(src|tests|examples|benches)\/([A-Za-z0-9_.-]+\/)*[A-Za-z0-9_-][A-Za-z0-9_.-]*\.rs)$/;
 
 export const projectPathSchema = z
   .string()
   .min(1)
   .max(200)
   .refine((p) => !p.startsWith("/"), "must be a relative path, not an absolute one")
-  .refine((p) => !p.split("/").some((part) => part === ".." || part === "." || part === ""), "must not contain '..', '.' or empty segments")
-  .refine((p) => ALLOWED_PATH.test(p), "must be Cargo.toml or a .rs file under src/, tests/, examples/ or benches/");
+  .refine(
+    (p) => !p.split("/").some((part) => part === ".." || part === "." || part === ""),
+    "must not contain '..', '.' or empty segments",
+  )
+  .refine(
+    (p) => ALLOWED_PATH.test(p),
+    "must be Cargo.toml or a .rs file under src/, tests/, examples/ or benches/",
+  );
 
-export const projectFileSchema = z.object({
+const projectFileSchema = z.object({
   path: projectPathSchema,
   content: z.string().max(MAX_FILE_BYTES, `a file may hold at most ${MAX_FILE_BYTES / 1024} KB`),
 });
@@ -29,8 +36,14 @@ export const projectFilesSchema = z
   .array(projectFileSchema)
   .min(1)
   .max(MAX_FILES, `a project may hold at most ${MAX_FILES} files`)
-  .refine((files) => new Set(files.map((f) => f.path)).size === files.length, "file paths must be unique")
-  .refine((files) => files.some((f) => f.path === "Cargo.toml"), "a Cargo project needs a Cargo.toml")
+  .refine(
+    (files) => new Set(files.map((f) => f.path)).size === files.length,
+    "file paths must be unique",
+  )
+  .refine(
+    (files) => files.some((f) => f.path === "Cargo.toml"),
+    "a Cargo project needs a Cargo.toml",
+  )
   .refine(
     (files) => files.reduce((sum, f) => sum + utf8Length(f.content), 0) <= MAX_PROJECT_BYTES,
     `a project may hold at most ${MAX_PROJECT_BYTES / 1024} KB in total`,
@@ -43,11 +56,18 @@ function utf8Length(text: string): number {
 export type ProjectFile = z.infer<typeof projectFileSchema>;
 export type RunMode = "run" | "test";
 
-export const rustRunStatusSchema = z.enum(["ok", "compile-error", "runtime-error", "timeout", "killed", "unavailable"]);
+const rustRunStatusSchema = z.enum([
+  "ok",
+  "compile-error",
+  "runtime-error",
+  "timeout",
+  "killed",
+  "unavailable",
+]);
 export type RustRunStatus = z.infer<typeof rustRunStatusSchema>;
 
 /** A compiler diagnostic; `file` is relative to the project root, e.g. `src/main.rs`. */
-export const rustDiagnosticSchema = z.object({
+const rustDiagnosticSchema = z.object({
   file: z.string(),
   line: z.number(),
   column: z.number(),
@@ -80,7 +100,17 @@ export type RustRunResult = z.infer<typeof rustRunResultSchema>;
 
 /** A result for a run that never reached the program (refused, unavailable, rate-limited). */
 export function stoppedResult(status: RustRunStatus, message: string, stderr = ""): RustRunResult {
-  return { status, exitCode: null, stdout: "", stderr, diagnostics: [], compileMs: 0, runMs: 0, message, truncated: false };
+  return {
+    status,
+    exitCode: null,
+    stdout: "",
+    stderr,
+    diagnostics: [],
+    compileMs: 0,
+    runMs: 0,
+    message,
+    truncated: false,
+  };
 }
 
 export interface RustRunnerStatus {
@@ -97,46 +127,11 @@ export const runRustInputSchema = z.object({
   files: projectFilesSchema,
   mode: z.enum(["run", "test"]),
   /** Client-chosen id, so that the learner's Stop can reach this run (cancelRustRunAction). */
-  ticket: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
+  ticket: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/)
+    .optional(),
 });
-
-export type RunRustInput = z.infer<typeof runRustInputSchema>;
-
-/**
- * What the run action streams, one JSON text per chunk: queue positions while waiting (0 when
- * the build starts), then exactly one result. Streamed because Next runs a client's server
- * actions one after another: a separate "where am I in the queue?" action would wait behind
- * the run it asks about.
- */
-export const rustRunEventSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("queue"), position: z.number().int().min(0) }),
-  z.object({ type: z.literal("result"), result: rustRunResultSchema }),
-]);
-
-export type RustRunEvent = z.infer<typeof rustRunEventSchema>;
-
-/** Reads the run action's stream: reports queue positions, resolves with the result. */
-export async function readRustRunEvents(stream: ReadableStream<string>, onQueuePosition: (position: number) => void): Promise<RustRunResult> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error("the server ended the run without a result");
-      let json: unknown;
-      try {
-        json = JSON.parse(value);
-      } catch {
-        throw new Error("the server sent an unreadable run event");
-      }
-      const event = rustRunEventSchema.safeParse(json);
-      if (!event.success) throw new Error(`the server sent an unexpected run event (${describeZodError(event.error)})`);
-      if (event.data.type === "queue") onQueuePosition(event.data.position);
-      else return event.data.result;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
 
 /** Human-readable first problem of a failed zod parse (path: message). */
 export function describeZodError(error: z.ZodError): string {

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { InstructorNav, StatusBadge } from "@/components/instructor/instructor-nav";
-import { readContentCheck } from "@/components/instructor/content-check-result";
+import { readContentCheck } from "@/lib/instructor/content-check-result";
 import styles from "@/components/instructor/instructor.module.css";
 import { requireInstructor } from "@/lib/auth/instructor";
 import { readCatalog } from "@/lib/content/catalog";
@@ -16,7 +16,8 @@ export default async function InstructorHome() {
   const catalog = readCatalog();
   const check = await readContentCheck();
   const problemsByFile = new Map<string, typeof catalog.problems>();
-  for (const p of catalog.problems) problemsByFile.set(p.file, [...(problemsByFile.get(p.file) ?? []), p]);
+  for (const p of catalog.problems)
+    problemsByFile.set(p.file, [...(problemsByFile.get(p.file) ?? []), p]);
   const lessonFiles = new Set([...catalog.lessons.values()].map((l) => l.meta.file));
   const orphanProblems = catalog.problems.filter((p) => !lessonFiles.has(p.file));
 
@@ -26,7 +27,10 @@ export default async function InstructorHome() {
       <h1>Lessons</h1>
       <p className={styles.muted}>
         {catalog.lessons.size} lessons in {catalog.tracks.length} tracks ·{" "}
-        {catalog.problems.length === 0 ? "no validation problems" : `${catalog.problems.length} validation problem(s)`} · content:check{" "}
+        {catalog.problems.length === 0
+          ? "no validation problems"
+          : `${catalog.problems.length} validation problem(s)`}{" "}
+        · content:check{" "}
         {check.state === "not-run"
           ? "not run (run `npm run content:check` to see cell results here)"
           : check.state === "invalid"
@@ -46,7 +50,11 @@ export default async function InstructorHome() {
         </section>
       )}
       {catalog.tracks.map((track) => (
-        <section key={track.slug} className={styles.section} aria-labelledby={`track-${track.slug}`}>
+        <section
+          key={track.slug}
+          className={styles.section}
+          aria-labelledby={`track-${track.slug}`}
+        >
           <h2 id={`track-${track.slug}`}>{track.title}</h2>
           {track.chapters.map((chapter) => (
             <div key={chapter.slug} className={styles.tableWrap}>
@@ -71,7 +79,11 @@ export default async function InstructorHome() {
                           <Link href={`/instructor/lessons/${lesson.key}`}>{lesson.title}</Link>
                         </th>
                         <td>
-                          {problems.length === 0 ? <StatusBadge tone="ok">valid</StatusBadge> : <StatusBadge tone="bad">{`${problems.length} problem(s)`}</StatusBadge>}
+                          {problems.length === 0 ? (
+                            <StatusBadge tone="ok">valid</StatusBadge>
+                          ) : (
+                            <StatusBadge tone="bad">{`${problems.length} problem(s)`}</StatusBadge>
+                          )}
                           {problems.length > 0 && (
                             <ul className={styles.problems}>
                               {problems.map((p, i) => (
@@ -89,7 +101,17 @@ export default async function InstructorHome() {
                             <StatusBadge tone="neutral">not in last run</StatusBadge>
                           ) : (
                             <>
-                              <StatusBadge tone={result.status === "passed" ? "ok" : result.status === "failed" ? "bad" : "neutral"}>{result.status}</StatusBadge>
+                              <StatusBadge
+                                tone={
+                                  result.status === "passed"
+                                    ? "ok"
+                                    : result.status === "failed"
+                                      ? "bad"
+                                      : "neutral"
+                                }
+                              >
+                                {result.status}
+                              </StatusBadge>
                               {failedCells.length + result.problems.length > 0 && (
                                 <ul className={styles.problems}>
                                   {failedCells.map((c) => (

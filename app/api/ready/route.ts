@@ -1,4 +1,4 @@
-import { json } from "@/lib/auth/request-guards";
+import { json } from "@/lib/http/request-guards";
 import { logger } from "@/lib/http/log";
 import { checkReadiness } from "@/lib/http/readiness";
 import { readinessProbes } from "@/lib/http/readiness-probes";

@@ -24,7 +24,11 @@ export interface LayoutOptions {
 
 const GOLDEN_ANGLE = Math.PI * (3 - Math.sqrt(5));
 
-export function forceLayout(nodes: LayoutNode[], links: LayoutLink[], options: LayoutOptions = {}): Map<string, Point> {
+export function forceLayout(
+  nodes: LayoutNode[],
+  links: LayoutLink[],
+  options: LayoutOptions = {},
+): Map<string, Point> {
   const n = nodes.length;
   const iterations = options.iterations ?? 300;
   const linkDistance = options.linkDistance ?? 90;
@@ -95,7 +99,10 @@ export function forceLayout(nodes: LayoutNode[], links: LayoutLink[], options: L
 }
 
 /** The box around all points, padded, for the SVG viewBox. */
-export function boundsOf(points: Iterable<Point>, padding = 60): { x: number; y: number; width: number; height: number } {
+export function boundsOf(
+  points: Iterable<Point>,
+  padding = 60,
+): { x: number; y: number; width: number; height: number } {
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
@@ -107,11 +114,19 @@ export function boundsOf(points: Iterable<Point>, padding = 60): { x: number; y:
     maxY = Math.max(maxY, p.y);
   }
   if (!Number.isFinite(minX)) return { x: -100, y: -100, width: 200, height: 200 };
-  return { x: minX - padding, y: minY - padding, width: Math.max(200, maxX - minX + 2 * padding), height: Math.max(160, maxY - minY + 2 * padding) };
+  return {
+    x: minX - padding,
+    y: minY - padding,
+    width: Math.max(200, maxX - minX + 2 * padding),
+    height: Math.max(160, maxY - minY + 2 * padding),
+  };
 }
 
 /** The text shown on a node: a name-like property, else the first label. */
-export function nodeCaption(node: { labels: string[]; properties: Record<string, unknown> }): string {
+export function nodeCaption(node: {
+  labels: string[];
+  properties: Record<string, unknown>;
+}): string {
   for (const key of ["name", "title", "caption", "label", "id"]) {
     const v = node.properties[key];
     if (typeof v === "string" || typeof v === "number") return String(v);

@@ -1,6 +1,6 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
-import * as layout from "@/lib/neo4j/graph-layout";
+import * as layout from "@/components/notebook/outputs/graph-layout";
 import type { GraphNode, GraphRelationship } from "@/lib/notebook/types";
 import { GraphCanvas, GraphOutput, GraphTables } from "./graph-output";
 
@@ -17,14 +17,18 @@ const relationships: GraphRelationship[] = [
 
 describe("GraphOutput", () => {
   it("renders a placeholder of the final size until the layout module loads, with a summary", () => {
-    const html = renderToStaticMarkup(<GraphOutput output={{ type: "graph", nodes, relationships }} />);
+    const html = renderToStaticMarkup(
+      <GraphOutput output={{ type: "graph", nodes, relationships }} />,
+    );
     expect(html).toContain("3 nodes, 3 relationships");
     expect(html).toContain("Laying out the graph");
     expect(html).toContain('aria-pressed="true"');
   });
 
   it("draws every node as a focusable, labelled button and every relationship with its type", () => {
-    const html = renderToStaticMarkup(<GraphCanvas layout={layout} nodes={nodes} relationships={relationships} />);
+    const html = renderToStaticMarkup(
+      <GraphCanvas layout={layout} nodes={nodes} relationships={relationships} />,
+    );
     expect(html.match(/data-node-id=/g)?.length).toBe(3);
     expect(html.match(/tabindex="0"/g)?.length).toBe(3);
     expect(html).toContain('aria-label="Person: Keanu Reeves"');

@@ -6,12 +6,21 @@
  * it, Escape clears. A "Table" view lists the same nodes and relationships for screen readers
  * and copying. The layout module loads on first use behind a placeholder of the final height.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from "react";
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type PointerEvent,
+  type WheelEvent,
+} from "react";
 import type { CellOutput, GraphNode, GraphRelationship } from "@/lib/notebook/types";
 import styles from "./graph-output.module.css";
 
 type GraphCellOutput = Extract<CellOutput, { type: "graph" }>;
-type LayoutModule = typeof import("@/lib/neo4j/graph-layout");
+type LayoutModule = typeof import("@/components/notebook/outputs/graph-layout");
 interface Point {
   x: number;
   y: number;
@@ -23,11 +32,20 @@ const RADIUS = 22;
 /** Width / height of the drawing area at typical lesson widths. */
 const CANVAS_ASPECT = 2;
 // Colour-blind-friendly hues (Okabe–Ito) with white text contrast ≥ 3:1 for the badges.
-const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8C6D00", "#56739A", "#A23B72", "#4D4D4D"];
+const PALETTE = [
+  "#0072B2",
+  "#D55E00",
+  "#009E73",
+  "#CC79A7",
+  "#8C6D00",
+  "#56739A",
+  "#A23B72",
+  "#4D4D4D",
+];
 
 let layoutPromise: Promise<LayoutModule> | null = null;
 const loadLayout = (): Promise<LayoutModule> => {
-  layoutPromise ??= import("@/lib/neo4j/graph-layout");
+  layoutPromise ??= import("@/components/notebook/outputs/graph-layout");
   layoutPromise.catch(() => (layoutPromise = null));
   return layoutPromise;
 };
@@ -57,11 +75,16 @@ export function GraphOutput({ output }: { output: GraphCellOutput }) {
     };
   }, []);
 
-  const drawn = output.nodes.length > MAX_DRAWN_NODES ? output.nodes.slice(0, MAX_DRAWN_NODES) : output.nodes;
+  const drawn =
+    output.nodes.length > MAX_DRAWN_NODES ? output.nodes.slice(0, MAX_DRAWN_NODES) : output.nodes;
   const summary = `${output.nodes.length} ${output.nodes.length === 1 ? "node" : "nodes"}, ${output.relationships.length} ${output.relationships.length === 1 ? "relationship" : "relationships"}`;
 
   return (
-    <figure className={styles.frame} aria-label={`Result graph: ${summary}`} style={{ margin: "0.4rem 0" }}>
+    <figure
+      className={styles.frame}
+      aria-label={`Result graph: ${summary}`}
+      style={{ margin: "0.4rem 0" }}
+    >
       <div className={styles.toolbar} role="toolbar" aria-label="Graph view">
         <button type="button" aria-pressed={view === "graph"} onClick={() => setView("graph")}>
           Graph
@@ -72,7 +95,9 @@ export function GraphOutput({ output }: { output: GraphCellOutput }) {
         <span className={styles.spacer} />
         <span>
           {summary}
-          {drawn.length < output.nodes.length ? ` (drawing the first ${drawn.length}; the table lists all)` : ""}
+          {drawn.length < output.nodes.length
+            ? ` (drawing the first ${drawn.length}; the table lists all)`
+            : ""}
         </span>
       </div>
       {view === "table" ? (
@@ -90,9 +115,20 @@ export function GraphOutput({ output }: { output: GraphCellOutput }) {
   );
 }
 
-export function GraphCanvas({ layout, nodes, relationships }: { layout: LayoutModule; nodes: GraphNode[]; relationships: GraphRelationship[] }) {
+export function GraphCanvas({
+  layout,
+  nodes,
+  relationships,
+}: {
+  layout: LayoutModule;
+  nodes: GraphNode[];
+  relationships: GraphRelationship[];
+}) {
   const nodeIds = useMemo(() => new Set(nodes.map((n) => n.id)), [nodes]);
-  const rels = useMemo(() => relationships.filter((r) => nodeIds.has(r.startId) && nodeIds.has(r.endId)), [relationships, nodeIds]);
+  const rels = useMemo(
+    () => relationships.filter((r) => nodeIds.has(r.startId) && nodeIds.has(r.endId)),
+    [relationships, nodeIds],
+  );
   const initial = useMemo(() => {
     const points = layout.forceLayout(nodes, rels, { linkDistance: 130, repulsion: 14000 });
     // Layouts come out round; the canvas is wide. Stretch horizontally (at most 1.6×) to use it.
@@ -101,17 +137,25 @@ export function GraphCanvas({ layout, nodes, relationships }: { layout: LayoutMo
     return new Map([...points].map(([id, p]) => [id, { x: p.x * stretch, y: p.y }]));
   }, [layout, nodes, rels]);
   // Dragged positions, valid for one layout only (a new result starts from its own layout).
-  const [moved, setMoved] = useState<{ base: Map<string, Point>; map: Map<string, Point> }>({ base: initial, map: new Map() });
+  const [moved, setMoved] = useState<{ base: Map<string, Point>; map: Map<string, Point> }>({
+    base: initial,
+    map: new Map(),
+  });
   const overrides = moved.base === initial ? moved.map : null;
   const positionOf = (id: string): Point => overrides?.get(id) ?? initial.get(id)!;
   const moveNode = (id: string, p: Point) =>
-    setMoved((prev) => ({ base: initial, map: new Map(prev.base === initial ? prev.map : []).set(id, p) }));
+    setMoved((prev) => ({
+      base: initial,
+      map: new Map(prev.base === initial ? prev.map : []).set(id, p),
+    }));
   const bounds = useMemo(() => layout.boundsOf(initial.values()), [layout, initial]);
   const [zoom, setZoom] = useState(1);
   const [pan, setPan] = useState<Point>({ x: 0, y: 0 });
   const [selected, setSelected] = useState<{ kind: "node" | "rel"; id: string } | null>(null);
   const svgRef = useRef<SVGSVGElement>(null);
-  const drag = useRef<{ kind: "node"; id: string } | { kind: "pan"; start: Point; pan: Point } | null>(null);
+  const drag = useRef<
+    { kind: "node"; id: string } | { kind: "pan"; start: Point; pan: Point } | null
+  >(null);
 
   const viewBox = {
     width: bounds.width / zoom,
@@ -129,7 +173,10 @@ export function GraphCanvas({ layout, nodes, relationships }: { layout: LayoutMo
       const scale = Math.min(rect.width / viewBox.width, rect.height / viewBox.height);
       const offsetX = (rect.width - viewBox.width * scale) / 2;
       const offsetY = (rect.height - viewBox.height * scale) / 2;
-      return { x: viewBox.x + (clientX - rect.left - offsetX) / scale, y: viewBox.y + (clientY - rect.top - offsetY) / scale };
+      return {
+        x: viewBox.x + (clientX - rect.left - offsetX) / scale,
+        y: viewBox.y + (clientY - rect.top - offsetY) / scale,
+      };
     },
     [viewBox.x, viewBox.y, viewBox.width, viewBox.height],
   );
@@ -151,7 +198,10 @@ export function GraphCanvas({ layout, nodes, relationships }: { layout: LayoutMo
     } else {
       const rect = svgRef.current!.getBoundingClientRect();
       const scale = Math.min(rect.width / viewBox.width, rect.height / viewBox.height);
-      setPan({ x: d.pan.x + (e.clientX - d.start.x) / scale, y: d.pan.y + (e.clientY - d.start.y) / scale });
+      setPan({
+        x: d.pan.x + (e.clientX - d.start.x) / scale,
+        y: d.pan.y + (e.clientY - d.start.y) / scale,
+      });
     }
   };
   const onPointerUp = () => (drag.current = null);
@@ -163,7 +213,12 @@ export function GraphCanvas({ layout, nodes, relationships }: { layout: LayoutMo
   };
   const onNodeKey = (e: KeyboardEvent<SVGGElement>, id: string) => {
     const step = 12 / zoom;
-    const moves: Record<string, Point> = { ArrowLeft: { x: -step, y: 0 }, ArrowRight: { x: step, y: 0 }, ArrowUp: { x: 0, y: -step }, ArrowDown: { x: 0, y: step } };
+    const moves: Record<string, Point> = {
+      ArrowLeft: { x: -step, y: 0 },
+      ArrowRight: { x: step, y: 0 },
+      ArrowUp: { x: 0, y: -step },
+      ArrowDown: { x: 0, y: step },
+    };
     const move = moves[e.key];
     if (move) {
       e.preventDefault();
@@ -195,10 +250,18 @@ export function GraphCanvas({ layout, nodes, relationships }: { layout: LayoutMo
   return (
     <>
       <div className={styles.toolbar} aria-label="Zoom">
-        <button type="button" onClick={() => setZoom((z) => Math.min(6, z * 1.25))} aria-label="Zoom in">
+        <button
+          type="button"
+          onClick={() => setZoom((z) => Math.min(6, z * 1.25))}
+          aria-label="Zoom in"
+        >
           +
         </button>
-        <button type="button" onClick={() => setZoom((z) => Math.max(0.3, z / 1.25))} aria-label="Zoom out">
+        <button
+          type="button"
+          onClick={() => setZoom((z) => Math.max(0.3, z / 1.25))}
+          aria-label="Zoom out"
+        >
           −
         </button>
         <button
@@ -211,7 +274,9 @@ export function GraphCanvas({ layout, nodes, relationships }: { layout: LayoutMo
         >
           Reset view
         </button>
-        <span>Drag nodes or the background; Ctrl/⌘ + wheel zooms; Tab to a node, arrows move it.</span>
+        <span>
+          Drag nodes or the background; Ctrl/⌘ + wheel zooms; Tab to a node, arrows move it.
+        </span>
       </div>
       <div className={styles.canvas}>
         <svg
@@ -227,14 +292,31 @@ export function GraphCanvas({ layout, nodes, relationships }: { layout: LayoutMo
           aria-label="Graph drawing"
         >
           <defs>
-            <marker id="graph-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+            <marker
+              id="graph-arrow"
+              viewBox="0 0 10 10"
+              refX="10"
+              refY="5"
+              markerWidth="7"
+              markerHeight="7"
+              orient="auto-start-reverse"
+            >
               <path d="M0,0 L10,5 L0,10 z" className={styles.arrow} />
             </marker>
           </defs>
           {rels.map((r) => {
             const a = positionOf(r.startId);
             const b = positionOf(r.endId);
-            return <RelationshipShape key={r.id} rel={r} a={a} b={b} index={curveIndex.get(r.id) ?? 0} onSelect={() => setSelected({ kind: "rel", id: r.id })} />;
+            return (
+              <RelationshipShape
+                key={r.id}
+                rel={r}
+                a={a}
+                b={b}
+                index={curveIndex.get(r.id) ?? 0}
+                onSelect={() => setSelected({ kind: "rel", id: r.id })}
+              />
+            );
           })}
           {nodes.map((n) => {
             const p = positionOf(n.id);
@@ -263,21 +345,38 @@ export function GraphCanvas({ layout, nodes, relationships }: { layout: LayoutMo
       </div>
       <div className={styles.details} aria-live="polite">
         {selectedNode ? (
-          <EntityDetails title={selectedNode.labels.map((l) => `:${l}`).join("") || "(node)"} properties={selectedNode.properties} />
+          <EntityDetails
+            title={selectedNode.labels.map((l) => `:${l}`).join("") || "(node)"}
+            properties={selectedNode.properties}
+          />
         ) : selectedRel ? (
           <EntityDetails
             title={`${layout.nodeCaption(byId.get(selectedRel.startId)!)} -[:${selectedRel.type}]-> ${layout.nodeCaption(byId.get(selectedRel.endId)!)}`}
             properties={selectedRel.properties}
           />
         ) : (
-          <span style={{ color: "var(--muted)" }}>Select a node or relationship to see its properties.</span>
+          <span style={{ color: "var(--muted)" }}>
+            Select a node or relationship to see its properties.
+          </span>
         )}
       </div>
     </>
   );
 }
 
-function RelationshipShape({ rel, a, b, index, onSelect }: { rel: GraphRelationship; a: Point; b: Point; index: number; onSelect: () => void }) {
+function RelationshipShape({
+  rel,
+  a,
+  b,
+  index,
+  onSelect,
+}: {
+  rel: GraphRelationship;
+  a: Point;
+  b: Point;
+  index: number;
+  onSelect: () => void;
+}) {
   const dx = b.x - a.x;
   const dy = b.y - a.y;
   const len = Math.hypot(dx, dy) || 1;
@@ -307,7 +406,13 @@ function RelationshipShape({ rel, a, b, index, onSelect }: { rel: GraphRelations
   );
 }
 
-function EntityDetails({ title, properties }: { title: string; properties: Record<string, unknown> }) {
+function EntityDetails({
+  title,
+  properties,
+}: {
+  title: string;
+  properties: Record<string, unknown>;
+}) {
   const entries = Object.entries(properties);
   return (
     <div>
@@ -328,8 +433,16 @@ function EntityDetails({ title, properties }: { title: string; properties: Recor
   );
 }
 
-export function GraphTables({ nodes, relationships }: { nodes: GraphNode[]; relationships: GraphRelationship[] }) {
-  const captionOf = new Map(nodes.map((n) => [n.id, n.properties.name ?? n.properties.title ?? n.id]));
+export function GraphTables({
+  nodes,
+  relationships,
+}: {
+  nodes: GraphNode[];
+  relationships: GraphRelationship[];
+}) {
+  const captionOf = new Map(
+    nodes.map((n) => [n.id, n.properties.name ?? n.properties.title ?? n.id]),
+  );
   return (
     <div className={styles.tables}>
       <table>
@@ -352,7 +465,11 @@ export function GraphTables({ nodes, relationships }: { nodes: GraphNode[]; rela
                   </span>
                 ))}
               </td>
-              <td>{Object.entries(n.properties).map(([k, v]) => `${k}: ${formatProp(v)}`).join(", ")}</td>
+              <td>
+                {Object.entries(n.properties)
+                  .map(([k, v]) => `${k}: ${formatProp(v)}`)
+                  .join(", ")}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -374,7 +491,11 @@ export function GraphTables({ nodes, relationships }: { nodes: GraphNode[]; rela
                 <td>{formatProp(captionOf.get(r.startId) ?? r.startId)}</td>
                 <td>{r.type}</td>
                 <td>{formatProp(captionOf.get(r.endId) ?? r.endId)}</td>
-                <td>{Object.entries(r.properties).map(([k, v]) => `${k}: ${formatProp(v)}`).join(", ")}</td>
+                <td>
+                  {Object.entries(r.properties)
+                    .map(([k, v]) => `${k}: ${formatProp(v)}`)
+                    .join(", ")}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -8,7 +8,8 @@ import { ProgressOutput } from "./progress-output";
 function formatCell(value: unknown): string {
   if (value === null || value === undefined) return value === null ? "null" : "";
   if (typeof value === "string") return value;
-  if (typeof value === "number") return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
+  if (typeof value === "number")
+    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
   try {
     return JSON.stringify(value);
   } catch {
@@ -22,8 +23,17 @@ const GraphOutput = dynamic(() => import("./graph-output").then((m) => m.GraphOu
   loading: () => <p className={styles.note}>Loading the graph view…</p>,
 });
 
-/** Renders one output item. Plots, progress bars and graphs have their own lazy components. */
-export function OutputView({ output }: { output: CellOutput }) {
+/**
+ * Renders one output item. Plots, progress bars and graphs have their own lazy components.
+ * `onShown` hears when an output is on screen (a plot drawn).
+ */
+export function OutputView({
+  output,
+  onShown,
+}: {
+  output: CellOutput;
+  onShown?: (output: CellOutput) => void;
+}) {
   switch (output.type) {
     case "text":
       return <pre className={`${styles.text} ${styles[output.stream]}`}>{output.text}</pre>;
@@ -53,7 +63,8 @@ export function OutputView({ output }: { output: CellOutput }) {
           </table>
           {output.totalRows !== undefined && output.totalRows > output.rows.length && (
             <p className={styles.note}>
-              Showing {output.rows.length.toLocaleString("en")} of {output.totalRows.toLocaleString("en")} rows.
+              Showing {output.rows.length.toLocaleString("en")} of{" "}
+              {output.totalRows.toLocaleString("en")} rows.
             </p>
           )}
         </div>
@@ -71,7 +82,13 @@ export function OutputView({ output }: { output: CellOutput }) {
       return (
         <div className={styles.error} role="alert">
           <strong>{output.name}</strong>
-          {output.line !== undefined && <span> (line {output.line}{output.column !== undefined ? `, column ${output.column}` : ""})</span>}
+          {output.line !== undefined && (
+            <span>
+              {" "}
+              (line {output.line}
+              {output.column !== undefined ? `, column ${output.column}` : ""})
+            </span>
+          )}
           <pre className={styles.errorMessage}>{output.message}</pre>
         </div>
       );
@@ -84,7 +101,7 @@ export function OutputView({ output }: { output: CellOutput }) {
     case "progress":
       return <ProgressOutput output={output} />;
     case "plot":
-      return <PlotOutput output={output} />;
+      return <PlotOutput output={output} {...(onShown ? { onDrawn: onShown } : {})} />;
     case "graph":
       return <GraphOutput output={output} />;
     default: {

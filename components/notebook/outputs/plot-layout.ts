@@ -6,7 +6,11 @@ export function isRecord(x: unknown): x is Record<string, unknown> {
 }
 
 /** Theme colours under the cell's own layout (which wins where it sets something). */
-export function themedLayout(layout: Record<string, unknown> | undefined, theme: { fg: string; muted: string; grid: string; accent: string }, height: number) {
+export function themedLayout(
+  layout: Record<string, unknown> | undefined,
+  theme: { fg: string; muted: string; grid: string; accent: string },
+  height: number,
+) {
   const axis = (own: unknown) => ({
     gridcolor: theme.grid,
     zerolinecolor: theme.grid,

@@ -8,14 +8,15 @@
  */
 import { useEffect, useRef, useState } from "react";
 import type { CellOutput } from "@/lib/notebook/types";
-import { PLOT_DRAWN_EVENT } from "@/lib/kernel/plot-draw-sync";
 import { isRecord, themedLayout } from "./plot-layout";
 import styles from "./plot-output.module.css";
 
-export type PlotCellOutput = Extract<CellOutput, { type: "plot" }>;
+type PlotCellOutput = Extract<CellOutput, { type: "plot" }>;
 
 export interface PlotOutputProps {
   output: PlotCellOutput;
+  /** After each draw (a training loop may wait for it). */
+  onDrawn?: (output: PlotCellOutput) => void;
 }
 
 type PlotlyApi = typeof import("plotly.js-dist-min");
@@ -26,7 +27,9 @@ const DEFAULT_HEIGHT = 320;
 let plotlyPromise: Promise<PlotlyApi> | null = null;
 function loadPlotly(): Promise<PlotlyApi> {
   if (!plotlyPromise) {
-    plotlyPromise = import("plotly.js-dist-min").then((m) => (m as unknown as { default?: PlotlyApi }).default ?? m);
+    plotlyPromise = import("plotly.js-dist-min").then(
+      (m) => (m as unknown as { default?: PlotlyApi }).default ?? m,
+    );
     plotlyPromise.then(warmUpWhenIdle, () => {
       plotlyPromise = null; // allow a retry after a failed chunk load
     });
@@ -45,18 +48,30 @@ function warmUpWhenIdle(plotly: PlotlyApi): void {
   idle(() => {
     const el = document.createElement("div");
     el.setAttribute("aria-hidden", "true");
-    el.style.cssText = "position:fixed;left:-10000px;top:0;width:640px;height:320px;visibility:hidden;contain:strict";
+    el.style.cssText =
+      "position:fixed;left:-10000px;top:0;width:640px;height:320px;visibility:hidden;contain:strict";
     document.body.append(el);
     const layout = themedLayout(
-      { title: { text: " " }, xaxis: { title: { text: " " }, range: [0.5, 3.5], autorange: false }, yaxis: { title: { text: " " }, range: [0, 1], autorange: false } },
+      {
+        title: { text: " " },
+        xaxis: { title: { text: " " }, range: [0.5, 3.5], autorange: false },
+        yaxis: { title: { text: " " }, range: [0, 1], autorange: false },
+      },
       { fg: "#000", muted: "#000", grid: "#ccc", accent: "#00f" },
       320,
     );
     const traces = (n: number) =>
-      ["a", "b"].map((name, k) => ({ x: Array.from({ length: n }, (_, i) => i + 1), y: Array.from({ length: n }, (_, i) => 1 / (i + k + 2)), mode: "lines+markers", name }));
+      ["a", "b"].map((name, k) => ({
+        x: Array.from({ length: n }, (_, i) => i + 1),
+        y: Array.from({ length: n }, (_, i) => 1 / (i + k + 2)),
+        mode: "lines+markers",
+        name,
+      }));
     void plotly
       .react(el, traces(2), layout, { displaylogo: false, displayModeBar: false })
-      .then(() => plotly.restyle(el, { x: traces(3).map((t) => t.x), y: traces(3).map((t) => t.y) }))
+      .then(() =>
+        plotly.restyle(el, { x: traces(3).map((t) => t.x), y: traces(3).map((t) => t.y) }),
+      )
       .catch(() => undefined) // only a warm-up
       .finally(() => {
         plotly.purge(el);
@@ -97,7 +112,10 @@ function useThemeVersion(): number {
     const media = window.matchMedia("(prefers-color-scheme: dark)");
     media.addEventListener("change", bump);
     const observer = new MutationObserver(bump);
-    observer.observe(document.documentElement, { attributes: true, attributeFilter: ["class", "data-theme", "style"] });
+    observer.observe(document.documentElement, {
+      attributes: true,
+      attributeFilter: ["class", "data-theme", "style"],
+    });
     return () => {
       media.removeEventListener("change", bump);
       observer.disconnect();
@@ -106,7 +124,7 @@ function useThemeVersion(): number {
   return version;
 }
 
-export function PlotOutput({ output }: PlotOutputProps) {
+export function PlotOutput({ output, onDrawn }: PlotOutputProps) {
   const frameRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<HTMLDivElement>(null);
   const [plotly, setPlotly] = useState<PlotlyApi | null>(null);
@@ -116,6 +134,10 @@ export function PlotOutput({ output }: PlotOutputProps) {
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const latest = useRef(output);
   const drawn = useRef<FigureKeys | null>(null);
+  const onDrawnRef = useRef(onDrawn);
+  useEffect(() => {
+    onDrawnRef.current = onDrawn;
+  }, [onDrawn]);
   const height = typeof output.layout?.height === "number" ? output.layout.height : DEFAULT_HEIGHT;
   const empty = output.traces.length === 0;
 
@@ -152,12 +174,19 @@ export function PlotOutput({ output }: PlotOutputProps) {
       // Only the points changed (a live plot with fixed axes): restyle them and skip the diff
       // of everything else. Anything else goes through react.
       const drawing =
-        next && drawn.current && next.layoutKey === drawn.current.layoutKey && next.shapeKey === drawn.current.shapeKey
+        next &&
+        drawn.current &&
+        next.layoutKey === drawn.current.layoutKey &&
+        next.shapeKey === drawn.current.shapeKey
           ? plotly.restyle(el, { x: next.xs, y: next.ys })
-          : plotly.react(el, current.traces, layout, { responsive: true, displaylogo: false, displayModeBar: false });
+          : plotly.react(el, current.traces, layout, {
+              responsive: true,
+              displaylogo: false,
+              displayModeBar: false,
+            });
       drawn.current = next;
       drawing
-        .then(() => window.dispatchEvent(new CustomEvent(PLOT_DRAWN_EVENT, { detail: { plotId: current.plotId } })))
+        .then(() => onDrawnRef.current?.(current))
         .catch((err: unknown) => {
           drawn.current = null;
           setFailed(err instanceof Error ? err.message : String(err));
@@ -173,18 +202,38 @@ export function PlotOutput({ output }: PlotOutputProps) {
     const el = plotRef.current;
     return () => {
       if (timer.current) clearTimeout(timer.current);
-      if (el && plotlyPromise) plotlyPromise.then((p) => p.purge(el), () => {});
+      if (el && plotlyPromise)
+        plotlyPromise.then(
+          (p) => p.purge(el),
+          () => {},
+        );
     };
   }, []);
 
   const title = output.layout?.title;
-  const label = typeof title === "string" ? title : isRecord(title) && typeof title.text === "string" ? title.text : "Plot";
+  const label =
+    typeof title === "string"
+      ? title
+      : isRecord(title) && typeof title.text === "string"
+        ? title.text
+        : "Plot";
   return (
-    <div ref={frameRef} className={styles.frame} style={{ height }} role="img" aria-label={label} aria-busy={!plotly && !failed}>
+    <div
+      ref={frameRef}
+      className={styles.frame}
+      style={{ height }}
+      role="img"
+      aria-label={label}
+      aria-busy={!plotly && !failed}
+    >
       <div ref={plotRef} className={styles.plot} />
       {(!plotly || failed || empty) && (
         <div className={`${styles.placeholder} ${failed ? styles.error : ""}`}>
-          {failed ? `The plot could not load: ${failed}` : !plotly ? "Loading plot…" : "Waiting for data…"}
+          {failed
+            ? `The plot could not load: ${failed}`
+            : !plotly
+              ? "Loading plot…"
+              : "Waiting for data…"}
         </div>
       )}
     </div>

@@ -6,13 +6,13 @@
 import type { CellOutput } from "@/lib/notebook/types";
 import styles from "./progress-output.module.css";
 
-export type ProgressCellOutput = Extract<CellOutput, { type: "progress" }>;
+type ProgressCellOutput = Extract<CellOutput, { type: "progress" }>;
 
 export interface ProgressOutputProps {
   output: ProgressCellOutput;
 }
 
-export function formatEta(seconds: number): string {
+function formatEta(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
@@ -34,7 +34,9 @@ export function ProgressOutput({ output }: ProgressOutputProps) {
         <span className={styles.label}>{output.label}</span>
         <span className={styles.count}>
           {formatCount(output.value)}/{formatCount(output.max)} · {Math.round(fraction * 100)}%
-          {!done && output.etaSeconds !== undefined ? ` · about ${formatEta(output.etaSeconds)} left` : ""}
+          {!done && output.etaSeconds !== undefined
+            ? ` · about ${formatEta(output.etaSeconds)} left`
+            : ""}
           {done ? " · done" : ""}
         </span>
       </div>

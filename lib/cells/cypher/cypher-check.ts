@@ -11,42 +11,50 @@
  * can also MATCH on the graph to verify what a write exercise created.
  */
 import type { CypherValue } from "@courses/cypher";
+import type { CheckVerdict } from "@/lib/notebook/types";
 
-export interface CheckVerdict {
-  pass: boolean;
-  message: string;
-}
-
-export const DEFAULT_PASS_MESSAGE = "Check passed.";
-export const DEFAULT_FAIL_MESSAGE = "Not quite: the result does not match what this exercise asks for yet.";
+const DEFAULT_PASS_MESSAGE = "Check passed.";
+export const DEFAULT_FAIL_MESSAGE =
+  "Not quite: the result does not match what this exercise asks for yet.";
 
 /** Decides a check from the rows the check query returned. Pure. */
 export function evaluateCheckRows(columns: string[], rows: CypherValue[][]): CheckVerdict {
   const passAt = columns.indexOf("pass");
   const messageAt = columns.indexOf("message");
   if (passAt < 0)
-    return { pass: false, message: "This check is misconfigured: its query must return a column named `pass` (e.g. `RETURN size($rows) = 3 AS pass`)." };
-  if (rows.length === 0) return { pass: false, message: DEFAULT_FAIL_MESSAGE };
+    return {
+      passed: false,
+      message:
+        "This check is misconfigured: its query must return a column named `pass` (e.g. `RETURN size($rows) = 3 AS pass`).",
+    };
+  if (rows.length === 0) return { passed: false, message: DEFAULT_FAIL_MESSAGE };
   const messageOf = (row: CypherValue[]): string | undefined => {
     const m = messageAt >= 0 ? row[messageAt] : undefined;
     return typeof m === "string" && m.trim() ? m : undefined;
   };
   for (const row of rows) {
-    if (row[passAt] !== true) return { pass: false, message: messageOf(row) ?? DEFAULT_FAIL_MESSAGE };
+    if (row[passAt] !== true)
+      return { passed: false, message: messageOf(row) ?? DEFAULT_FAIL_MESSAGE };
   }
-  return { pass: true, message: messageOf(rows[0]!) ?? DEFAULT_PASS_MESSAGE };
+  return { passed: true, message: messageOf(rows[0]!) ?? DEFAULT_PASS_MESSAGE };
 }
 
 /** Graph entities cannot be query parameters; a check sees their properties instead. */
-export function rowValueForCheck(v: CypherValue): CypherValue {
+function rowValueForCheck(v: CypherValue): CypherValue {
   if (v === null || typeof v !== "object") return v;
   if (Array.isArray(v)) return v.map(rowValueForCheck);
   switch (v.kind) {
     case "map":
-      return { kind: "map", entries: new Map([...v.entries].map(([k, x]) => [k, rowValueForCheck(x)])) };
+      return {
+        kind: "map",
+        entries: new Map([...v.entries].map(([k, x]) => [k, rowValueForCheck(x)])),
+      };
     case "node":
     case "relationship":
-      return { kind: "map", entries: new Map([...v.properties].map(([k, x]) => [k, rowValueForCheck(x)])) };
+      return {
+        kind: "map",
+        entries: new Map([...v.properties].map(([k, x]) => [k, rowValueForCheck(x)])),
+      };
     case "path":
       return {
         kind: "map",
@@ -60,9 +68,15 @@ export function rowValueForCheck(v: CypherValue): CypherValue {
   }
 }
 
-export function checkParameters(columns: string[], rows: CypherValue[][]): { rows: CypherValue; columns: CypherValue } {
+export function checkParameters(
+  columns: string[],
+  rows: CypherValue[][],
+): { rows: CypherValue; columns: CypherValue } {
   return {
     columns: [...columns],
-    rows: rows.map((row) => ({ kind: "map", entries: new Map(columns.map((c, i) => [c, rowValueForCheck(row[i] ?? null)])) })),
+    rows: rows.map((row) => ({
+      kind: "map",
+      entries: new Map(columns.map((c, i) => [c, rowValueForCheck(row[i] ?? null)])),
+    })),
   };
 }

@@ -29,13 +29,18 @@ const toInt = (v: unknown): number | undefined => {
   return undefined;
 };
 
-const UNAVAILABLE_CODES = new Set(["ServiceUnavailable", "SessionExpired", "Neo.TransientError.General.DatabaseUnavailable"]);
+const UNAVAILABLE_CODES = new Set([
+  "ServiceUnavailable",
+  "SessionExpired",
+  "Neo.TransientError.General.DatabaseUnavailable",
+]);
 
 export function describeDriverError(e: unknown): ErrorInfo {
   if (e instanceof neo4j.Neo4jError && UNAVAILABLE_CODES.has(e.code)) {
     return {
       name: "ConnectionError",
-      message: "The graph database cannot be reached right now (it may be restarting after an overload). Your code is safe; try again in a few seconds.",
+      message:
+        "The graph database cannot be reached right now (it may be restarting after an overload). Your code is safe; try again in a few seconds.",
       code: e.code,
       timedOut: false,
     };
@@ -45,7 +50,8 @@ export function describeDriverError(e: unknown): ErrorInfo {
     const name = code.split(".").at(-1) || "Neo4jError";
     let line: number | undefined;
     let column: number | undefined;
-    const pos = (e.diagnosticRecord as Record<string, unknown> | undefined)?._position as Record<string, unknown> | undefined;
+    const pos = (e.diagnosticRecord as Record<string, unknown> | undefined)?._position as
+      Record<string, unknown> | undefined;
     if (pos && typeof pos === "object") {
       line = toInt(pos.line);
       column = toInt(pos.column);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { resetRateLimiters } from "../auth/rate-limit";
+import { resetRateLimiters } from "@/lib/auth/rate-limit";
 import { startBoltServer, type BoltServer } from "@courses/cypher/bolt";
-import { parseNeo4jConfig } from "./config";
-import { closeDriver } from "./driver";
+import { parseNeo4jConfig } from "@/lib/neo4j/config";
+import { closeDriver } from "@/lib/neo4j/driver";
 
 // Through the real route handler, the real lesson catalogue (content/) and the embedded Bolt
 // server. The session lookup is replaced: `x-test-user` stands in for a session cookie.
@@ -93,7 +93,7 @@ describe("POST /api/cypher/run", () => {
     ).json();
     expect(attack.verdict).toEqual({
       passed: false,
-      message: "Expected the names of everyone who directed The Matrix, in a column named director",
+      message: "Return one column named director (… AS director).",
       verifiedBy: "server",
       recorded: false,
     });
@@ -156,7 +156,7 @@ describe("POST /api/cypher/run", () => {
         cellId: "matrix-directors",
         passed: false,
         durationMs: expect.any(Number),
-        errorMessage: expect.stringMatching(/Expected the names/),
+        errorMessage: expect.stringMatching(/column named director/),
       },
       {
         userId: "ada",

@@ -4,6 +4,7 @@
  * record the verdict for a signed-in learner. The dataset and the check query come from the
  * lesson source, never from the browser.
  */
+import "server-only";
 import { z } from "zod";
 import type { SessionUser } from "@/lib/auth/session";
 import {
@@ -16,7 +17,7 @@ import { RouteError } from "@/lib/http/route";
 import { logger } from "@/lib/http/log";
 import { cellIdSchema, lessonKeySchema } from "@/lib/progress/schemas";
 import { recordServerVerdict, type ServerVerdictInput } from "@/lib/progress/verdicts";
-import type { CellOutput, CodeMarker } from "../notebook/types";
+import type { CellOutput, CodeMarker } from "@/lib/notebook/types";
 import { runCypherCell, type CypherCellInput, type CypherCellResult } from "./run-cypher-cell";
 
 export const MAX_CYPHER_BODY_BYTES = 1_000_000;
@@ -35,7 +36,7 @@ export const cypherRunBodySchema = z.strictObject({
 });
 export type CypherRunBody = z.infer<typeof cypherRunBodySchema>;
 
-export type ServerVerdict = {
+type ServerVerdict = {
   passed: boolean;
   message: string;
   verifiedBy: "server";

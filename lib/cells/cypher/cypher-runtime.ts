@@ -4,14 +4,14 @@
  * sends only the learner's code: the server checks it against the lesson's own check query
  * and says so (`verifiedBy: "server"`).
  */
-import { ApiError, postJson } from "../http/api-client";
+import { ApiError, postJson } from "@/lib/http/api-client";
 import type {
   CellOutput,
   CellRuntime,
   CheckVerdict,
   RunOutcome,
   RunRequest,
-} from "../notebook/types";
+} from "@/lib/notebook/types";
 import type { CypherRunAnswer, CypherRunBody } from "./cypher-run";
 
 const MESSAGES = {

@@ -1,9 +1,12 @@
 /** Lesson datasets: content/datasets/<name>.cypher, read once per process. */
+import "server-only";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 
-export const DatasetName = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "dataset names are lowercase letters, digits and dashes");
+const DatasetName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "dataset names are lowercase letters, digits and dashes");
 
 const cache = new Map<string, Promise<string>>();
 
@@ -14,7 +17,7 @@ export class UnknownDatasetError extends Error {
   }
 }
 
-export function datasetsDir(): string {
+function datasetsDir(): string {
   return process.env.COURSES_DATASETS_DIR ?? join(process.cwd(), "content", "datasets");
 }
 

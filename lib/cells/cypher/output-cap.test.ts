@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CellOutput } from "../notebook/types";
+import type { CellOutput } from "@/lib/notebook/types";
 import { capOutputs, MAX_VALUE_CHARS, shorten } from "./output-cap";
 
 const size = (outputs: CellOutput[]) => Buffer.byteLength(JSON.stringify(outputs), "utf8");

@@ -3,7 +3,7 @@
  * return 40 MB (1,000 rows of 40 KB strings); this bounds the serialised outputs, shortening
  * long strings and then dropping rows and graph items past the budget, and tells the learner.
  */
-import type { CellOutput, GraphNode, GraphRelationship } from "../notebook/types";
+import type { CellOutput, GraphNode, GraphRelationship } from "@/lib/notebook/types";
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 1_000_000;
 /** Longest string kept whole in a table cell or a property; longer ones are shortened. */

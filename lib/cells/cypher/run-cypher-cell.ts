@@ -4,6 +4,7 @@
  * collect the result — then ALWAYS roll back. Every run sees a private, fresh graph, also on a
  * shared real Neo4j. Bounded by a transaction timeout and a row cap.
  */
+import "server-only";
 import neo4j, {
   type Driver,
   type ManagedTransaction,
@@ -12,19 +13,19 @@ import neo4j, {
 } from "neo4j-driver";
 import { fromDriverValue, toDriverValue } from "@courses/cypher/bolt";
 import type { CypherValue } from "@courses/cypher";
-import type { CellOutput, CodeMarker } from "../notebook/types";
+import type { CellOutput, CodeMarker } from "@/lib/notebook/types";
 import { checkParameters, evaluateCheckRows } from "./cypher-check";
 import { describeDriverError } from "./cypher-errors";
 import { loadDataset, UnknownDatasetError } from "./datasets";
-import { getDriver } from "./driver";
-import { reportUnresponsiveCypherServer } from "./embedded";
-import { neo4jConfig } from "./config";
+import { getDriver } from "@/lib/neo4j/driver";
+import { reportUnresponsiveCypherServer } from "@/lib/neo4j/embedded";
+import { neo4jConfig } from "@/lib/neo4j/config";
 import { capOutputs, DEFAULT_MAX_OUTPUT_BYTES } from "./output-cap";
 import { collectGraphRelationships, resultOutputs, type CollectedResult } from "./result-format";
 import { splitStatements, toCellPosition, type Statement } from "./statements";
 
-export const DEFAULT_TIMEOUT_MS = 5_000;
-export const DEFAULT_ROW_CAP = 1_000;
+const DEFAULT_TIMEOUT_MS = 5_000;
+const DEFAULT_ROW_CAP = 1_000;
 
 export interface CypherCellInput {
   dataset?: string;
@@ -374,8 +375,8 @@ async function runCheck(
     }
   }
   const verdict = evaluateCheckRows(result?.columns ?? [], result?.rows ?? []);
-  return finish(verdict.pass, [
-    verdict.pass
+  return finish(verdict.passed, [
+    verdict.passed
       ? { type: "success", message: verdict.message }
       : { type: "error", name: "CheckFailed", message: verdict.message },
   ]);

@@ -3,8 +3,14 @@ import { splitStatements, toCellPosition } from "./statements";
 
 describe("splitStatements", () => {
   it("splits at top-level semicolons only", () => {
-    const s = splitStatements("CREATE (:A {s: 'a;b'});\n// c;\nMATCH (n:`x;y`) /* ; */ RETURN n;\n  RETURN \"q\\\";\" AS x");
-    expect(s.map((x) => x.text)).toEqual(["CREATE (:A {s: 'a;b'})", "// c;\nMATCH (n:`x;y`) /* ; */ RETURN n", 'RETURN "q\\";" AS x']);
+    const s = splitStatements(
+      'CREATE (:A {s: \'a;b\'});\n// c;\nMATCH (n:`x;y`) /* ; */ RETURN n;\n  RETURN "q\\";" AS x',
+    );
+    expect(s.map((x) => x.text)).toEqual([
+      "CREATE (:A {s: 'a;b'})",
+      "// c;\nMATCH (n:`x;y`) /* ; */ RETURN n",
+      'RETURN "q\\";" AS x',
+    ]);
     expect(s[2]).toMatchObject({ line: 4, column: 3 });
   });
 

@@ -46,15 +46,26 @@ export function splitStatements(source: string): Statement[] {
 }
 
 function isOnlyComments(text: string): boolean {
-  return text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "").trim() === "";
+  return (
+    text
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/\/\/.*$/gm, "")
+      .trim() === ""
+  );
 }
 
-export function lineColumnAt(source: string, offset: number): { line: number; column: number } {
+function lineColumnAt(source: string, offset: number): { line: number; column: number } {
   const { line, column } = positionAt(source, offset);
   return { line, column };
 }
 
 /** A position reported for one statement → the position in the whole cell. */
-export function toCellPosition(statement: Statement, line: number, column: number): { line: number; column: number } {
-  return line === 1 ? { line: statement.line, column: statement.column + column - 1 } : { line: statement.line + line - 1, column };
+export function toCellPosition(
+  statement: Statement,
+  line: number,
+  column: number,
+): { line: number; column: number } {
+  return line === 1
+    ? { line: statement.line, column: statement.column + column - 1 }
+    : { line: statement.line + line - 1, column };
 }

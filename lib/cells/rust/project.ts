@@ -1,12 +1,11 @@
 /**
  * Which Cargo project a Rust cell runs in. A lesson groups cells into a project with
  * `project=<name>`; each cell is one file (`file=<path>`, default src/main.rs), and the
- * project's Cargo.toml is the lesson's visible ```toml block tagged `project=<name>`
- * (without one, a minimal manifest). Cells without `project=` are one-file projects.
+ * project's Cargo.toml is the lesson's visible ```toml block tagged `project=<name>`, which the
+ * lesson parser puts on each of the project's cells as `manifest` (without one, a minimal
+ * manifest). Cells without `project=` are one-file projects.
  * Pure, so the notebook can assemble projects exactly the way content:check does.
  */
-import type { RootContent } from "mdast";
-import type { LessonBlock } from "../parse-lesson";
 
 export interface RustCellSource {
   id: string;
@@ -19,32 +18,18 @@ export interface ProjectFileText {
   content: string;
 }
 
-export const DEFAULT_RUST_FILE = "src/main.rs";
-
-const PROJECT_META = /(?:^|\s)project=(?:"([^"]*)"|(\S+))/;
-
-/** Cargo.toml texts by project name, from ```toml blocks whose info string has project=<name>. */
-export function projectManifests(blocks: LessonBlock[]): Map<string, string> {
-  const manifests = new Map<string, string>();
-  const visit = (nodes: RootContent[]) => {
-    for (const node of nodes) {
-      if (node.type === "code" && node.lang === "toml") {
-        const match = PROJECT_META.exec(node.meta ?? "");
-        const name = match?.[1] ?? match?.[2];
-        if (name && !manifests.has(name)) manifests.set(name, node.value);
-      }
-    }
-  };
-  for (const block of blocks) if (block.type === "prose") visit(block.nodes);
-  return manifests;
-}
+const DEFAULT_RUST_FILE = "src/main.rs";
 
 export function fileOf(cell: RustCellSource): string {
   return cell.attributes.file || DEFAULT_RUST_FILE;
 }
 
 export function defaultManifestFor(name: string): string {
-  const crate = name.toLowerCase().replace(/[^a-z0-9_]/g, "_").replace(/^([^a-z])/, "p_$1").slice(0, 60);
+  const crate = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, "_")
+    .replace(/^([^a-z])/, "p_$1")
+    .slice(0, 60);
   return `[package]\nname = "${crate}"\nversion = "0.1.0"\nedition = "2021"\n`;
 }
 
@@ -53,29 +38,51 @@ export function defaultManifestFor(name: string): string {
  * project the nearest cell at or above this one wins (so a lesson may show a file growing);
  * a file that only appears further down comes from its first cell.
  */
-export function rustProjectFiles(cells: RustCellSource[], index: number, code: string, manifests: Map<string, string>): ProjectFileText[] {
+export function rustProjectFiles(
+  cells: RustCellSource[],
+  index: number,
+  code: string,
+): ProjectFileText[] {
   const cell = cells[index];
   if (!cell) throw new RangeError(`no Rust cell at index ${index}`);
   const project = cell.attributes.project;
   const own = { path: fileOf(cell), content: code };
-  if (!project) return [{ path: "Cargo.toml", content: defaultManifestFor(`cell_${cell.id}`) }, own];
+  if (!project)
+    return [{ path: "Cargo.toml", content: defaultManifestFor(`cell_${cell.id}`) }, own];
   const chosen = new Map<string, string>([[own.path, own.content]]);
   for (let i = index - 1; i >= 0; i--) {
     const other = cells[i]!;
-    if (other.attributes.project === project && !chosen.has(fileOf(other))) chosen.set(fileOf(other), other.code);
+    if (other.attributes.project === project && !chosen.has(fileOf(other)))
+      chosen.set(fileOf(other), other.code);
   }
   for (let i = index + 1; i < cells.length; i++) {
     const other = cells[i]!;
-    if (other.attributes.project === project && !chosen.has(fileOf(other))) chosen.set(fileOf(other), other.code);
+    if (other.attributes.project === project && !chosen.has(fileOf(other)))
+      chosen.set(fileOf(other), other.code);
   }
-  const manifest = chosen.get("Cargo.toml") ?? manifests.get(project) ?? defaultManifestFor(project);
+  const manifest =
+    chosen.get("Cargo.toml") ?? cell.attributes.manifest ?? defaultManifestFor(project);
   chosen.delete("Cargo.toml");
-  return [{ path: "Cargo.toml", content: manifest }, ...[...chosen].sort(([a], [b]) => a.localeCompare(b)).map(([path, content]) => ({ path, content }))];
+  return [
+    { path: "Cargo.toml", content: manifest },
+    ...[...chosen]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([path, content]) => ({ path, content })),
+  ];
 }
 
 /** Puts a check's #[test] functions into the cell's file, as the notebook's Rust check does. */
-export function withCheckModule(files: ProjectFileText[], file: string, check: string): ProjectFileText[] {
+export function withCheckModule(
+  files: ProjectFileText[],
+  file: string,
+  check: string,
+): ProjectFileText[] {
   return files.map((f) =>
-    f.path === file ? { ...f, content: `${f.content}\n\n#[cfg(test)]\nmod lesson_check {\n    #[allow(unused_imports)]\n    use super::*;\n${check}\n}\n` } : f,
+    f.path === file
+      ? {
+          ...f,
+          content: `${f.content}\n\n#[cfg(test)]\nmod lesson_check {\n    #[allow(unused_imports)]\n    use super::*;\n${check}\n}\n`,
+        }
+      : f,
   );
 }

@@ -5,9 +5,13 @@
  * is pending. Import-safe in the browser.
  */
 import { z } from "zod";
-import { describeZodError, rustRunResultSchema, type RustRunResult } from "./types";
+import {
+  describeZodError,
+  rustRunResultSchema,
+  type RustRunResult,
+} from "@/lib/rust-sandbox/types";
 
-export const rustVerdictSchema = z.object({
+const rustVerdictSchema = z.object({
   passed: z.boolean(),
   message: z.string(),
   verifiedBy: z.literal("server"),
@@ -16,7 +20,7 @@ export const rustVerdictSchema = z.object({
 });
 export type RustVerdict = z.infer<typeof rustVerdictSchema>;
 
-export const rustRunEventSchema = z.discriminatedUnion("type", [
+const rustRunEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("queue"), position: z.number().int().min(0) }),
   z.object({
     type: z.literal("result"),

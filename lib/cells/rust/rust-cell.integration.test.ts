@@ -5,12 +5,12 @@
  * for a wrong answer.
  */
 import { describe, expect, it } from "vitest";
-import type { CellOutput, RunRequest } from "../notebook/types";
+import type { CellOutput, RunRequest } from "@/lib/notebook/types";
 import { readRunEvents } from "./run-events";
-import { runRustProject } from "./runner";
+import { runRustProject } from "@/lib/rust-sandbox/runner";
 import { createRustRuntime } from "./rust-cell";
 import { startRustRun } from "./rust-run";
-import { rustRunnerStatus } from "./status";
+import { rustRunnerStatus } from "@/lib/rust-sandbox/status";
 
 const learner = {
   id: "integration",
@@ -59,6 +59,7 @@ function request(code: string): RunRequest {
     lessonKey: "rust/ownership/moves-and-borrows",
     cell: { id: "shout", kind: "rust", code },
     previousCells: [],
+    lessonCells: [{ id: "shout", kind: "rust", code, attributes: {} }],
     attributes: { role: "exercise" },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { CellOutput, RunRequest } from "../notebook/types";
+import type { CellOutput, RunRequest } from "@/lib/notebook/types";
 import {
   createRustRuntime,
   diagnosticsToMarkers,
@@ -8,18 +8,23 @@ import {
   type RustTransport,
 } from "./rust-cell";
 import type { RustVerdict } from "./run-events";
-import type { RustRunResult } from "./types";
+import type { RustRunResult } from "@/lib/rust-sandbox/types";
 
 const MANIFEST = {
   path: "Cargo.toml",
   content: `[package]\nname = "demo"\nversion = "0.1.0"\nedition = "2021"\n`,
 };
 
-function request(code: string, attributes: RunRequest["attributes"] = {}): RunRequest {
+function request(
+  code: string,
+  attributes: RunRequest["attributes"] = {},
+  lessonCells: RunRequest["lessonCells"] = [],
+): RunRequest {
   return {
     lessonKey: "rust/01-basics/01-hello",
     cell: { id: "hello", kind: "rust", code },
     previousCells: [],
+    lessonCells,
     attributes,
   };
 }
@@ -46,27 +51,22 @@ describe("projectFilesForCell", () => {
     expect(files[0]?.content).toContain('name = "cell_hello"');
   });
 
-  it("puts the cell's code in place of the named file of a multi-file project", () => {
-    const lessonFiles = [
-      MANIFEST,
-      { path: "src/main.rs", content: "fn main() { demo::run() }" },
-      { path: "src/lib.rs", content: "old" },
+  it("builds the cell's Cargo project from the lesson's cells, with the cell's current code", () => {
+    const project = { project: "demo", manifest: MANIFEST.content };
+    const lessonCells: RunRequest["lessonCells"] = [
+      { id: "intro", kind: "tfjs", code: "console.log(1)", attributes: {} },
+      { id: "main", kind: "rust", code: "fn main() { demo::run() }", attributes: project },
+      { id: "hello", kind: "rust", code: "old", attributes: { ...project, file: "src/lib.rs" } },
     ];
     const { files, file } = projectFilesForCell(
-      request("pub fn run() {}", { files: JSON.stringify(lessonFiles), file: "src/lib.rs" }),
+      request("pub fn run() {}", { file: "src/lib.rs" }, lessonCells),
     );
     expect(file).toBe("src/lib.rs");
-    expect(files.find((f) => f.path === "src/lib.rs")?.content).toBe("pub fn run() {}");
-    expect(files).toHaveLength(3);
-  });
-
-  it("explains broken lesson attributes", () => {
-    expect(() => projectFilesForCell(request("", { files: "[{" }))).toThrow("not valid JSON");
-    expect(() =>
-      projectFilesForCell(
-        request("", { files: JSON.stringify([{ path: "../x.rs", content: "" }]) }),
-      ),
-    ).toThrow("invalid");
+    expect(files).toEqual([
+      MANIFEST,
+      { path: "src/lib.rs", content: "pub fn run() {}" },
+      { path: "src/main.rs", content: "fn main() { demo::run() }" },
+    ]);
   });
 });
 

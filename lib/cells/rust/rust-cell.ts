@@ -3,7 +3,6 @@
  * cell outputs and editor markers. `rust-runtime.ts` wires it to the /api/rust routes; tests
  * wire it to fakes.
  */
-import { z } from "zod";
 import type {
   CellOutput,
   CellRuntime,
@@ -11,19 +10,19 @@ import type {
   CodeMarker,
   RunOutcome,
   RunRequest,
-} from "../notebook/types";
+} from "@/lib/notebook/types";
+import { fileOf, rustProjectFiles } from "./project";
 import type { RustVerdict } from "./run-events";
-import {
-  projectFileSchema,
-  type ProjectFile,
-  type RunMode,
-  type RustDiagnostic,
-  type RustRunResult,
-  type RustRunnerStatus,
-} from "./types";
+import type {
+  ProjectFile,
+  RunMode,
+  RustDiagnostic,
+  RustRunResult,
+  RustRunnerStatus,
+} from "@/lib/rust-sandbox/types";
 
 /** "check": the server runs the exercise and then the lesson's own check on it, and judges. */
-export type TransportMode = RunMode | "check";
+type TransportMode = RunMode | "check";
 
 export interface RustTransport {
   /** Runs the project; reports queue positions (1, 2, … while waiting, 0 when building) on the way. */
@@ -44,48 +43,26 @@ export interface RustTransport {
   refreshStatus?(): Promise<void>;
 }
 
-const DEFAULT_FILE = "src/main.rs";
-
-export class ProjectAttributeError extends Error {}
-
 /**
- * The project to send: `attributes.files` (JSON `{path, content}[]` from the lesson) with the
- * cell's current code in place of `attributes.file` (default src/main.rs). Without `files`, a
- * one-file project around the cell.
+ * The project to send: the cell's Cargo project built from the lesson's Rust cells (their
+ * learner's code and `project`/`file`/`manifest` attributes), with this cell's code in its file.
+ * A cell the request's lesson does not list runs as a one-file project.
  */
 export function projectFilesForCell(request: RunRequest): { files: ProjectFile[]; file: string } {
-  const file =
-    typeof request.attributes.file === "string" && request.attributes.file
-      ? request.attributes.file
-      : DEFAULT_FILE;
-  const raw = request.attributes.files;
-  let files: ProjectFile[] = [];
-  if (typeof raw === "string" && raw.trim() !== "") {
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      throw new ProjectAttributeError("The lesson's project files are not valid JSON.");
-    }
-    const parsed = z.array(projectFileSchema).safeParse(json);
-    if (!parsed.success)
-      throw new ProjectAttributeError(
-        `The lesson's project files are invalid: ${parsed.error.issues[0]?.message ?? "?"}`,
-      );
-    files = parsed.data;
-  }
-  const withCell = [
-    ...files.filter((f) => f.path !== file),
-    { path: file, content: request.cell.code },
-  ];
-  if (!withCell.some((f) => f.path === "Cargo.toml"))
-    withCell.unshift({ path: "Cargo.toml", content: defaultManifest(request.cell.id) });
-  return { files: withCell, file };
+  const rustCells = request.lessonCells.filter((c) => c.kind === "rust");
+  let index = rustCells.findIndex((c) => c.id === request.cell.id);
+  const cells =
+    index === -1
+      ? [{ ...request.cell, attributes: stringAttributes(request.attributes) }]
+      : rustCells;
+  if (index === -1) index = 0;
+  return { files: rustProjectFiles(cells, index, request.cell.code), file: fileOf(cells[index]!) };
 }
 
-export function defaultManifest(cellId: string): string {
-  const name = `cell_${cellId.toLowerCase().replace(/[^a-z0-9_]/g, "_")}`.slice(0, 60);
-  return `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n`;
+function stringAttributes(attributes: RunRequest["attributes"]): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(attributes).flatMap(([k, v]) => (typeof v === "string" ? [[k, v]] : [])),
+  );
 }
 
 /** Editor underlines for the file shown in this cell (errors only: CodeMarker has no severity). */
@@ -145,7 +122,7 @@ export function resultOutputs(result: RustRunResult, file: string): CellOutput[]
   return outputs;
 }
 
-export function summary(result: RustRunResult): string {
+function summary(result: RustRunResult): string {
   const parts: string[] = [];
   if (result.exitCode !== null && result.status !== "compile-error")
     parts.push(`exit code ${result.exitCode}`);
@@ -173,13 +150,7 @@ export function createRustRuntime(transport: RustTransport): CellRuntime {
     signal: AbortSignal,
   ): Promise<{ outcome: RunOutcome; result: RustRunResult | null; verdict?: RustVerdict }> {
     const started = Date.now();
-    let project: { files: ProjectFile[]; file: string };
-    try {
-      project = projectFilesForCell(request);
-    } catch (error) {
-      emit({ type: "error", name: "Lesson error", message: (error as Error).message });
-      return { outcome: { status: "error", durationMs: 0 }, result: null };
-    }
+    const project = projectFilesForCell(request);
     const ticket = newTicket();
     const progressId = `rust-${request.cell.id}`;
     const label =

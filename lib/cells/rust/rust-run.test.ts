@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { resetRateLimiters } from "@/lib/auth/rate-limit";
 import type { SessionUser } from "@/lib/auth/session";
 import { readRunEvents } from "./run-events";
-import type { ProjectFile, RustRunResult } from "./types";
+import type { ProjectFile, RustRunResult } from "@/lib/rust-sandbox/types";
 
 // Through the real route handlers and the real lesson catalogue. The session lookup is
 // replaced (no browser to sign in with here; the e2e signs in for real): `signedIn` is the
@@ -25,7 +25,7 @@ const { POST: runPost } = await import("@/app/api/rust/run/route");
 const { POST: cancelPost } = await import("@/app/api/rust/cancel/route");
 const { GET: statusGet } = await import("@/app/api/rust/status/route");
 const { SIGN_IN_TO_RUN, startRustRun } = await import("./rust-run");
-const { rustRunnerStatus } = await import("./status");
+const { rustRunnerStatus } = await import("@/lib/rust-sandbox/status");
 
 const ORIGIN = "http://localhost:3000";
 const LESSON = "rust/ownership/moves-and-borrows";

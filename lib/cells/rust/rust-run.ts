@@ -5,6 +5,7 @@
  * The project's files, manifest and check come from the lesson source (lesson-cells.ts); the
  * learner supplies only the Rust code of the project's files.
  */
+import "server-only";
 import { z } from "zod";
 import type { SessionUser } from "@/lib/auth/session";
 import { findExercise, findLessonCell, rustProjectForCell } from "@/lib/exercises/lesson-cells";
@@ -12,30 +13,31 @@ import { logger } from "@/lib/http/log";
 import { RouteError } from "@/lib/http/route";
 import { cellIdSchema, lessonKeySchema } from "@/lib/progress/schemas";
 import { recordServerVerdict, type ServerVerdictInput } from "@/lib/progress/verdicts";
-import { withCheckModule } from "./lesson-check";
-import { SIGN_IN_TO_RUN } from "./require-runner";
 import {
   encodeRunEvent,
   NDJSON_CONTENT_TYPE,
   type RustRunEvent,
   type RustVerdict,
 } from "./run-events";
-import { runRustProject } from "./runner";
-import { rustRunnerStatus } from "./status";
+import { withCheckModule } from "./project";
+import { runRustProject } from "@/lib/rust-sandbox/runner";
+import { rustRunnerStatus } from "@/lib/rust-sandbox/status";
 import {
   projectFilesSchema,
   stoppedResult,
   type ProjectFile,
   type RustRunResult,
   type RustRunnerStatus,
-} from "./types";
+} from "@/lib/rust-sandbox/types";
 
-export { SIGN_IN_TO_RUN };
+/** A build costs this server seconds of CPU, so running is for accounts. */
+export const SIGN_IN_TO_RUN =
+  "Sign in to run Rust cells: they build on this server, so running is for learners with an account. You can read and edit the code without one.";
 
 /** Files are at most 256 KB in all; JSON escaping can double that. */
 export const MAX_RUST_BODY_BYTES = 600_000;
 
-export const ticketSchema = z
+const ticketSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{8,64}$/, "a ticket is 8 to 64 letters, digits, _ or -");
 

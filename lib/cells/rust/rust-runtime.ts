@@ -4,10 +4,10 @@
  * GET /api/rust/status, asked when the notebook opens and again when the learner signs in or
  * out; until it answers Run stays enabled, and the server re-checks on every run anyway.
  */
-import { postJson } from "../http/api-client";
+import { postJson } from "@/lib/http/api-client";
 import { createRustRuntime } from "./rust-cell";
 import { readRunEvents } from "./run-events";
-import type { RustRunnerStatus } from "./types";
+import type { RustRunnerStatus } from "@/lib/rust-sandbox/types";
 
 const MESSAGES = {
   signIn:

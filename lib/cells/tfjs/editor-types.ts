@@ -7,9 +7,9 @@
  */
 import type * as MonacoTypes from "monaco-editor";
 import { z } from "zod";
-import { KERNEL_API_DTS } from "./kernel-api-dts";
+import { KERNEL_API_DTS } from "@/lib/kernel/kernel-api-dts";
 
-export const TFJS_TYPES_URL = "/tfjs/tfjs-types.json";
+const TFJS_TYPES_URL = "/tfjs/tfjs-types.json";
 
 const typesAssetSchema = z.object({ version: z.string(), files: z.record(z.string(), z.string()) });
 
@@ -25,7 +25,10 @@ const IGNORED_DIAGNOSTICS = [
 
 const configured = new WeakMap<object, Promise<void>>();
 
-export function configureTfjsEditor(monaco: typeof MonacoTypes, typesUrl: string = TFJS_TYPES_URL): Promise<void> {
+export function configureTfjsEditor(
+  monaco: typeof MonacoTypes,
+  typesUrl: string = TFJS_TYPES_URL,
+): Promise<void> {
   const existing = configured.get(monaco);
   if (existing) return existing;
   const done = configure(monaco, typesUrl);
@@ -48,7 +51,10 @@ async function configure(monaco: typeof MonacoTypes, typesUrl: string): Promise<
   });
   js.setDiagnosticsOptions({
     ...js.getDiagnosticsOptions(),
-    diagnosticCodesToIgnore: [...(js.getDiagnosticsOptions().diagnosticCodesToIgnore ?? []), ...IGNORED_DIAGNOSTICS],
+    diagnosticCodesToIgnore: [
+      ...(js.getDiagnosticsOptions().diagnosticCodesToIgnore ?? []),
+      ...IGNORED_DIAGNOSTICS,
+    ],
   });
   js.setEagerModelSync(true);
   js.addExtraLib(KERNEL_API_DTS, "file:///kernel/notebook-api.d.ts");
@@ -56,12 +62,17 @@ async function configure(monaco: typeof MonacoTypes, typesUrl: string): Promise<
     const res = await fetch(typesUrl);
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     const asset = typesAssetSchema.parse(await res.json());
-    const libs = Object.entries(js.getExtraLibs()).map(([filePath, lib]) => ({ filePath, content: lib.content }));
+    const libs = Object.entries(js.getExtraLibs()).map(([filePath, lib]) => ({
+      filePath,
+      content: lib.content,
+    }));
     for (const [filePath, content] of Object.entries(asset.files)) libs.push({ filePath, content });
     // One update instead of ~800: each addExtraLib would resync the TypeScript worker.
     js.setExtraLibs(libs);
   } catch (err) {
     // Autocomplete for `tf` is a help, not a requirement: the editor works without it.
-    console.warn(`TensorFlow.js typings could not load from ${typesUrl}: ${err instanceof Error ? err.message : String(err)}`);
+    console.warn(
+      `TensorFlow.js typings could not load from ${typesUrl}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 }

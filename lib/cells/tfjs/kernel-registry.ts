@@ -3,8 +3,8 @@
  * a tab never keeps two workers (and two copies of TensorFlow.js) alive. The learner's backend
  * and fast-RNN choices are remembered in localStorage.
  */
-import { KernelClient } from "./kernel-client";
-import { backendSchema, type Backend } from "./protocol";
+import { KernelClient } from "@/lib/kernel/kernel-client";
+import { backendSchema, type Backend } from "@/lib/kernel/protocol";
 
 const BACKEND_KEY = "courses.kernel.backend";
 const FAST_RNN_KEY = "courses.kernel.fastRnn";
@@ -19,12 +19,12 @@ function storage(): Storage | null {
   }
 }
 
-export function preferredBackend(): Backend {
+function preferredBackend(): Backend {
   const parsed = backendSchema.safeParse(storage()?.getItem(BACKEND_KEY));
   return parsed.success ? parsed.data : "wasm";
 }
 
-export function preferredFastRnn(): boolean {
+function preferredFastRnn(): boolean {
   return storage()?.getItem(FAST_RNN_KEY) !== "false";
 }
 
@@ -45,9 +45,7 @@ export function getKernel(lessonKey: string): KernelClient {
   return kernel;
 }
 
-/** Stops the lesson's kernel (e.g. when its page unmounts). */
-export function disposeKernel(lessonKey: string): void {
-  if (current?.lessonKey !== lessonKey) return;
-  current.kernel.dispose();
-  current = null;
+/** The lesson's kernel if it has one already (never starts one). */
+export function existingKernel(lessonKey: string): KernelClient | null {
+  return current?.lessonKey === lessonKey ? current.kernel : null;
 }

@@ -3,7 +3,7 @@
  * React access to a lesson's kernel status (starting / idle / busy, backend, memory, leaks).
  */
 import { useSyncExternalStore } from "react";
-import type { KernelSnapshot } from "./kernel-client";
+import type { KernelSnapshot } from "@/lib/kernel/kernel-client";
 import { getKernel } from "./kernel-registry";
 
 const SERVER_SNAPSHOT: KernelSnapshot = {

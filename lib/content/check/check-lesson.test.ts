@@ -54,8 +54,12 @@ const good = lessonOf(
     fence("tfjs id=ex exercise", "let b = 0") +
     fence("tfjs id=ex solution", "let b = 2") +
     fence("tfjs id=ex check", "expect b = 2") +
+    fence("tfjs id=ex wrong", "let b = 3") +
+    fence("tfjs id=ex wrong", "let b = 20") +
     fence("tfjs id=after", "let c = 3"),
 );
+
+const withWrong = (...answers: string[]) => answers.map((a) => fence("tfjs id=ex wrong", a)).join("");
 
 const clock = (step = 1) => {
   let t = 0;
@@ -63,7 +67,7 @@ const clock = (step = 1) => {
 };
 
 describe("checkLesson", () => {
-  it("runs cells in order: starter must fail, solution must pass, then the solution stands", async () => {
+  it("runs cells in order: starter and wrong answers must fail, solution must pass, then the solution stands", async () => {
     const log: string[] = [];
     const runner = toyRunner(log);
     const report = await checkLesson(good, { tfjs: runner, cypher: unavailable, rust: unavailable } satisfies Runners, 60_000, clock());
@@ -74,11 +78,40 @@ describe("checkLesson", () => {
       ["after", "passed"],
     ]);
     expect(report.cells[1]?.starterFailure).toBe("b is 0");
-    expect(log).toEqual(["start t/c/l", "run setup: let a = 1", "check ex: let b = 0", "check ex: let b = 2", "run after: let c = 3", "end t/c/l"]);
+    expect(report.cells[1]?.wrongFailures).toEqual([
+      { line: 23, message: "b is 3" },
+      { line: 27, message: "b is 20" },
+    ]);
+    expect(log).toEqual([
+      "start t/c/l",
+      "run setup: let a = 1",
+      "check ex: let b = 0",
+      "check ex: let b = 3",
+      "check ex: let b = 20",
+      "check ex: let b = 2",
+      "run after: let c = 3",
+      "end t/c/l",
+    ]);
+  });
+
+  it("fails an exercise whose check accepts one of its wrong answers, naming its line", async () => {
+    const lesson = lessonOf(
+      fence("tfjs id=ex exercise", "let b = 0") + fence("tfjs id=ex solution", "let b = 2") + fence("tfjs id=ex check", "expect b = 2") + withWrong("let b = 7", "let c = 1\nlet b = 2"),
+    );
+    const report = await checkLesson(lesson, { tfjs: toyRunner([]), cypher: unavailable, rust: unavailable }, 60_000, clock());
+    expect(report.status).toBe("failed");
+    expect(report.cells[0]?.problems).toEqual(["the wrong answer at line 23 passes the check (make the check reject it)"]);
+  });
+
+  it("fails an exercise with fewer than two wrong answers", async () => {
+    const lesson = lessonOf(fence("tfjs id=ex exercise", "let b = 0") + fence("tfjs id=ex solution", "let b = 2") + fence("tfjs id=ex check", "expect b = 2") + withWrong("let b = 7"));
+    const report = await checkLesson(lesson, { tfjs: toyRunner([]), cypher: unavailable, rust: unavailable }, 60_000, clock());
+    expect(report.status).toBe("failed");
+    expect(report.cells[0]?.problems).toEqual([expect.stringMatching(/lists 1 wrong answer\(s\); add at least 2 \(`tfjs id=ex wrong` blocks\)/)]);
   });
 
   it("fails a lesson whose starter already passes", async () => {
-    const lesson = lessonOf(fence("tfjs id=ex exercise", "let b = 2") + fence("tfjs id=ex solution", "let b = 2") + fence("tfjs id=ex check", "expect b = 2"));
+    const lesson = lessonOf(fence("tfjs id=ex exercise", "let b = 2") + fence("tfjs id=ex solution", "let b = 2") + fence("tfjs id=ex check", "expect b = 2") + withWrong("let b = 1", "let b = 3"));
     const report = await checkLesson(lesson, { tfjs: toyRunner([]), cypher: unavailable, rust: unavailable }, 60_000, clock());
     expect(report.status).toBe("failed");
     expect(report.cells[0]?.problems).toEqual([expect.stringMatching(/starter already passes/)]);
@@ -86,7 +119,11 @@ describe("checkLesson", () => {
 
   it("fails a wrong solution and a plain cell that throws, with the runtime's message", async () => {
     const lesson = lessonOf(
-      fence("tfjs id=boom", "throw") + fence("tfjs id=ex exercise", "let b = 0") + fence("tfjs id=ex solution", "let b = 5") + fence("tfjs id=ex check", "expect b = 2"),
+      fence("tfjs id=boom", "throw") +
+        fence("tfjs id=ex exercise", "let b = 0") +
+        fence("tfjs id=ex solution", "let b = 5") +
+        fence("tfjs id=ex check", "expect b = 2") +
+        withWrong("let b = 1", "let b = 3"),
     );
     const report = await checkLesson(lesson, { tfjs: toyRunner([]), cypher: unavailable, rust: unavailable }, 60_000, clock());
     expect(report.status).toBe("failed");
@@ -95,7 +132,7 @@ describe("checkLesson", () => {
   });
 
   it("reports an exercise without a solution", async () => {
-    const lesson = lessonOf(fence("tfjs id=ex exercise", "let b = 0") + fence("tfjs id=ex check", "expect b = 2"));
+    const lesson = lessonOf(fence("tfjs id=ex exercise", "let b = 0") + fence("tfjs id=ex check", "expect b = 2") + withWrong("let b = 1", "let b = 3"));
     const report = await checkLesson(lesson, { tfjs: toyRunner([]), cypher: unavailable, rust: unavailable }, 60_000, clock());
     expect(report.cells[0]?.problems).toEqual(["exercise has no solution block"]);
   });

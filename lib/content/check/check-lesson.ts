@@ -1,11 +1,16 @@
 /**
  * Runs one lesson's cells in order through per-kind runners and records what went wrong.
- * Plain cells must run; for every exercise the untouched starter must FAIL its check and the
- * solution must PASS it (then the solution stands in for the exercise, as if the learner had
- * solved it, for the cells below). Runners do the I/O; this file only decides.
+ * Plain cells must run; for every exercise the untouched starter and each listed wrong answer
+ * must FAIL its check and the solution must PASS it (then the solution stands in for the
+ * exercise, as if the learner had solved it, for the cells below). The solution runs last so a
+ * stateful runtime (the tfjs kernel) is left as a learner who solved it would leave it.
+ * Runners do the I/O; this file only decides.
  */
 import type { CellKind } from "@/lib/notebook/types";
 import type { LessonBlock, LessonCell } from "../parse-lesson";
+
+/** A check proven against fewer wrong answers than this has not shown it rejects anything. */
+export const MIN_WRONG_ANSWERS = 2;
 
 export interface CellContext {
   lessonKey: string;
@@ -15,8 +20,6 @@ export interface CellContext {
   index: number;
   /** The code to run for this cell (the starter, the solution, or a plain cell's code). */
   code: string;
-  /** The whole lesson (e.g. for a Rust project's Cargo.toml block). */
-  blocks: LessonBlock[];
 }
 
 export interface RunVerdict {
@@ -37,7 +40,7 @@ export interface KindRunner {
 
 export type Runners = Record<CellKind, KindRunner>;
 
-export interface CellReport {
+interface CellReport {
   id: string;
   kind: CellKind;
   line: number;
@@ -46,6 +49,8 @@ export interface CellReport {
   problems: string[];
   /** For exercises: why the untouched starter failed (what a learner sees first). */
   starterFailure?: string;
+  /** For exercises: why each wrong answer failed, in order (is it the message a learner needs?). */
+  wrongFailures?: { line: number; message: string }[];
   durationMs: number;
 }
 
@@ -104,10 +109,11 @@ export async function checkLesson(
       onCell?.(cell);
       const sameKind = current.filter((c) => c.kind === cell.kind);
       const index = sameKind.indexOf(cell);
-      const context = (code: string): CellContext => ({ lessonKey: lesson.key, cells: sameKind, index, code, blocks: lesson.blocks });
+      const context = (code: string): CellContext => ({ lessonKey: lesson.key, cells: sameKind, index, code });
       const cellStarted = clock.now();
       const cellProblems: string[] = [];
       let starterFailure: string | undefined;
+      const wrongFailures: { line: number; message: string }[] = [];
       if (cell.role === "cell") {
         const result = await runner.run(context(cell.code));
         if (!result.ok) cellProblems.push(`cell does not run: ${result.message ?? "failed"}`);
@@ -117,6 +123,16 @@ export async function checkLesson(
         const starter = await runner.check({ ...context(cell.code), check: cell.check });
         if (starter.ok) cellProblems.push("the untouched starter already passes its check (make the check stricter or the starter emptier)");
         else starterFailure = starter.message ?? "failed";
+        const wrong = cell.wrong ?? [];
+        if (wrong.length < MIN_WRONG_ANSWERS)
+          cellProblems.push(
+            `exercise lists ${wrong.length} wrong answer(s); add at least ${MIN_WRONG_ANSWERS} (\`${cell.kind} id=${cell.id} wrong\` blocks) so the check is shown to reject mistakes`,
+          );
+        for (const answer of wrong) {
+          const result = await runner.check({ ...context(answer.code), check: cell.check });
+          if (result.ok) cellProblems.push(`the wrong answer at line ${answer.line} passes the check (make the check reject it)`);
+          else wrongFailures.push({ line: answer.line, message: result.message ?? "failed" });
+        }
         if (cell.solution === undefined) {
           cellProblems.push("exercise has no solution block");
         } else {
@@ -133,6 +149,7 @@ export async function checkLesson(
         status: cellProblems.length > 0 ? "failed" : "passed",
         problems: cellProblems,
         ...(starterFailure !== undefined ? { starterFailure } : {}),
+        ...(wrongFailures.length > 0 ? { wrongFailures } : {}),
         durationMs: clock.now() - cellStarted,
       });
     }

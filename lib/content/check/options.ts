@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 
-export interface CheckOptions {
+interface CheckOptions {
   /** Multiplies every `model.fit` epoch count in tfjs cells (at least 1 epoch stays). */
   trainingScale: number;
   /** Wall-clock budget per lesson, in milliseconds. */

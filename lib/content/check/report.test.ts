@@ -33,6 +33,13 @@ describe("formatLesson and summary", () => {
     expect(formatLesson(passed)).toBe("ok   t/c/l (1/1 cells, 1.5 s)");
     expect(formatLesson(passed, "content", true)).toContain('content/t/01-c/01-l.md:7: cypher "e": starter fails as expected: CheckFailed: Expected 2');
   });
+  it("says why each wrong answer failed, at its own line, only when verbose", () => {
+    const passed = lesson({
+      cells: [{ id: "e", kind: "cypher", line: 7, role: "exercise", status: "passed", problems: [], wrongFailures: [{ line: 30, message: "CheckFailed: only ACTED_IN" }], durationMs: 1 }],
+    });
+    expect(formatLesson(passed)).not.toContain("wrong answer");
+    expect(formatLesson(passed, "content", true)).toContain('content/t/01-c/01-l.md:30: cypher "e": wrong answer fails as expected: CheckFailed: only ACTED_IN');
+  });
   it("ends with the content: N passed, M failed line", () => {
     const t = totals([failed, lesson({ key: "x", durationMs: 3000 })], 4600);
     expect(t).toMatchObject({ lessons: 2, passed: 1, failed: 1, cells: 2, cellsRun: 1, exercises: 1, slowest: { key: "x", durationMs: 3000 } });

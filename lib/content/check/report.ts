@@ -10,13 +10,13 @@ export function progressBar(done: number, total: number, label: string, width = 
   return head + text;
 }
 
-export function seconds(ms: number): string {
+function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
 /**
  * One line per lesson, then an indented line per problem with file:line. `verbose` adds why each
- * starter failed, so an author can see it fails for the intended reason.
+ * starter and wrong answer failed, so an author can see each fails for the intended reason.
  */
 export function formatLesson(report: LessonReport, contentDir = "content", verbose = false): string {
   const ran = report.cells.filter((c) => c.status !== "skipped").length;
@@ -27,6 +27,7 @@ export function formatLesson(report: LessonReport, contentDir = "content", verbo
   for (const cell of report.cells) {
     for (const problem of cell.problems) lines.push(`     ${contentDir}/${report.file}:${cell.line}: ${cell.kind} "${cell.id}": ${problem}`);
     if (verbose && cell.starterFailure !== undefined) lines.push(`     ${contentDir}/${report.file}:${cell.line}: ${cell.kind} "${cell.id}": starter fails as expected: ${cell.starterFailure}`);
+    for (const wrong of verbose ? (cell.wrongFailures ?? []) : []) lines.push(`     ${contentDir}/${report.file}:${wrong.line}: ${cell.kind} "${cell.id}": wrong answer fails as expected: ${wrong.message}`);
   }
   return lines.join("\n");
 }
@@ -62,7 +63,7 @@ export function totals(reports: LessonReport[], durationMs: number): Totals {
 /** The closing lines; the last one is always `content: N passed, M failed` (lessons). */
 export function formatSummary(t: Totals): string {
   const lines = [
-    `${t.lessons} lessons, ${t.cellsRun}/${t.cells} cells run, ${t.exercises} exercises checked (starter fails, solution passes) in ${seconds(t.durationMs)}` +
+    `${t.lessons} lessons, ${t.cellsRun}/${t.cells} cells run, ${t.exercises} exercises checked (starter and wrong answers fail, solution passes) in ${seconds(t.durationMs)}` +
       (t.slowest ? `; slowest: ${t.slowest.key} ${seconds(t.slowest.durationMs)}` : ""),
   ];
   if (t.skipped > 0) lines.push(`${t.skipped} lesson(s) skipped entirely (see "skip" lines above)`);

@@ -30,41 +30,6 @@ export const ACT_CODE: Record<ActivationKind, number> = {
   linear: 4,
 };
 
-export function activate(code: number, x: number): number {
-  switch (code) {
-    case 0:
-      return tanhRational(x);
-    case 1:
-      return 1 / (1 + Math.exp(-x));
-    case 2: {
-      const y = Math.fround(Math.fround(HARD_SIGMOID_SLOPE * x) + 0.5);
-      return y < 0 ? 0 : y > 1 ? 1 : y;
-    }
-    case 3:
-      return x > 0 ? x : 0;
-    default:
-      return x;
-  }
-}
-
-/** d activation / d x, expressed through the activation's output y. */
-export function derivativeFromOutput(code: number, y: number): number {
-  switch (code) {
-    case 0:
-      return 1 - y * y;
-    case 1:
-      return y * (1 - y);
-    case 2:
-      // clipByValue passes the gradient where 0 <= pre-clip <= 1; from the clipped output the
-      // boundary itself is ambiguous (a measure-zero event), we treat it as saturated.
-      return y > 0 && y < 1 ? HARD_SIGMOID_SLOPE : 0;
-    case 3:
-      return y > 0 ? 1 : 0;
-    default:
-      return 1;
-  }
-}
-
 // Clamp of the rational tanh below: beyond it the float32 result is ±1 anyway.
 const TANH_CLAMP = 7.90531110763549805;
 
@@ -74,7 +39,7 @@ const TANH_CLAMP = 7.90531110763549805;
  * 3× faster than Math.tanh or an exp-based formula in V8, which matters because LSTM computes two
  * tanh per unit per step.
  */
-export function tanhRational(v: number): number {
+function tanhRational(v: number): number {
   if (v > -0.0004 && v < 0.0004) return v;
   const x = v > TANH_CLAMP ? TANH_CLAMP : v < -TANH_CLAMP ? -TANH_CLAMP : v;
   const x2 = x * x;
@@ -96,7 +61,14 @@ export function tanhRational(v: number): number {
  * dst[d + i] = activation(src[s + i]) for i < n. The hot loops call these per row so the switch on
  * the activation happens once per row, not once per element (V8 would not inline `activate`).
  */
-export function activateRange(code: number, src: Float32Array, s: number, dst: Float32Array, d: number, n: number): void {
+export function activateRange(
+  code: number,
+  src: Float32Array,
+  s: number,
+  dst: Float32Array,
+  d: number,
+  n: number,
+): void {
   switch (code) {
     case 0:
       for (let i = 0; i < n; i++) dst[d + i] = tanhRational(src[s + i]!);
@@ -123,7 +95,14 @@ export function activateRange(code: number, src: Float32Array, s: number, dst: F
 }
 
 /** dst[d + i] = activation'(x) written through the output y = src[s + i]. */
-export function derivativeRange(code: number, src: Float32Array, s: number, dst: Float32Array, d: number, n: number): void {
+export function derivativeRange(
+  code: number,
+  src: Float32Array,
+  s: number,
+  dst: Float32Array,
+  d: number,
+  n: number,
+): void {
   switch (code) {
     case 0:
       for (let i = 0; i < n; i++) {

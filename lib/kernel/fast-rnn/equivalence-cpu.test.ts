@@ -1,6 +1,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { caseName, equivalenceCases, equivalenceProblem, runEquivalence } from "./equivalence-harness";
+import {
+  caseName,
+  equivalenceCases,
+  equivalenceProblem,
+  runEquivalence,
+} from "./equivalence-harness";
 
 beforeAll(async () => {
   await tf.setBackend("cpu");

@@ -25,7 +25,7 @@ export interface EquivalenceCase {
 }
 
 /** The issue's bar: 1e-5 relative on outputs, losses, gradients (and the final weights). */
-export const EQUIVALENCE_TOLERANCE = 1e-5;
+const EQUIVALENCE_TOLERANCE = 1e-5;
 
 export interface EquivalenceResult {
   output: number;
@@ -56,8 +56,10 @@ function layerFor(tf: TF, c: EquivalenceCase, withInputShape = true) {
     cfg["biasRegularizer"] = tf.regularizers.l1({ l1: 0.01 });
   }
   if (c.activation) cfg["activation"] = c.activation;
-  if (c.recurrentActivation && c.kind !== "simpleRNN") cfg["recurrentActivation"] = c.recurrentActivation;
-  if (c.kind === "lstm") return tf.layers.lstm(cfg as unknown as Parameters<TF["layers"]["lstm"]>[0]);
+  if (c.recurrentActivation && c.kind !== "simpleRNN")
+    cfg["recurrentActivation"] = c.recurrentActivation;
+  if (c.kind === "lstm")
+    return tf.layers.lstm(cfg as unknown as Parameters<TF["layers"]["lstm"]>[0]);
   if (c.kind === "gru") return tf.layers.gru(cfg as unknown as Parameters<TF["layers"]["gru"]>[0]);
   return tf.layers.simpleRNN(cfg as unknown as Parameters<TF["layers"]["simpleRNN"]>[0]);
 }
@@ -87,7 +89,12 @@ function gradientDiff(tf: TF, a: tfTypes.Tensor[], b: tfTypes.Tensor[]): number 
   return diff / Math.max(scale, 1e-12);
 }
 
-export function runEquivalence(tf: TF, c: EquivalenceCase, steps = 20, seed = 1): EquivalenceResult {
+export function runEquivalence(
+  tf: TF,
+  c: EquivalenceCase,
+  steps = 20,
+  seed = 1,
+): EquivalenceResult {
   const build = () => {
     const m = tf.sequential();
     if (c.wrap === "stacked") {
@@ -105,7 +112,9 @@ export function runEquivalence(tf: TF, c: EquivalenceCase, steps = 20, seed = 1)
   const stock = build();
   const fast = build();
   // seeded weights so every run (and every failure) is reproducible
-  const init = stock.getWeights().map((w, i) => tf.randomUniform(w.shape, -0.6, 0.6, "float32", seed * 100 + i));
+  const init = stock
+    .getWeights()
+    .map((w, i) => tf.randomUniform(w.shape, -0.6, 0.6, "float32", seed * 100 + i));
   stock.setWeights(init);
   fast.setWeights(init);
   tf.dispose(init);
@@ -113,11 +122,20 @@ export function runEquivalence(tf: TF, c: EquivalenceCase, steps = 20, seed = 1)
   const optFast = tf.train.adam(0.001);
   const worst = { output: 0, loss: 0, gradient: 0, weights: 0, accelerated: false };
   const yShape = c.returnSequences ? [B, T, 1] : [B, 1];
-  const varsOf = (m: tfTypes.Sequential) => m.trainableWeights.map((w) => (w as unknown as { val: tfTypes.Variable }).val);
-  const stepOnce = (m: tfTypes.Sequential, opt: tfTypes.Optimizer, x: tfTypes.Tensor, y: tfTypes.Tensor) => {
+  const varsOf = (m: tfTypes.Sequential) =>
+    m.trainableWeights.map((w) => (w as unknown as { val: tfTypes.Variable }).val);
+  const stepOnce = (
+    m: tfTypes.Sequential,
+    opt: tfTypes.Optimizer,
+    x: tfTypes.Tensor,
+    y: tfTypes.Tensor,
+  ) => {
     const out = m.predict(x) as tfTypes.Tensor;
     const { value, grads } = tf.variableGrads(() => {
-      const mse = tf.losses.meanSquaredError(y, m.apply(x, { training: true }) as tfTypes.Tensor) as tfTypes.Scalar;
+      const mse = tf.losses.meanSquaredError(
+        y,
+        m.apply(x, { training: true }) as tfTypes.Tensor,
+      ) as tfTypes.Scalar;
       // regularization terms, as model.fit adds them
       return m.calculateLosses().reduce((sum: tfTypes.Scalar, l) => tf.add(sum, l), mse);
     }, varsOf(m));
@@ -163,7 +181,9 @@ export function equivalenceCases(): EquivalenceCase[] {
     for (const returnSequences of [false, true]) {
       for (const goBackwards of [false, true]) {
         for (const useBias of [true, false]) {
-          for (const act of kind === "simpleRNN" ? ["tanh", "sigmoid"] : ["hardSigmoid", "sigmoid"]) {
+          for (const act of kind === "simpleRNN"
+            ? ["tanh", "sigmoid"]
+            : ["hardSigmoid", "sigmoid"]) {
             cases.push(
               kind === "simpleRNN"
                 ? { kind, returnSequences, goBackwards, useBias, activation: act }
@@ -175,7 +195,12 @@ export function equivalenceCases(): EquivalenceCase[] {
     }
     // other element-wise activations the kernels compute
     cases.push({ kind, activation: "relu", recurrentActivation: "sigmoid" });
-    cases.push({ kind, activation: "linear", recurrentActivation: "hardSigmoid", returnSequences: true });
+    cases.push({
+      kind,
+      activation: "linear",
+      recurrentActivation: "hardSigmoid",
+      returnSequences: true,
+    });
     cases.push({ kind, activation: "hardSigmoid", recurrentActivation: "tanh", goBackwards: true });
     // gradients flowing into an earlier recurrent layer, and the bidirectional wrapper
     cases.push({ kind, wrap: "stacked", goBackwards: true });
@@ -203,7 +228,8 @@ export function caseName(c: EquivalenceCase): string {
 export function equivalenceProblem(r: EquivalenceResult): string | null {
   if (!r.accelerated) return "the fast path did not run";
   for (const key of ["output", "loss", "gradient", "weights"] as const) {
-    if (!(r[key] < EQUIVALENCE_TOLERANCE)) return `${key} differs by ${r[key].toExponential(2)} relative`;
+    if (!(r[key] < EQUIVALENCE_TOLERANCE))
+      return `${key} differs by ${r[key].toExponential(2)} relative`;
   }
   return null;
 }

@@ -2,7 +2,12 @@ import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { caseName, equivalenceCases, equivalenceProblem, runEquivalence } from "./equivalence-harness";
+import {
+  caseName,
+  equivalenceCases,
+  equivalenceProblem,
+  runEquivalence,
+} from "./equivalence-harness";
 import { fusedOptions, wasmSimdAvailable } from "./fused-kernels";
 import { installFastRecurrentLayers } from "./install";
 
@@ -20,21 +25,34 @@ describe("fast recurrent layers agree with stock tfjs (wasm backend, 20 Adam ste
     expect(wasmSimdAvailable()).toBe(true);
   });
   // default (tanh/hardSigmoid) layers take the SIMD rows on wasm; check the JS loops there too
-  it.each(["lstm", "gru", "simpleRNN"] as const)("%s defaults with the SIMD rows switched off", (kind) => {
-    fusedOptions.simd = false;
-    try {
-      expect(equivalenceProblem(runEquivalence(tf, { kind, returnSequences: true, goBackwards: true }))).toBeNull();
-    } finally {
-      fusedOptions.simd = true;
-    }
-  });
+  it.each(["lstm", "gru", "simpleRNN"] as const)(
+    "%s defaults with the SIMD rows switched off",
+    (kind) => {
+      fusedOptions.simd = false;
+      try {
+        expect(
+          equivalenceProblem(
+            runEquivalence(tf, { kind, returnSequences: true, goBackwards: true }),
+          ),
+        ).toBeNull();
+      } finally {
+        fusedOptions.simd = true;
+      }
+    },
+  );
   it("leaves no tensors or wasm buffers behind while training", async () => {
     const handle = installFastRecurrentLayers(tf);
     try {
       for (const kind of ["lstm", "gru", "simpleRNN"] as const) {
         const model = tf.sequential();
         const cfg = { units: 8, inputShape: [6, 2] };
-        model.add(kind === "lstm" ? tf.layers.lstm(cfg) : kind === "gru" ? tf.layers.gru(cfg) : tf.layers.simpleRNN(cfg));
+        model.add(
+          kind === "lstm"
+            ? tf.layers.lstm(cfg)
+            : kind === "gru"
+              ? tf.layers.gru(cfg)
+              : tf.layers.simpleRNN(cfg),
+        );
         model.add(tf.layers.dense({ units: 1 }));
         model.compile({ optimizer: "adam", loss: "meanSquaredError" });
         const x = tf.randomNormal([16, 6, 2]);

@@ -14,7 +14,8 @@ interface FrameScope {
 }
 
 function isDedicatedWorker(scope: object): boolean {
-  const ctor = (globalThis as { DedicatedWorkerGlobalScope?: new () => unknown }).DedicatedWorkerGlobalScope;
+  const ctor = (globalThis as { DedicatedWorkerGlobalScope?: new () => unknown })
+    .DedicatedWorkerGlobalScope;
   return typeof ctor === "function" && scope instanceof ctor;
 }
 

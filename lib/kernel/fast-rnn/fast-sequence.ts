@@ -41,7 +41,14 @@ export function fastSequence(
     const [xIn, K, R, bIn] = args.slice(0, -1) as Tensor[];
     if (!xIn || !K || !R) throw new Error("fast-rnn: missing inputs");
     const [B = 0, T = 0, F = 0] = xIn.shape;
-    const attrs: FusedAttrs = { T, B, U, act: cfg.act, rec: cfg.rec, returnSequences: cfg.returnSequences };
+    const attrs: FusedAttrs = {
+      T,
+      B,
+      U,
+      act: cfg.act,
+      rec: cfg.rec,
+      returnSequences: cfg.returnSequences,
+    };
     const b = bIn ?? tf.zeros([G * U]);
     let xt = tf.transpose(xIn, [1, 0, 2]);
     if (cfg.goBackwards) xt = tf.reverse(xt, 0);
@@ -72,18 +79,30 @@ export function fastSequence(
       let dR: Tensor;
       if (cfg.kind === "lstm") {
         const RT = tf.transpose(Rs);
-        [dZ, db] = first(run(tf, KERNEL_NAMES.lstmBackward, { dY, C: s1!, gates: s2!, TC: s3!, RT }, attrs), 2) as [Tensor, Tensor];
+        [dZ, db] = first(
+          run(tf, KERNEL_NAMES.lstmBackward, { dY, C: s1!, gates: s2!, TC: s3!, RT }, attrs),
+          2,
+        ) as [Tensor, Tensor];
         dR = tf.matMul(tf.transpose(Hprev), dZ);
       } else if (cfg.kind === "gru") {
         const R1T = tf.transpose(tf.slice(Rs, [0, 0], [U, 2 * U]));
         const R2T = tf.transpose(tf.slice(Rs, [0, 2 * U], [U, U]));
-        [dZ, db] = first(run(tf, KERNEL_NAMES.gruBackward, { dY, H: Hs, gates: s1!, R1T, R2T }, attrs), 2) as [Tensor, Tensor];
+        [dZ, db] = first(
+          run(tf, KERNEL_NAMES.gruBackward, { dY, H: Hs, gates: s1!, R1T, R2T }, attrs),
+          2,
+        ) as [Tensor, Tensor];
         const dZzr = tf.slice(dZ, [0, 0], [T * B, 2 * U]);
         const dZh = tf.slice(dZ, [0, 2 * U], [T * B, U]);
-        dR = tf.concat([tf.matMul(tf.transpose(Hprev), dZzr), tf.matMul(tf.transpose(s2!), dZh)], 1);
+        dR = tf.concat(
+          [tf.matMul(tf.transpose(Hprev), dZzr), tf.matMul(tf.transpose(s2!), dZh)],
+          1,
+        );
       } else {
         const RT = tf.transpose(Rs);
-        [dZ, db] = first(run(tf, KERNEL_NAMES.simpleBackward, { dY, H: Hs, RT }, attrs), 2) as [Tensor, Tensor];
+        [dZ, db] = first(run(tf, KERNEL_NAMES.simpleBackward, { dY, H: Hs, RT }, attrs), 2) as [
+          Tensor,
+          Tensor,
+        ];
         dR = tf.matMul(tf.transpose(Hprev), dZ);
       }
       const dK = tf.matMul(tf.transpose(x2s), dZ);

@@ -239,7 +239,10 @@ export function wasmSimdAvailable(): boolean | null {
 function simdFor(backend: WasmBackend): RnnSimd | null {
   if (!simdKernels.has(backend)) {
     const memory = backend.wasm.asm?.memory ?? backend.wasm.wasmMemory;
-    simdKernels.set(backend, memory instanceof WebAssembly.Memory ? instantiateRnnSimd(memory) : null);
+    simdKernels.set(
+      backend,
+      memory instanceof WebAssembly.Memory ? instantiateRnnSimd(memory) : null,
+    );
   }
   return simdKernels.get(backend) ?? null;
 }
@@ -258,7 +261,8 @@ function runOnWasm(backend: WasmBackend, call: FusedCall): TensorInfo[] {
     shapeSlots.set(backend, shapes);
   }
   const off: Record<string, number> = {};
-  for (const [name, t] of Object.entries(call.inputs)) off[name] = wasmRecord(backend, t).memoryOffset >>> 2;
+  for (const [name, t] of Object.entries(call.inputs))
+    off[name] = wasmRecord(backend, t).memoryOffset >>> 2;
   const mat: Record<string, number> = {};
   for (const [name, t] of Object.entries(call.matrices)) mat[name] = wasmRecord(backend, t).id;
   const outs: TensorInfo[] = [];
@@ -375,7 +379,7 @@ function runOnCpu(backend: CpuBackend, call: FusedCall): TensorInfo[] {
 
 // ---- registration -------------------------------------------------------------------------
 
-export const FUSED_BACKENDS = ["wasm", "cpu"] as const;
+const FUSED_BACKENDS = ["wasm", "cpu"] as const;
 
 export function registerFusedKernels(tf: TF): void {
   for (const [kernelName, build] of Object.entries(BUILDERS)) {
@@ -384,8 +388,19 @@ export function registerFusedKernels(tf: TF): void {
       tf.registerKernel({
         kernelName,
         backendName,
-        kernelFunc: (({ inputs, attrs, backend }: { inputs: unknown; attrs: unknown; backend: unknown }) => {
-          const call = build(inputs as Record<string, TensorInfo | undefined>, attrs as unknown as FusedAttrs);
+        kernelFunc: (({
+          inputs,
+          attrs,
+          backend,
+        }: {
+          inputs: unknown;
+          attrs: unknown;
+          backend: unknown;
+        }) => {
+          const call = build(
+            inputs as Record<string, TensorInfo | undefined>,
+            attrs as unknown as FusedAttrs,
+          );
           return backendName === "wasm"
             ? runOnWasm(backend as unknown as WasmBackend, call)
             : runOnCpu(backend as unknown as CpuBackend, call);

@@ -15,7 +15,9 @@ afterEach(() => {
 });
 
 function lastReport(className: string) {
-  return getFastRnnReport().filter((r) => r.className === className).at(-1);
+  return getFastRnnReport()
+    .filter((r) => r.className === className)
+    .at(-1);
 }
 
 describe("installFastRecurrentLayers", () => {
@@ -37,9 +39,21 @@ describe("installFastRecurrentLayers", () => {
 
   it.each<[string, () => tf.layers.Layer, string]>([
     ["dropout", () => tf.layers.lstm({ units: 2, dropout: 0.3 }), "dropout"],
-    ["recurrentDropout", () => tf.layers.gru({ units: 2, recurrentDropout: 0.3 }), "recurrentDropout"],
-    ["stateful", () => tf.layers.simpleRNN({ units: 2, stateful: true, batchInputShape: [1, 3, 4] }), "stateful"],
-    ["an unsupported activation", () => tf.layers.simpleRNN({ units: 2, activation: "elu" }), "activation elu"],
+    [
+      "recurrentDropout",
+      () => tf.layers.gru({ units: 2, recurrentDropout: 0.3 }),
+      "recurrentDropout",
+    ],
+    [
+      "stateful",
+      () => tf.layers.simpleRNN({ units: 2, stateful: true, batchInputShape: [1, 3, 4] }),
+      "stateful",
+    ],
+    [
+      "an unsupported activation",
+      () => tf.layers.simpleRNN({ units: 2, activation: "elu" }),
+      "activation elu",
+    ],
   ])("falls back visibly for %s and still computes", (_name, make, reason) => {
     handle = installFastRecurrentLayers(tf);
     const layer = make();
@@ -47,7 +61,10 @@ describe("installFastRecurrentLayers", () => {
     expect(handle.describe(layer).reason).toContain(reason);
     const y = layer.apply(tf.ones([1, 3, 4])) as tf.Tensor;
     expect(y.shape).toEqual([1, 2]);
-    expect(lastReport(layer.getClassName())).toMatchObject({ layer: layer.name, accelerated: false });
+    expect(lastReport(layer.getClassName())).toMatchObject({
+      layer: layer.name,
+      accelerated: false,
+    });
   });
 
   it("falls back for returnState and returns the states", () => {
@@ -65,13 +82,18 @@ describe("installFastRecurrentLayers", () => {
     const rnn = tf.layers.simpleRNN({ units: 2 });
     model.add(rnn);
     model.predict(tf.tensor2d([[1, 2, 0, 0]]));
-    expect(getFastRnnReport().find((r) => r.layer === rnn.name)).toMatchObject({ accelerated: false, reason: "masking" });
+    expect(getFastRnnReport().find((r) => r.layer === rnn.name)).toMatchObject({
+      accelerated: false,
+      reason: "masking",
+    });
   });
 
   it("accelerates tf.layers.rnn with a stock cell but not with stacked cells", () => {
     handle = installFastRecurrentLayers(tf);
     const single = tf.layers.rnn({ cell: tf.layers.gruCell({ units: 2 }) });
-    const stacked = tf.layers.rnn({ cell: [tf.layers.gruCell({ units: 2 }), tf.layers.gruCell({ units: 2 })] });
+    const stacked = tf.layers.rnn({
+      cell: [tf.layers.gruCell({ units: 2 }), tf.layers.gruCell({ units: 2 })],
+    });
     expect(handle.describe(single)).toEqual({ accelerated: true });
     expect(handle.describe(stacked).accelerated).toBe(false);
   });
@@ -89,7 +111,9 @@ describe("installFastRecurrentLayers", () => {
   it("saves and loads like the stock layer, and the loaded layer is fast too", async () => {
     handle = installFastRecurrentLayers(tf);
     const model = tf.sequential();
-    model.add(tf.layers.lstm({ units: 3, inputShape: [4, 2], returnSequences: true, goBackwards: true }));
+    model.add(
+      tf.layers.lstm({ units: 3, inputShape: [4, 2], returnSequences: true, goBackwards: true }),
+    );
     model.add(tf.layers.gru({ units: 2 }));
     const x = tf.randomNormal([2, 4, 2], 0, 1, "float32", 7);
     const before = model.predict(x) as tf.Tensor;

@@ -5,7 +5,7 @@
 import type * as tfTypes from "@tensorflow/tfjs";
 import { fastSequence } from "./fast-sequence";
 import { registerFusedKernels } from "./fused-kernels";
-import { planRnnCall, type CellKind, type Plan } from "./plan";
+import { planRnnCall, type RnnLayerKind, type Plan } from "./plan";
 
 type TF = typeof tfTypes;
 type Tensor = tfTypes.Tensor;
@@ -76,7 +76,11 @@ function findOwner(start: object, className: string): { call: CallFn } | null {
   let p: object | null = start;
   while (p) {
     const ctor = (p as { constructor?: { className?: string } }).constructor;
-    if (ctor && Object.prototype.hasOwnProperty.call(ctor, "className") && ctor.className === className) {
+    if (
+      ctor &&
+      Object.prototype.hasOwnProperty.call(ctor, "className") &&
+      ctor.className === className
+    ) {
       return p as { call: CallFn };
     }
     p = Object.getPrototypeOf(p) as object | null;
@@ -99,16 +103,21 @@ export function installFastRecurrentLayers(tf: TF): FastRnnHandle {
   const rnnProto = findOwner(tf.layers.simpleRNN({ units: 1 }), "RNN");
   if (!rnnProto) throw new Error("fast-rnn: cannot find tfjs-layers' RNN class");
   const stockCall = rnnProto.call;
-  const cellCalls = new Map<CallFn, CellKind>([
+  const cellCalls = new Map<CallFn, RnnLayerKind>([
     [tf.layers.lstmCell({ units: 1 }).call as unknown as CallFn, "lstm"],
     [tf.layers.gruCell({ units: 1 }).call as unknown as CallFn, "gru"],
     [tf.layers.simpleRNNCell({ units: 1 }).call as unknown as CallFn, "simpleRNN"],
   ]);
 
-  const planFor = (layer: RnnLayerLike, input: Tensor | null, kwargs: Kwargs, multipleInputs: boolean): Plan => {
+  const planFor = (
+    layer: RnnLayerLike,
+    input: Tensor | null,
+    kwargs: Kwargs,
+    multipleInputs: boolean,
+  ): Plan => {
     const c = layer.cell;
     return planRnnCall({
-      cellKind: cellCalls.get(c.call) ?? null,
+      layerKind: cellCalls.get(c.call) ?? null,
       cellClassName: c.getClassName(),
       units: c.units,
       returnSequences: layer.returnSequences,
@@ -132,12 +141,22 @@ export function installFastRecurrentLayers(tf: TF): FastRnnHandle {
     if (!isRnnLayer(layer)) return stockCall.call(layer, inputs, kwargs);
     const list = Array.isArray(inputs) ? inputs : [inputs];
     const x = list[0] instanceof tf.Tensor ? (list[0] as Tensor) : null;
-    const plan = x ? planFor(layer, x, kwargs, list.length > 1) : ({ accelerated: false, reason: "symbolic input" } as Plan);
+    const plan = x
+      ? planFor(layer, x, kwargs, list.length > 1)
+      : ({ accelerated: false, reason: "symbolic input" } as Plan);
     record(layer, plan);
     const { kernel, recurrentKernel, bias } = layer.cell;
-    if (!plan.accelerated || !x || !kernel || !recurrentKernel) return stockCall.call(layer, inputs, kwargs);
+    if (!plan.accelerated || !x || !kernel || !recurrentKernel)
+      return stockCall.call(layer, inputs, kwargs);
     return tf.tidy(() =>
-      fastSequence(tf, plan.config, x, kernel.read(), recurrentKernel.read(), plan.config.useBias && bias ? bias.read() : null),
+      fastSequence(
+        tf,
+        plan.config,
+        x,
+        kernel.read(),
+        recurrentKernel.read(),
+        plan.config.useBias && bias ? bias.read() : null,
+      ),
     );
   };
   const fastCall: CallFn = function (this: unknown, inputs: unknown, kwargs: Kwargs) {

@@ -3,7 +3,7 @@ import { ACT_CODE } from "./activations";
 import { planRnnCall, type RnnCallFacts } from "./plan";
 
 const base: RnnCallFacts = {
-  cellKind: "lstm",
+  layerKind: "lstm",
   cellClassName: "LSTMCell",
   units: 8,
   returnSequences: false,
@@ -46,10 +46,14 @@ describe("planRnnCall", () => {
     ["recurrent dropout", { recurrentDropout: 0.1 }, "recurrentDropout"],
     ["a mask", { hasMask: true }, "masking"],
     ["an initial state", { hasInitialState: true }, "initialState"],
-    ["a custom cell", { cellKind: null, cellClassName: "MyCell" }, "cell MyCell"],
+    ["a custom cell", { layerKind: null, cellClassName: "MyCell" }, "cell MyCell"],
     ["webgl", { backend: "webgl" }, "backend webgl"],
     ["an unsupported activation", { activation: "elu" }, "activation elu"],
-    ["an unsupported recurrent activation", { recurrentActivation: "softsign" }, "recurrentActivation softsign"],
+    [
+      "an unsupported recurrent activation",
+      { recurrentActivation: "softsign" },
+      "recurrentActivation softsign",
+    ],
     ["int inputs", { inputDtype: "int32" }, "input dtype int32"],
     ["an empty batch", { inputShape: [0, 5, 3] }, "empty input"],
   ])("falls back for %s with a readable reason", (_name, change, reason) => {
@@ -59,7 +63,12 @@ describe("planRnnCall", () => {
   });
 
   it("ignores recurrentActivation for SimpleRNN", () => {
-    const plan = planRnnCall({ ...base, cellKind: "simpleRNN", recurrentActivation: undefined, activation: "relu" });
+    const plan = planRnnCall({
+      ...base,
+      layerKind: "simpleRNN",
+      recurrentActivation: undefined,
+      activation: "relu",
+    });
     expect(plan.accelerated).toBe(true);
   });
 });

@@ -3,11 +3,11 @@
 // a person can read in the kernel's info.
 import { ACT_CODE, activationKindOf } from "./activations";
 
-export type CellKind = "lstm" | "gru" | "simpleRNN";
+export type RnnLayerKind = "lstm" | "gru" | "simpleRNN";
 
 export interface RnnCallFacts {
   /** null when the cell is not a stock LSTMCell / GRUCell / SimpleRNNCell (custom, stacked). */
-  cellKind: CellKind | null;
+  layerKind: RnnLayerKind | null;
   cellClassName: string;
   units: number;
   returnSequences: boolean;
@@ -28,7 +28,7 @@ export interface RnnCallFacts {
 }
 
 export interface FastSequenceConfig {
-  kind: CellKind;
+  kind: RnnLayerKind;
   units: number;
   act: number;
   rec: number;
@@ -37,27 +37,31 @@ export interface FastSequenceConfig {
   useBias: boolean;
 }
 
-export type Plan = { accelerated: true; config: FastSequenceConfig } | { accelerated: false; reason: string };
+export type Plan =
+  { accelerated: true; config: FastSequenceConfig } | { accelerated: false; reason: string };
 
-export const ACCELERATED_BACKENDS: readonly string[] = ["wasm", "cpu"];
+const ACCELERATED_BACKENDS: readonly string[] = ["wasm", "cpu"];
 
 export function planRnnCall(f: RnnCallFacts): Plan {
   const no = (reason: string): Plan => ({ accelerated: false, reason });
-  if (f.cellKind === null) return no(`cell ${f.cellClassName} is not a stock LSTM/GRU/SimpleRNN cell`);
-  if (!ACCELERATED_BACKENDS.includes(f.backend)) return no(`backend ${f.backend} is not accelerated (wasm, cpu are)`);
+  if (f.layerKind === null)
+    return no(`cell ${f.cellClassName} is not a stock LSTM/GRU/SimpleRNN cell`);
+  if (!ACCELERATED_BACKENDS.includes(f.backend))
+    return no(`backend ${f.backend} is not accelerated (wasm, cpu are)`);
   if (f.returnState) return no("returnState");
   if (f.stateful) return no("stateful");
   if (f.dropout > 0) return no("dropout");
   if (f.recurrentDropout > 0) return no("recurrentDropout");
   if (f.hasMask) return no("masking");
   if (f.hasInitialState) return no("initialState");
-  if (f.inputShape !== null && f.inputShape.length !== 3) return no(`input of rank ${f.inputShape.length}`);
+  if (f.inputShape !== null && f.inputShape.length !== 3)
+    return no(`input of rank ${f.inputShape.length}`);
   if (f.inputShape !== null && f.inputShape.some((d) => d === 0)) return no("empty input");
   if (f.inputDtype !== null && f.inputDtype !== "float32") return no(`input dtype ${f.inputDtype}`);
   const act = activationKindOf(f.activation);
   if (act === null) return no(`activation ${f.activation ?? "?"}`);
   let rec = act;
-  if (f.cellKind !== "simpleRNN") {
+  if (f.layerKind !== "simpleRNN") {
     const r = activationKindOf(f.recurrentActivation);
     if (r === null) return no(`recurrentActivation ${f.recurrentActivation ?? "?"}`);
     rec = r;
@@ -65,7 +69,7 @@ export function planRnnCall(f: RnnCallFacts): Plan {
   return {
     accelerated: true,
     config: {
-      kind: f.cellKind,
+      kind: f.layerKind,
       units: f.units,
       act: ACT_CODE[act],
       rec: ACT_CODE[rec],

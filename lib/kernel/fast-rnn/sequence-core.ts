@@ -75,7 +75,7 @@ function addLstmPre(
  * db = column sums of dZ (T·B rows of width n), i.e. the bias gradient, summed here in float64
  * instead of as a separate reduction op (tfjs' wasm Sum over axis 0 transposes first).
  */
-export function columnSums(m: Float32Array, dZ: number, rows: number, n: number, db: number): void {
+function columnSums(m: Float32Array, dZ: number, rows: number, n: number, db: number): void {
   const acc = new Float64Array(n);
   for (let r = 0; r < rows; r++) {
     const row = dZ + r * n;

@@ -6,7 +6,10 @@ import type { SyncMutation } from "../schemas";
 
 export const ORIGIN = "http://localhost:3000";
 
-export async function signUp(email = `learner-${randomUUID()}@example.test`, password = "correct horse battery"): Promise<{ cookie: string; email: string }> {
+export async function signUp(
+  email = `learner-${randomUUID()}@example.test`,
+  password = "correct horse battery",
+): Promise<{ cookie: string; email: string }> {
   const response = await authPost(
     new Request(`${ORIGIN}/api/auth/sign-up/email`, {
       method: "POST",
@@ -22,8 +25,21 @@ export async function signUp(email = `learner-${randomUUID()}@example.test`, pas
   return { cookie, email };
 }
 
-export function codeMutation(cellId: string, code: string, at = Date.now(), lessonKey = "track/01-chapter/01-lesson"): SyncMutation {
-  return { id: randomUUID(), kind: "code", lessonKey, cellId, clientVersion: 0, at, payload: { code, lessonCodeHash: "h" } };
+export function codeMutation(
+  cellId: string,
+  code: string,
+  at = Date.now(),
+  lessonKey = "track/01-chapter/01-lesson",
+): SyncMutation {
+  return {
+    id: randomUUID(),
+    kind: "code",
+    lessonKey,
+    cellId,
+    clientVersion: 0,
+    at,
+    payload: { code, lessonCodeHash: "h" },
+  };
 }
 
 export function syncRequest(body: unknown, headers: Record<string, string> = {}): Request {

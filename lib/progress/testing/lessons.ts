@@ -2,7 +2,7 @@ import { lessonIndexFrom, setLessonIndexForTests } from "../lesson-index";
 
 // The lessons route-level tests sync to: sync refuses lessons and cells the catalogue lacks, and
 // these tests name their own. Every exercise is tfjs, so the browser's results are recorded.
-export const ROUTE_TEST_LESSONS = lessonIndexFrom({
+const ROUTE_TEST_LESSONS = lessonIndexFrom({
   "track/01-chapter/01-lesson": [
     { id: "intro", kind: "tfjs", role: "exercise" },
     ...["train", "a", "secret", "x"].map((id) => ({

@@ -9,23 +9,49 @@ import { temporalAdd, durationMul } from "./temporal";
 import { valueKey } from "./value-key";
 
 const badArg = (fn: string, v: CypherValue): CypherError =>
-  new CypherError("TypeError", "runtime", "InvalidArgumentType", `Type mismatch: ${fn}() cannot aggregate ${typeName(v)}`);
+  new CypherError(
+    "TypeError",
+    "runtime",
+    "InvalidArgumentType",
+    `Type mismatch: ${fn}() cannot aggregate ${typeName(v)}`,
+  );
 
 function percentileArg(ctx: EvalCtx, e: Expr | undefined, rows: Row[]): number {
-  if (!e) throw new CypherError("SyntaxError", "compile time", "InvalidNumberOfArguments", "percentile requires 2 arguments");
+  if (!e)
+    throw new CypherError(
+      "SyntaxError",
+      "compile time",
+      "InvalidNumberOfArguments",
+      "percentile requires 2 arguments",
+    );
   const v = evaluate(e, rows[0] ?? new Map(), ctx);
   const p = typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : NaN;
   if (!(p >= 0 && p <= 1))
-    throw new CypherError("ArgumentError", "runtime", "NumberOutOfRange", `Number out of range: ${String(v)}; percentile must be between 0.0 and 1.0`);
+    throw new CypherError(
+      "ArgumentError",
+      "runtime",
+      "NumberOutOfRange",
+      `Number out of range: ${String(v)}; percentile must be between 0.0 and 1.0`,
+    );
   return p;
 }
 
 /** Computes one aggregate call over the rows of a group. */
-export function computeAggregate(call: Extract<Expr, { t: "call" }>, rows: Row[], ctx: EvalCtx): CypherValue {
+export function computeAggregate(
+  call: Extract<Expr, { t: "call" }>,
+  rows: Row[],
+  ctx: EvalCtx,
+): CypherValue {
   const fn = call.name.toLowerCase();
   if (call.star) return BigInt(rows.length);
   const arg = call.args[0];
-  if (!arg) throw new CypherError("SyntaxError", "compile time", "InvalidNumberOfArguments", `${call.name}() requires an argument`);
+  if (!arg)
+    throw new CypherError(
+      "SyntaxError",
+      "compile time",
+      "InvalidNumberOfArguments",
+      `${call.name}() requires an argument`,
+    );
   let values: CypherValue[] = [];
   for (const r of rows) {
     const v = evaluate(arg, r, ctx);
@@ -49,13 +75,17 @@ export function computeAggregate(call: Extract<Expr, { t: "call" }>, rows: Row[]
       if (values.length === 0) return 0n;
       if (values.every((v) => isTemporal(v) && v.kind === "duration")) {
         let acc = values[0] as CypherValue;
-        for (const v of values.slice(1)) acc = temporalAdd(acc as DurationValue, v as DurationValue, 1);
+        for (const v of values.slice(1))
+          acc = temporalAdd(acc as DurationValue, v as DurationValue, 1);
         return acc;
       }
       let acc: bigint | number = 0n;
       for (const v of values) {
         if (typeof v !== "bigint" && typeof v !== "number") throw badArg("sum", v);
-        acc = typeof acc === "bigint" && typeof v === "bigint" ? checkInt(acc + v) : Number(acc) + Number(v);
+        acc =
+          typeof acc === "bigint" && typeof v === "bigint"
+            ? checkInt(acc + v)
+            : Number(acc) + Number(v);
       }
       return acc;
     }
@@ -63,7 +93,8 @@ export function computeAggregate(call: Extract<Expr, { t: "call" }>, rows: Row[]
       if (values.length === 0) return null;
       if (values.every((v) => isTemporal(v) && v.kind === "duration")) {
         let acc = values[0] as CypherValue;
-        for (const v of values.slice(1)) acc = temporalAdd(acc as DurationValue, v as DurationValue, 1);
+        for (const v of values.slice(1))
+          acc = temporalAdd(acc as DurationValue, v as DurationValue, 1);
         return durationMul(acc as DurationValue, values.length, "/");
       }
       let s = 0;
@@ -117,5 +148,10 @@ export function computeAggregate(call: Extract<Expr, { t: "call" }>, rows: Row[]
       return a + (b - a) * (pos - lo);
     }
   }
-  throw new CypherError("SyntaxError", "compile time", "UnknownFunction", `Unknown aggregate ${call.name}`);
+  throw new CypherError(
+    "SyntaxError",
+    "compile time",
+    "UnknownFunction",
+    `Unknown aggregate ${call.name}`,
+  );
 }

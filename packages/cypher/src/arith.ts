@@ -6,11 +6,12 @@ const MAX = 9223372036854775807n;
 const MIN = -9223372036854775808n;
 
 export function checkInt(v: bigint): bigint {
-  if (v > MAX || v < MIN) throw new CypherError("ArithmeticError", "runtime", "IntegerOverflow", "long overflow");
+  if (v > MAX || v < MIN)
+    throw new CypherError("ArithmeticError", "runtime", "IntegerOverflow", "long overflow");
   return v;
 }
 
-export const toFloat = (v: bigint | number): number => (typeof v === "bigint" ? Number(v) : v);
+const toFloat = (v: bigint | number): number => (typeof v === "bigint" ? Number(v) : v);
 
 export function invalidArgs(op: string, a: CypherValue, b?: CypherValue): CypherError {
   return new CypherError(
@@ -26,27 +27,39 @@ export function invalidArgs(op: string, a: CypherValue, b?: CypherValue): Cypher
 export function numericOp(op: string, a: bigint | number, b: bigint | number): bigint | number {
   if (typeof a === "bigint" && typeof b === "bigint") {
     switch (op) {
-      case "+": return checkInt(a + b);
-      case "-": return checkInt(a - b);
-      case "*": return checkInt(a * b);
+      case "+":
+        return checkInt(a + b);
+      case "-":
+        return checkInt(a - b);
+      case "*":
+        return checkInt(a * b);
       case "/":
-        if (b === 0n) throw new CypherError("ArithmeticError", "runtime", "DivisionByZero", "/ by zero");
+        if (b === 0n)
+          throw new CypherError("ArithmeticError", "runtime", "DivisionByZero", "/ by zero");
         return checkInt(a / b);
       case "%":
-        if (b === 0n) throw new CypherError("ArithmeticError", "runtime", "DivisionByZero", "/ by zero");
+        if (b === 0n)
+          throw new CypherError("ArithmeticError", "runtime", "DivisionByZero", "/ by zero");
         return a % b;
-      case "^": return Math.pow(Number(a), Number(b));
+      case "^":
+        return Math.pow(Number(a), Number(b));
     }
   }
   const x = toFloat(a);
   const y = toFloat(b);
   switch (op) {
-    case "+": return x + y;
-    case "-": return x - y;
-    case "*": return x * y;
-    case "/": return x / y;
-    case "%": return x % y;
-    case "^": return Math.pow(x, y);
+    case "+":
+      return x + y;
+    case "-":
+      return x - y;
+    case "*":
+      return x * y;
+    case "/":
+      return x / y;
+    case "%":
+      return x % y;
+    case "^":
+      return Math.pow(x, y);
   }
   throw new Error("unknown operator " + op);
 }

@@ -14,7 +14,8 @@ export type Expr =
   | { t: "not"; e: Expr }
   | { t: "neg"; e: Expr }
   | { t: "isnull"; e: Expr; neg: boolean }
-  | { t: "labels"; e: Expr; labels: string[] }
+  | { t: "labels"; e: Expr; labels: string[]; expr?: LabelExpr }
+  | { t: "typeIs"; e: Expr; type: CypherType; neg: boolean }
   | { t: "call"; name: string; args: Expr[]; distinct: boolean; star: boolean; pos: number }
   | { t: "case"; test?: Expr; whens: [Expr, Expr][]; else?: Expr }
   | { t: "listComp"; v: string; list: Expr; where?: Expr; proj?: Expr }
@@ -23,7 +24,22 @@ export type Expr =
   | { t: "patternComp"; v?: string; pattern: PatternPart; where?: Expr; proj: Expr }
   | { t: "pattern"; pattern: PatternPart }
   | { t: "exists"; query?: Query; patterns?: PatternPart[]; where?: Expr }
-  | { t: "countSub"; query?: Query; patterns?: PatternPart[]; where?: Expr };
+  | { t: "countSub"; query?: Query; patterns?: PatternPart[]; where?: Expr }
+  | { t: "collectSub"; query: Query };
+
+/** Neo4j 5 label expressions: `A|B`, `A&B`, `!A`, `%` (any label), parentheses. */
+export type LabelExpr =
+  | { t: "name"; name: string }
+  | { t: "any" }
+  | { t: "not"; e: LabelExpr }
+  | { t: "and"; l: LabelExpr; r: LabelExpr }
+  | { t: "or"; l: LabelExpr; r: LabelExpr };
+
+/** Types of `x IS :: TYPE` (Neo4j 5 type predicates); a union is a list of alternatives. */
+export type CypherType =
+  | { t: "simple"; name: string; notNull: boolean }
+  | { t: "list"; of: CypherType; notNull: boolean }
+  | { t: "union"; of: CypherType[]; notNull: boolean };
 
 export type MapProjItem =
   | { kind: "prop"; key: string }
@@ -37,12 +53,16 @@ export interface NodePat {
   labels: string[];
   /** label alternatives `(:A|B)`: each group needs one of its labels; absent when there are none */
   anyOf?: string[][];
+  /** a Neo4j 5 label expression with `&`, `!`, `%` or parentheses; matching then uses it alone */
+  labelExpr?: LabelExpr;
   props?: Expr;
   pos: number;
 }
 export interface RelPat {
   v?: string;
   types: string[];
+  /** a type expression with `&`, `!` or `%` (plain `A|B` stays in types) */
+  typeExpr?: LabelExpr;
   dir: "out" | "in" | "both";
   props?: Expr;
   varLength?: { min?: number; max?: number };
@@ -51,6 +71,8 @@ export interface RelPat {
 export interface PatternPart {
   v?: string;
   shortest?: "shortest" | "all";
+  /** `SHORTEST k`: how many paths per pair of end nodes (1 for shortestPath) */
+  k?: number;
   nodes: NodePat[];
   rels: RelPat[];
   pos: number;
@@ -82,7 +104,9 @@ export type SetItem =
   | { kind: "merge"; v: string; value: Expr; pos: number }
   | { kind: "labels"; v: string; labels: string[]; pos: number };
 
-export type RemoveItem = { kind: "prop"; target: Expr; key: string } | { kind: "labels"; v: string; labels: string[]; pos: number };
+export type RemoveItem =
+  | { kind: "prop"; target: Expr; key: string }
+  | { kind: "labels"; v: string; labels: string[]; pos: number };
 
 export type Clause =
   | { t: "match"; optional: boolean; patterns: PatternPart[]; where?: Expr; pos: number }
@@ -103,13 +127,56 @@ export type Clause =
       where?: Expr;
       pos: number;
     }
-  | { t: "subquery"; query: Query; pos: number }
+  | {
+      t: "subquery";
+      query: Query;
+      /** `CALL (a, b) { … }` imports these; `CALL () { … }` none; absent for `CALL { WITH … }` */
+      scope?: string[];
+      /** `CALL (*) { … }` */
+      scopeAll?: boolean;
+      optional?: boolean;
+      pos: number;
+    }
+  | { t: "schema"; command: SchemaCommand; pos: number }
   | { t: "foreach"; v: string; list: Expr; body: Clause[]; pos: number };
+
+export type SchemaCommand =
+  | {
+      kind: "createIndex";
+      name?: string;
+      ifNotExists: boolean;
+      indexType: string;
+      entity: "node" | "relationship";
+      label: string;
+      properties: string[];
+    }
+  | { kind: "dropIndex"; name: string; ifExists: boolean }
+  | {
+      kind: "createConstraint";
+      name?: string;
+      ifNotExists: boolean;
+      entity: "node" | "relationship";
+      label: string;
+      properties: string[];
+      constraintType: "UNIQUE" | "NODE KEY" | "NOT NULL" | "TYPE";
+      propertyType?: CypherType;
+    }
+  | { kind: "dropConstraint"; name: string; ifExists: boolean }
+  | {
+      kind: "show";
+      what: "INDEXES" | "CONSTRAINTS";
+      filter: string;
+      yields?: string[];
+      where?: Expr;
+      ret?: Projection;
+    };
 
 export interface SingleQuery {
   clauses: Clause[];
 }
 export interface Query {
+  /** `EXPLAIN` (plan only) or `PROFILE` (run and measure), top level only */
+  mode?: "explain" | "profile";
   /** every $parameter named anywhere in the text (set on the top-level query by the parser) */
   paramNames?: string[];
   parts: SingleQuery[];

@@ -12,7 +12,9 @@ export function civilFromDays(z: number): { year: number; month: number; day: nu
   z += 719468;
   const era = Math.floor(z / 146097);
   const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
   const y = yoe + era * 400;
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
@@ -30,10 +32,6 @@ export function daysInMonth(y: number, m: number): number {
 /** ISO day of week, 1 = Monday … 7 = Sunday. */
 export function dayOfWeek(epochDay: number): number {
   return ((((epochDay + 3) % 7) + 7) % 7) + 1;
-}
-
-export function dayOfYear(y: number, m: number, d: number): number {
-  return daysFromCivil(y, m, d) - daysFromCivil(y, 1, 1) + 1;
 }
 
 /** Epoch day of Monday of ISO week 1 of the week-based year y. */

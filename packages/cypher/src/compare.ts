@@ -13,7 +13,7 @@ function kind(v: CypherValue): string {
 }
 
 /** Numeric comparison of INTEGER/FLOAT without losing bigint precision. NaN → undefined. */
-export function compareNumbers(a: bigint | number, b: bigint | number): number | undefined {
+function compareNumbers(a: bigint | number, b: bigint | number): number | undefined {
   if (typeof a === "bigint" && typeof b === "bigint") return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === "number" && typeof b === "number") {
     if (Number.isNaN(a) || Number.isNaN(b)) return undefined;
@@ -35,7 +35,7 @@ export function compareNumbers(a: bigint | number, b: bigint | number): number |
 }
 
 /** Instant-ish sort key for temporal values of the same kind: [primary, secondary]. */
-export function temporalKey(v: TemporalValue): [number, number] {
+function temporalKey(v: TemporalValue): [number, number] {
   switch (v.kind) {
     case "date":
       return [daysFromCivil(v.year, v.month, v.day), 0];
@@ -44,10 +44,17 @@ export function temporalKey(v: TemporalValue): [number, number] {
     case "time":
       return [v.hour * 3600 + v.minute * 60 + v.second - v.offsetSeconds, v.nanosecond];
     case "localdatetime":
-      return [daysFromCivil(v.year, v.month, v.day) * 86400 + v.hour * 3600 + v.minute * 60 + v.second, v.nanosecond];
+      return [
+        daysFromCivil(v.year, v.month, v.day) * 86400 + v.hour * 3600 + v.minute * 60 + v.second,
+        v.nanosecond,
+      ];
     case "datetime":
       return [
-        daysFromCivil(v.year, v.month, v.day) * 86400 + v.hour * 3600 + v.minute * 60 + v.second - v.offsetSeconds,
+        daysFromCivil(v.year, v.month, v.day) * 86400 +
+          v.hour * 3600 +
+          v.minute * 60 +
+          v.second -
+          v.offsetSeconds,
         v.nanosecond,
       ];
     case "duration":
@@ -113,7 +120,12 @@ export function equalValues(a: CypherValue, b: CypherValue): Ternary {
     case "duration": {
       const da = a as { months: bigint; days: bigint; seconds: bigint; nanoseconds: bigint };
       const db = b as typeof da;
-      return da.months === db.months && da.days === db.days && da.seconds === db.seconds && da.nanoseconds === db.nanoseconds;
+      return (
+        da.months === db.months &&
+        da.days === db.days &&
+        da.seconds === db.seconds &&
+        da.nanoseconds === db.nanoseconds
+      );
     }
     case "datetime": {
       const x = a as TemporalValue;
@@ -123,7 +135,12 @@ export function equalValues(a: CypherValue, b: CypherValue): Ternary {
     default: {
       const x = a as TemporalValue;
       const y = b as TemporalValue;
-      return cmpKey(temporalKey(x), temporalKey(y)) === 0 && (x.kind !== "time" || (x as { offsetSeconds: number }).offsetSeconds === (y as { offsetSeconds: number }).offsetSeconds);
+      return (
+        cmpKey(temporalKey(x), temporalKey(y)) === 0 &&
+        (x.kind !== "time" ||
+          (x as { offsetSeconds: number }).offsetSeconds ===
+            (y as { offsetSeconds: number }).offsetSeconds)
+      );
     }
   }
 }
@@ -173,8 +190,21 @@ export function compareValues(a: CypherValue, b: CypherValue): number | null {
 }
 
 const ORDER_RANK: Record<string, number> = {
-  map: 0, node: 1, relationship: 2, list: 3, path: 4, datetime: 5, localdatetime: 6, date: 7,
-  time: 8, localtime: 9, duration: 10, string: 11, boolean: 12, number: 13, null: 14,
+  map: 0,
+  node: 1,
+  relationship: 2,
+  list: 3,
+  path: 4,
+  datetime: 5,
+  localdatetime: 6,
+  date: 7,
+  time: 8,
+  localtime: 9,
+  duration: 10,
+  string: 11,
+  boolean: 12,
+  number: 13,
+  null: 14,
 };
 
 /** Total order used by ORDER BY, DISTINCT-free sorting, min/max across types. */
@@ -204,8 +234,12 @@ export function orderValues(a: CypherValue, b: CypherValue): number {
       return la.length - lb.length;
     }
     case "map": {
-      const ea = [...(a as { entries: ReadonlyMap<string, CypherValue> }).entries].sort((p, q) => (p[0] < q[0] ? -1 : 1));
-      const eb = [...(b as { entries: ReadonlyMap<string, CypherValue> }).entries].sort((p, q) => (p[0] < q[0] ? -1 : 1));
+      const ea = [...(a as { entries: ReadonlyMap<string, CypherValue> }).entries].sort((p, q) =>
+        p[0] < q[0] ? -1 : 1,
+      );
+      const eb = [...(b as { entries: ReadonlyMap<string, CypherValue> }).entries].sort((p, q) =>
+        p[0] < q[0] ? -1 : 1,
+      );
       const n = Math.min(ea.length, eb.length);
       for (let i = 0; i < n; i++) {
         if (ea[i]![0] !== eb[i]![0]) return ea[i]![0] < eb[i]![0] ? -1 : 1;
@@ -229,7 +263,8 @@ export function orderValues(a: CypherValue, b: CypherValue): number {
     case "duration": {
       const da = a as { months: bigint; days: bigint; seconds: bigint; nanoseconds: bigint };
       const db = b as typeof da;
-      for (const f of ["months", "days", "seconds", "nanoseconds"] as const) if (da[f] !== db[f]) return da[f] < db[f] ? -1 : 1;
+      for (const f of ["months", "days", "seconds", "nanoseconds"] as const)
+        if (da[f] !== db[f]) return da[f] < db[f] ? -1 : 1;
       return 0;
     }
     default: {

@@ -6,8 +6,9 @@ import { emptyStats } from "./database";
 import type { Query } from "./ast";
 import { parse } from "./parser";
 import { analyze } from "./semantic";
-import { makeEvalCtx, precheck, runQuery, type Runtime } from "./exec";
+import { makeEvalCtx, precheck, runStatement, type Runtime } from "./exec";
 import { CypherError } from "./errors";
+import { buildPlan, explainPlan } from "./plan";
 
 export interface Prepared {
   text: string;
@@ -25,7 +26,15 @@ export interface ExecContext {
 const UPDATING = new Set(["create", "merge", "set", "remove", "delete"]);
 
 function isUpdating(q: Query): boolean {
-  return q.parts.some((p) => p.clauses.some((c) => UPDATING.has(c.t) || c.t === "foreach" || (c.t === "subquery" && isUpdating(c.query))));
+  return q.parts.some((p) =>
+    p.clauses.some(
+      (c) =>
+        UPDATING.has(c.t) ||
+        c.t === "foreach" ||
+        (c.t === "subquery" && isUpdating(c.query)) ||
+        (c.t === "schema" && c.command.kind !== "show"),
+    ),
+  );
 }
 
 /** Parse and check a query (compile-time errors surface here). */
@@ -38,7 +47,12 @@ export function prepareQuery(text: string): Prepared {
   } catch (e) {
     // absurdly deep nesting must be a clear error, never a crash
     if (e instanceof RangeError)
-      throw new CypherError("SyntaxError", "compile time", "UnexpectedSyntax", "The query is too deeply nested to be parsed");
+      throw new CypherError(
+        "SyntaxError",
+        "compile time",
+        "UnexpectedSyntax",
+        "The query is too deeply nested to be parsed",
+      );
     throw e;
   }
   return { text, query, updating: isUpdating(query), columns };
@@ -51,7 +65,12 @@ function detach(v: CypherValue, g: Graph): CypherValue {
   switch (v.kind) {
     case "node": {
       const cur = g.nodes.get(v.id) ?? v;
-      return { kind: "node", id: v.id, labels: [...cur.labels], properties: new Map(cur.properties) };
+      return {
+        kind: "node",
+        id: v.id,
+        labels: [...cur.labels],
+        properties: new Map(cur.properties),
+      };
     }
     case "relationship": {
       const cur = g.rels.get(v.id) ?? v;
@@ -70,7 +89,11 @@ function detach(v: CypherValue, g: Graph): CypherValue {
   }
 }
 
-export function executePrepared(p: Prepared, ctx: ExecContext, params: ReadonlyMap<string, CypherValue>): QueryResult {
+export function executePrepared(
+  p: Prepared,
+  ctx: ExecContext,
+  params: ReadonlyMap<string, CypherValue>,
+): QueryResult {
   const rt: Runtime = {
     graph: ctx.graph,
     procedures: ctx.procedures,
@@ -79,20 +102,50 @@ export function executePrepared(p: Prepared, ctx: ExecContext, params: ReadonlyM
     deadline: ctx.deadline,
     now: Date.now(),
   };
+  if (p.query.mode === "explain")
+    return {
+      columns: p.columns,
+      rows: [],
+      stats: rt.stats,
+      queryType: p.updating ? "w" : "r",
+      plan: explainPlan(p.query, p.text, ctx.graph, p.columns),
+      planKind: "explain",
+    };
+  const built =
+    p.query.mode === "profile" ? buildPlan(p.query, p.text, ctx.graph, p.columns) : undefined;
+  rt.prof = built?.profiler;
   precheck(p.query, rt);
   const ectx = makeEvalCtx(rt);
   let res;
   try {
-    res = runQuery(p.query, rt, ectx);
+    res = runStatement(p.query, rt, ectx);
   } catch (e) {
     if (e instanceof CypherError) throw e;
     if (e instanceof RangeError && /call stack|Invalid array length/i.test(e.message))
-      throw new CypherError("DatabaseError", "runtime", "ResourceExhausted", "The query ran out of resources: " + e.message);
+      throw new CypherError(
+        "DatabaseError",
+        "runtime",
+        "ResourceExhausted",
+        "The query ran out of resources: " + e.message,
+      );
     // an engine bug must reach the user as an error message, never as a crash of the server
-    throw new CypherError("DatabaseError", "runtime", "InternalError", `Internal error: ${e instanceof Error ? e.message : String(e)}`);
+    throw new CypherError(
+      "DatabaseError",
+      "runtime",
+      "InternalError",
+      `Internal error: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   const columns = res.columns;
-  const rows = columns.length === 0 ? [] : res.rows.map((r) => columns.map((c) => detach(r.get(c) ?? null, ctx.graph)));
+  const rows =
+    columns.length === 0
+      ? []
+      : res.rows.map((r) => columns.map((c) => detach(r.get(c) ?? null, ctx.graph)));
   const wrote = p.updating;
-  return { columns, rows, stats: rt.stats, queryType: wrote ? (columns.length > 0 ? "rw" : "w") : "r" };
+  const queryType = wrote ? (columns.length > 0 ? "rw" : "w") : "r";
+  if (built) {
+    built.finish(rows.length);
+    return { columns, rows, stats: rt.stats, queryType, plan: built.root, planKind: "profile" };
+  }
+  return { columns, rows, stats: rt.stats, queryType };
 }

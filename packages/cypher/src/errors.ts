@@ -52,7 +52,11 @@ export class CypherError extends Error {
     message: string,
     position?: SourcePosition,
   ) {
-    super(position ? `${message} (line ${position.line}, column ${position.column} (offset: ${position.offset}))` : message);
+    super(
+      position
+        ? `${message} (line ${position.line}, column ${position.column} (offset: ${position.offset}))`
+        : message,
+    );
     this.name = "CypherError";
     this.type = type;
     this.phase = phase;
@@ -78,5 +82,8 @@ export function positionAt(text: string, offset: number): SourcePosition {
   return { offset, line, column: col };
 }
 
-export const syntaxError = (detail: string, message: string, position?: SourcePosition): CypherError =>
-  new CypherError("SyntaxError", "compile time", detail, message, position);
+export const syntaxError = (
+  detail: string,
+  message: string,
+  position?: SourcePosition,
+): CypherError => new CypherError("SyntaxError", "compile time", detail, message, position);

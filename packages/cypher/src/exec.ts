@@ -1,4 +1,13 @@
-import type { Clause, Expr, PatternPart, Projection, Query, SetItem, RemoveItem, SingleQuery } from "./ast";
+import type {
+  Clause,
+  Expr,
+  PatternPart,
+  Projection,
+  Query,
+  SetItem,
+  RemoveItem,
+  SingleQuery,
+} from "./ast";
 import type { Graph } from "./graph";
 import type { ProcedureRegistry } from "./procedures";
 import type { QueryStats } from "./database";
@@ -10,6 +19,8 @@ import { evaluate, walkExpr, isAggregateCall, type EvalCtx, type Row } from "./e
 import { matchPatterns, buildPath } from "./match";
 import { computeAggregate } from "./aggregate";
 import { valueKey } from "./value-key";
+import { applySchemaCommand, checkConstraints, showRows } from "./schema";
+import type { Profiler } from "./plan";
 
 export interface Runtime {
   graph: Graph;
@@ -18,6 +29,24 @@ export interface Runtime {
   stats: QueryStats;
   deadline?: number;
   now: number;
+  /** entities the statement created or changed, checked against constraints when it ends */
+  touchedNodes?: Set<bigint>;
+  touchedRels?: Set<bigint>;
+  /** PROFILE: per-operator counts */
+  prof?: Profiler;
+}
+
+/** Runs a top-level statement: the query, then the constraint check of what it wrote. */
+export function runStatement(q: Query, rt: Runtime, ctx: EvalCtx): Result {
+  rt.touchedNodes = new Set();
+  rt.touchedRels = new Set();
+  const res = runQuery(q, rt, ctx);
+  checkConstraints(rt.graph, rt.graph.schema, rt.touchedNodes, rt.touchedRels);
+  return res;
+}
+
+function touch(rt: Runtime, e: NodeValue | RelationshipValue): void {
+  (e.kind === "node" ? rt.touchedNodes : rt.touchedRels)?.add(e.id);
 }
 
 export interface Result {
@@ -33,6 +62,7 @@ export function makeEvalCtx(rt: Runtime): EvalCtx {
     graph: rt.graph,
     params: rt.params,
     now: rt.now,
+    prof: rt.prof,
     matchPattern: (patterns, row, where) => matchPatterns(patterns, row, ctx, where),
     runSubquery: (q, row) => runQuery(q, rt, ctx, [row]).rows,
     tick: () => {
@@ -54,7 +84,13 @@ export function makeEvalCtx(rt: Runtime): EvalCtx {
  */
 export function precheck(q: Query, rt: Runtime): void {
   for (const name of q.paramNames ?? [])
-    if (!rt.params.has(name)) throw new CypherError("ParameterMissing", "compile time", "MissingParameter", `Expected parameter: $${name}`);
+    if (!rt.params.has(name))
+      throw new CypherError(
+        "ParameterMissing",
+        "compile time",
+        "MissingParameter",
+        `Expected parameter: $${name}`,
+      );
   const visit = (query: Query): void => {
     for (const part of query.parts)
       for (const c of part.clauses) {
@@ -62,22 +98,42 @@ export function precheck(q: Query, rt: Runtime): void {
         if (c.t !== "call") continue;
         const proc = rt.procedures.get(c.name);
         if (!proc)
-          throw new CypherError("ProcedureError", "compile time", "ProcedureNotFound", `There is no procedure with the name \`${c.name}\` registered`);
+          throw new CypherError(
+            "ProcedureError",
+            "compile time",
+            "ProcedureNotFound",
+            `There is no procedure with the name \`${c.name}\` registered`,
+          );
         if (c.args && c.args.length !== proc.inputs.length)
-          throw new CypherError("SyntaxError", "compile time", "InvalidNumberOfArguments", `Procedure ${c.name} takes ${proc.inputs.length} argument(s), ${c.args.length} given`);
+          throw new CypherError(
+            "SyntaxError",
+            "compile time",
+            "InvalidNumberOfArguments",
+            `Procedure ${c.name} takes ${proc.inputs.length} argument(s), ${c.args.length} given`,
+          );
         for (const y of c.yields ?? [])
           if (!proc.outputs.some((o) => o.name === y.name))
-            throw new CypherError("SyntaxError", "compile time", "UndefinedVariable", `Unknown procedure output: \`${y.name}\``);
+            throw new CypherError(
+              "SyntaxError",
+              "compile time",
+              "UndefinedVariable",
+              `Unknown procedure output: \`${y.name}\``,
+            );
         if (!c.args)
           for (const i of proc.inputs)
             if (!rt.params.has(i.name))
-              throw new CypherError("ParameterMissing", "compile time", "MissingParameter", `Expected parameter: $${i.name}`);
+              throw new CypherError(
+                "ParameterMissing",
+                "compile time",
+                "MissingParameter",
+                `Expected parameter: $${i.name}`,
+              );
       }
   };
   visit(q);
 }
 
-export function runQuery(q: Query, rt: Runtime, ctx: EvalCtx, input: Row[] = [new Map()]): Result {
+function runQuery(q: Query, rt: Runtime, ctx: EvalCtx, input: Row[] = [new Map()]): Result {
   const first = runSingle(q.parts[0]!, rt, ctx, input);
   if (q.parts.length === 1) return first;
   const rows = [...first.rows];
@@ -103,14 +159,22 @@ export function runQuery(q: Query, rt: Runtime, ctx: EvalCtx, input: Row[] = [ne
 function runSingle(q: SingleQuery, rt: Runtime, ctx: EvalCtx, input: Row[]): Result {
   let rows = input;
   for (const c of q.clauses) {
-    if (c.t === "return") return project(c, rows, ctx, true);
+    ctx.prof?.clauseStart(c);
+    if (c.t === "return") {
+      const res = project(c, rows, ctx, true);
+      ctx.prof?.clauseEnd(c, res.rows.length);
+      return res;
+    }
     rows = runClause(c, rows, rt, ctx);
+    ctx.prof?.clauseEnd(c, rows.length);
   }
   const last = q.clauses[q.clauses.length - 1]!;
   if (last.t === "call" && q.clauses.length === 1) {
     // standalone CALL: its yielded columns are the result
     const proc = rt.procedures.get(last.name);
-    const cols = last.yields ? last.yields.map((y) => y.alias) : (proc?.outputs.map((o) => o.name) ?? []);
+    const cols = last.yields
+      ? last.yields.map((y) => y.alias)
+      : (proc?.outputs.map((o) => o.name) ?? []);
     return { columns: cols, rows };
   }
   // no RETURN: the rows still matter to EXISTS { … } and CALL { … } (the top level reports no rows)
@@ -155,22 +219,35 @@ function runClause(c: Clause, rows: Row[], rt: Runtime, ctx: EvalCtx): Row[] {
     }
     case "create":
       return rows.map((row) => {
+        ctx.tick();
         let r = row;
         for (const p of c.patterns) r = createPattern(p, r, rt, ctx);
         return r;
       });
     case "merge":
-      return rows.flatMap((row) => mergePattern(c, row, rt, ctx));
+      return rows.flatMap((row) => {
+        ctx.tick();
+        return mergePattern(c, row, rt, ctx);
+      });
     case "set":
-      for (const row of rows) for (const it of c.items) applySet(it, row, rt, ctx);
+      for (const row of rows) {
+        ctx.tick();
+        for (const it of c.items) applySet(it, row, rt, ctx);
+      }
       return rows;
     case "remove":
-      for (const row of rows) for (const it of c.items) applyRemove(it, row, rt, ctx);
+      for (const row of rows) {
+        ctx.tick();
+        for (const it of c.items) applyRemove(it, row, rt, ctx);
+      }
       return rows;
     case "delete": {
       const targets: CypherValue[] = [];
-      for (const row of rows) for (const e of c.exprs) targets.push(evaluate(e, row, ctx));
-      deleteAll(targets, c.detach, rt);
+      for (const row of rows) {
+        ctx.tick();
+        for (const e of c.exprs) targets.push(evaluate(e, row, ctx));
+      }
+      deleteAll(targets, c.detach, rt, ctx);
       return rows;
     }
     case "call":
@@ -186,14 +263,54 @@ function runClause(c: Clause, rows: Row[], rt: Runtime, ctx: EvalCtx): Row[] {
         }
       }
       return rows;
-    case "subquery":
-      return rows.flatMap((row) => runQuery(c.query, rt, ctx, [row]).rows.map((r) => new Map([...row, ...r])));
+    case "subquery": {
+      const out: Row[] = [];
+      const returned = subqueryColumns(c.query);
+      for (const row of rows) {
+        // CALL (a, b) { … } sees only what it imports; CALL { WITH a … } imports through its WITH
+        const input =
+          c.scope && !c.scopeAll
+            ? new Map(c.scope.map((v): [string, CypherValue] => [v, row.get(v) ?? null]))
+            : row;
+        const inner = runQuery(c.query, rt, ctx, [input]).rows;
+        // a unit subquery (no RETURN) keeps each outer row once, whatever it matched
+        if (returned.length === 0) {
+          out.push(row);
+          continue;
+        }
+        if (inner.length === 0 && c.optional)
+          out.push(new Map([...row, ...returned.map((col): [string, CypherValue] => [col, null])]));
+        for (const r of inner) {
+          const merged = new Map(row);
+          for (const col of returned) merged.set(col, r.get(col) ?? null);
+          out.push(merged);
+        }
+      }
+      return out;
+    }
+    case "schema": {
+      const cmd = c.command;
+      if (cmd.kind === "show")
+        return rows.flatMap((row) =>
+          showRows(rt.graph.schema, cmd.what, cmd.filter).map((r) => new Map([...row, ...r])),
+        );
+      rt.graph.setSchema(applySchemaCommand(rt.graph.schema, cmd, rt.graph));
+      return rows;
+    }
     case "return":
       return project(c, rows, ctx, true).rows;
   }
 }
 
-export function patternVars(patterns: PatternPart[]): string[] {
+/** Columns a subquery returns (none for a unit subquery). */
+function subqueryColumns(q: Query): string[] {
+  const last = q.parts[0]!.clauses[q.parts[0]!.clauses.length - 1]!;
+  if (last.t !== "return") return [];
+  const star = (last as { starVars?: string[] }).starVars ?? [];
+  return [...star, ...last.items.map((i) => i.alias)];
+}
+
+function patternVars(patterns: PatternPart[]): string[] {
   const vs: string[] = [];
   for (const p of patterns) {
     if (p.v) vs.push(p.v);
@@ -208,8 +325,19 @@ export function patternVars(patterns: PatternPart[]): string[] {
 function nonNegativeInt(e: Expr, ctx: EvalCtx, what: string): number {
   const v = evaluate(e, new Map(), ctx);
   if (typeof v !== "bigint")
-    throw new CypherError("SyntaxError", "runtime", "InvalidArgumentType", `${what} must be a non-negative integer, got ${typeName(v)}`);
-  if (v < 0n) throw new CypherError("SyntaxError", "runtime", "NegativeIntegerArgument", `${what} must be a non-negative integer`);
+    throw new CypherError(
+      "SyntaxError",
+      "runtime",
+      "InvalidArgumentType",
+      `${what} must be a non-negative integer, got ${typeName(v)}`,
+    );
+  if (v < 0n)
+    throw new CypherError(
+      "SyntaxError",
+      "runtime",
+      "NegativeIntegerArgument",
+      `${what} must be a non-negative integer`,
+    );
   return Number(v);
 }
 
@@ -224,18 +352,32 @@ function collectAggregates(e: Expr, out: Extract<Expr, { t: "call" }>[]): void {
 }
 
 function exprEquals(a: Expr, b: Expr): boolean {
-  return JSON.stringify(a, (k, v: unknown) => (k === "pos" ? undefined : typeof v === "bigint" ? v.toString() + "n" : v)) ===
-    JSON.stringify(b, (k, v: unknown) => (k === "pos" ? undefined : typeof v === "bigint" ? v.toString() + "n" : v));
+  return (
+    JSON.stringify(a, (k, v: unknown) =>
+      k === "pos" ? undefined : typeof v === "bigint" ? v.toString() + "n" : v,
+    ) ===
+    JSON.stringify(b, (k, v: unknown) =>
+      k === "pos" ? undefined : typeof v === "bigint" ? v.toString() + "n" : v,
+    )
+  );
 }
 
-export function project(p: Projection, rows: Row[], ctx: EvalCtx, isReturn: boolean): Result {
+function project(p: Projection, rows: Row[], ctx: EvalCtx, isReturn: boolean): Result {
   const items = [...p.items];
   if (p.star) {
     const known = (p as Projection & { starVars?: string[] }).starVars;
     const names = new Set<string>(known ?? []);
-    if (!known) for (const r of rows) for (const k of r.keys()) if (!k.startsWith("  ")) names.add(k);
+    if (!known)
+      for (const r of rows) for (const k of r.keys()) if (!k.startsWith("  ")) names.add(k);
     const starItems = [...names].sort().filter((n) => !items.some((i) => i.alias === n));
-    items.unshift(...starItems.map((n) => ({ expr: { t: "var" as const, name: n, pos: 0 }, alias: n, explicit: false, pos: 0 })));
+    items.unshift(
+      ...starItems.map((n) => ({
+        expr: { t: "var" as const, name: n, pos: 0 },
+        alias: n,
+        explicit: false,
+        pos: 0,
+      })),
+    );
   }
   const columns = items.map((i) => i.alias);
   const aggCalls: Extract<Expr, { t: "call" }>[] = [];
@@ -282,7 +424,8 @@ export function project(p: Projection, rows: Row[], ctx: EvalCtx, isReturn: bool
       });
       const sortRow = new Map([...base, ...nr]);
       out.push({ row: nr, sortRow });
-      if (p.order) for (const o of out.slice(-1)) (o as Out & { aggs?: Map<Expr, CypherValue> }).aggs = aggs;
+      if (p.order)
+        for (const o of out.slice(-1)) (o as Out & { aggs?: Map<Expr, CypherValue> }).aggs = aggs;
     }
   }
   if (p.distinct) {
@@ -304,6 +447,7 @@ export function project(p: Projection, rows: Row[], ctx: EvalCtx, isReturn: bool
       return { o, keys: orderExprs.map((e) => evaluate(e, sr, actx)) };
     });
     keyed.sort((a, b) => {
+      ctx.tick();
       for (let i = 0; i < orderExprs.length; i++) {
         const c = orderValues(a.keys[i]!, b.keys[i]!);
         if (c !== 0) return p.order![i]!.desc ? -c : c;
@@ -319,7 +463,11 @@ export function project(p: Projection, rows: Row[], ctx: EvalCtx, isReturn: bool
   out = out.slice(start, Math.max(start, end));
   void isReturn;
   const merged = !aggregating && !p.distinct;
-  return { columns, rows: out.map((o) => o.row), scopeRows: merged ? out.map((o) => o.sortRow) : undefined };
+  return {
+    columns,
+    rows: out.map((o) => o.row),
+    scopeRows: merged ? out.map((o) => o.sortRow) : undefined,
+  };
 }
 
 function containsAgg(e: Expr): boolean {
@@ -334,13 +482,32 @@ function checkPropertyValue(v: CypherValue): void {
   if (v === null) return;
   if (Array.isArray(v)) {
     for (const x of v) {
-      if (x === null || Array.isArray(x) || (typeof x === "object" && x !== null && (x.kind === "map" || x.kind === "node" || x.kind === "relationship" || x.kind === "path")))
-        throw new CypherError("TypeError", "runtime", "InvalidPropertyType", `Property values can only be of primitive types or arrays thereof`);
+      if (
+        x === null ||
+        Array.isArray(x) ||
+        (typeof x === "object" &&
+          x !== null &&
+          (x.kind === "map" || x.kind === "node" || x.kind === "relationship" || x.kind === "path"))
+      )
+        throw new CypherError(
+          "TypeError",
+          "runtime",
+          "InvalidPropertyType",
+          `Property values can only be of primitive types or arrays thereof`,
+        );
     }
     return;
   }
-  if (typeof v === "object" && (v.kind === "map" || v.kind === "node" || v.kind === "relationship" || v.kind === "path"))
-    throw new CypherError("TypeError", "runtime", "InvalidPropertyType", `Property values can only be of primitive types or arrays thereof`);
+  if (
+    typeof v === "object" &&
+    (v.kind === "map" || v.kind === "node" || v.kind === "relationship" || v.kind === "path")
+  )
+    throw new CypherError(
+      "TypeError",
+      "runtime",
+      "InvalidPropertyType",
+      `Property values can only be of primitive types or arrays thereof`,
+    );
 }
 
 function propsFromExpr(e: Expr | undefined, row: Row, ctx: EvalCtx): Map<string, CypherValue> {
@@ -348,7 +515,13 @@ function propsFromExpr(e: Expr | undefined, row: Row, ctx: EvalCtx): Map<string,
   if (!e) return m;
   const v = evaluate(e, row, ctx);
   if (v === null) return m;
-  if (!isMap(v)) throw new CypherError("TypeError", "runtime", "InvalidArgumentType", "Properties must be a map");
+  if (!isMap(v))
+    throw new CypherError(
+      "TypeError",
+      "runtime",
+      "InvalidArgumentType",
+      "Properties must be a map",
+    );
   for (const [k, x] of v.entries) {
     checkPropertyValue(x);
     if (x !== null) m.set(k, x);
@@ -363,12 +536,18 @@ function createPattern(p: PatternPart, row: Row, rt: Runtime, ctx: EvalCtx): Row
     const bound = np.v !== undefined ? r.get(np.v) : undefined;
     if (bound !== undefined) {
       if (bound === null || !isNode(bound))
-        throw new CypherError("SemanticError", "runtime", "CreateOnNull", `Cannot create a relationship to a null node`);
+        throw new CypherError(
+          "SemanticError",
+          "runtime",
+          "CreateOnNull",
+          `Cannot create a relationship to a null node`,
+        );
       nodes.push(bound);
       continue;
     }
     const props = propsFromExpr(np.props, r, ctx);
     const n = rt.graph.createNode(np.labels, props);
+    touch(rt, n);
     rt.stats.nodesCreated++;
     rt.stats.labelsAdded += n.labels.length;
     rt.stats.propertiesSet += props.size;
@@ -382,6 +561,7 @@ function createPattern(p: PatternPart, row: Row, rt: Runtime, ctx: EvalCtx): Row
     const props = propsFromExpr(rp.props, r, ctx);
     const [s, e] = rp.dir === "in" ? [b, a] : [a, b];
     const rel = rt.graph.createRel(rp.types[0]!, s.id, e.id, props);
+    touch(rt, rel);
     rt.stats.relationshipsCreated++;
     rt.stats.propertiesSet += props.size;
     if (rp.v !== undefined) r.set(rp.v, rel);
@@ -391,7 +571,12 @@ function createPattern(p: PatternPart, row: Row, rt: Runtime, ctx: EvalCtx): Row
   return r;
 }
 
-function mergePattern(c: Extract<Clause, { t: "merge" }>, row: Row, rt: Runtime, ctx: EvalCtx): Row[] {
+function mergePattern(
+  c: Extract<Clause, { t: "merge" }>,
+  row: Row,
+  rt: Runtime,
+  ctx: EvalCtx,
+): Row[] {
   // null property values can never match nor be created
   for (const part of [c.pattern])
     for (const el of [...part.nodes, ...part.rels])
@@ -400,7 +585,12 @@ function mergePattern(c: Extract<Clause, { t: "merge" }>, row: Row, rt: Runtime,
         if (isMap(v))
           for (const [k, x] of v.entries)
             if (x === null)
-              throw new CypherError("SemanticError", "runtime", "MergeReadOwnWrites", `Cannot merge the following node because of null property value for '${k}'`);
+              throw new CypherError(
+                "SemanticError",
+                "runtime",
+                "MergeReadOwnWrites",
+                `Cannot merge the following node because of null property value for '${k}'`,
+              );
       }
   const matched = matchPatterns([c.pattern], row, ctx);
   if (matched.length > 0) {
@@ -416,28 +606,50 @@ function currentEntity(rt: Runtime, v: CypherValue): NodeValue | RelationshipVal
   if (v === null) return null;
   if (isNode(v)) return rt.graph.nodes.get(v.id) ?? null;
   if (isRelationship(v)) return rt.graph.rels.get(v.id) ?? null;
-  throw new CypherError("TypeError", "runtime", "InvalidArgumentType", `Type mismatch: expected a node or relationship but was ${typeName(v)}`);
+  throw new CypherError(
+    "TypeError",
+    "runtime",
+    "InvalidArgumentType",
+    `Type mismatch: expected a node or relationship but was ${typeName(v)}`,
+  );
 }
 
-function setProp(rt: Runtime, ent: NodeValue | RelationshipValue, key: string, v: CypherValue): void {
+function setProp(
+  rt: Runtime,
+  ent: NodeValue | RelationshipValue,
+  key: string,
+  v: CypherValue,
+): void {
   checkPropertyValue(v);
+  touch(rt, ent);
   if (rt.graph.setProperty(ent, key, v)) rt.stats.propertiesSet++;
 }
 
 function mapOfValue(v: CypherValue, rt: Runtime): Map<string, CypherValue> {
   if (isMap(v)) return new Map(v.entries);
   if (isNode(v) || isRelationship(v)) return new Map((currentEntity(rt, v) ?? v).properties);
-  throw new CypherError("TypeError", "runtime", "InvalidArgumentType", `Type mismatch: expected a map but was ${typeName(v)}`);
+  throw new CypherError(
+    "TypeError",
+    "runtime",
+    "InvalidArgumentType",
+    `Type mismatch: expected a map but was ${typeName(v)}`,
+  );
 }
 
-export function applySet(it: SetItem, row: Row, rt: Runtime, ctx: EvalCtx): void {
+function applySet(it: SetItem, row: Row, rt: Runtime, ctx: EvalCtx): void {
   switch (it.kind) {
     case "prop": {
       const target = evaluate(it.target, row, ctx);
       const ent = currentEntity(rt, target);
       const v = evaluate(it.value, row, ctx);
       if (!ent) return;
-      if (rt.graph.deleted.has(ent)) throw new CypherError("EntityNotFound", "runtime", "DeletedEntityAccess", "Entity has been deleted");
+      if (rt.graph.deleted.has(ent))
+        throw new CypherError(
+          "EntityNotFound",
+          "runtime",
+          "DeletedEntityAccess",
+          "Entity has been deleted",
+        );
       setProp(rt, ent, it.key, v);
       return;
     }
@@ -447,11 +659,13 @@ export function applySet(it: SetItem, row: Row, rt: Runtime, ctx: EvalCtx): void
       const v = evaluate(it.value, row, ctx);
       if (!ent) return;
       if (v === null) {
-        if (it.kind === "replace") for (const k of [...ent.properties.keys()]) setProp(rt, ent, k, null);
+        if (it.kind === "replace")
+          for (const k of [...ent.properties.keys()]) setProp(rt, ent, k, null);
         return;
       }
       const m = mapOfValue(v, rt);
-      if (it.kind === "replace") for (const k of [...ent.properties.keys()]) if (!m.has(k)) setProp(rt, ent, k, null);
+      if (it.kind === "replace")
+        for (const k of [...ent.properties.keys()]) if (!m.has(k)) setProp(rt, ent, k, null);
       for (const [k, x] of m) setProp(rt, ent, k, x);
       return;
     }
@@ -459,7 +673,14 @@ export function applySet(it: SetItem, row: Row, rt: Runtime, ctx: EvalCtx): void
       const v = row.get(it.v) ?? null;
       const ent = currentEntity(rt, v);
       if (!ent) return;
-      if (!isNode(ent)) throw new CypherError("TypeError", "runtime", "InvalidArgumentType", "Labels can only be set on nodes");
+      if (!isNode(ent))
+        throw new CypherError(
+          "TypeError",
+          "runtime",
+          "InvalidArgumentType",
+          "Labels can only be set on nodes",
+        );
+      touch(rt, ent);
       for (const l of it.labels) if (rt.graph.addLabel(ent, l)) rt.stats.labelsAdded++;
       return;
     }
@@ -477,7 +698,7 @@ function applyRemove(it: RemoveItem, row: Row, rt: Runtime, ctx: EvalCtx): void 
   for (const l of it.labels) if (rt.graph.removeLabel(ent, l)) rt.stats.labelsRemoved++;
 }
 
-function deleteAll(targets: CypherValue[], detach: boolean, rt: Runtime): void {
+function deleteAll(targets: CypherValue[], detach: boolean, rt: Runtime, ctx: EvalCtx): void {
   const nodes: NodeValue[] = [];
   const rels: RelationshipValue[] = [];
   const collect = (v: CypherValue): void => {
@@ -488,14 +709,22 @@ function deleteAll(targets: CypherValue[], detach: boolean, rt: Runtime): void {
       nodes.push(...v.nodes);
       rels.push(...v.relationships);
     } else if (Array.isArray(v)) v.forEach(collect);
-    else throw new CypherError("TypeError", "runtime", "InvalidArgumentType", `Type mismatch: expected a node, relationship or path but was ${typeName(v)}`);
+    else
+      throw new CypherError(
+        "TypeError",
+        "runtime",
+        "InvalidArgumentType",
+        `Type mismatch: expected a node, relationship or path but was ${typeName(v)}`,
+      );
   };
   targets.forEach(collect);
   for (const r of rels) {
+    ctx.tick();
     const cur = rt.graph.rels.get(r.id);
     if (cur && rt.graph.deleteRel(cur)) rt.stats.relationshipsDeleted++;
   }
   for (const n of nodes) {
+    ctx.tick();
     const cur = rt.graph.nodes.get(n.id);
     if (!cur) continue;
     if (detach) {
@@ -514,20 +743,42 @@ function deleteAll(targets: CypherValue[], detach: boolean, rt: Runtime): void {
 
 // ---------------------------------------------------------------- procedures
 
-function callProcedure(c: Extract<Clause, { t: "call" }>, rows: Row[], rt: Runtime, ctx: EvalCtx): Row[] {
+function callProcedure(
+  c: Extract<Clause, { t: "call" }>,
+  rows: Row[],
+  rt: Runtime,
+  ctx: EvalCtx,
+): Row[] {
   const proc = rt.procedures.get(c.name);
-  if (!proc) throw new CypherError("ProcedureError", "compile time", "ProcedureNotFound", `There is no procedure with the name \`${c.name}\` registered`);
+  if (!proc)
+    throw new CypherError(
+      "ProcedureError",
+      "compile time",
+      "ProcedureNotFound",
+      `There is no procedure with the name \`${c.name}\` registered`,
+    );
   const out: Row[] = [];
   for (const row of rows) {
     let args: CypherValue[];
     if (c.args) {
       if (c.args.length !== proc.inputs.length)
-        throw new CypherError("SyntaxError", "compile time", "InvalidNumberOfArguments", `Procedure call does not provide the required number of arguments`);
+        throw new CypherError(
+          "SyntaxError",
+          "compile time",
+          "InvalidNumberOfArguments",
+          `Procedure call does not provide the required number of arguments`,
+        );
       args = c.args.map((a) => evaluate(a, row, ctx));
     } else {
       args = proc.inputs.map((i) => {
         const v = rt.params.get(i.name);
-        if (v === undefined) throw new CypherError("ParameterMissing", "runtime", "MissingParameter", `Expected parameter: $${i.name}`);
+        if (v === undefined)
+          throw new CypherError(
+            "ParameterMissing",
+            "runtime",
+            "MissingParameter",
+            `Expected parameter: $${i.name}`,
+          );
         return v;
       });
     }
@@ -535,15 +786,23 @@ function callProcedure(c: Extract<Clause, { t: "call" }>, rows: Row[], rt: Runti
       const a = args[i]!;
       const t = inp.type.replace("?", "");
       const ok =
-        a === null || t === "ANY" ||
+        a === null ||
+        t === "ANY" ||
         (t === "INTEGER" && typeof a === "bigint") ||
         (t === "FLOAT" && (typeof a === "number" || typeof a === "bigint")) ||
         (t === "NUMBER" && (typeof a === "number" || typeof a === "bigint")) ||
         (t === "STRING" && typeof a === "string") ||
         (t === "BOOLEAN" && typeof a === "boolean") ||
         (t.startsWith("LIST") && Array.isArray(a)) ||
-        (t === "MAP" && isMap(a)) || (t === "NODE" && isNode(a));
-      if (!ok) throw new CypherError("SyntaxError", "compile time", "InvalidArgumentType", `Type mismatch for procedure argument ${inp.name}`);
+        (t === "MAP" && isMap(a)) ||
+        (t === "NODE" && isNode(a));
+      if (!ok)
+        throw new CypherError(
+          "SyntaxError",
+          "compile time",
+          "InvalidArgumentType",
+          `Type mismatch for procedure argument ${inp.name}`,
+        );
     });
     for (const tr of proc.rows) {
       const match = proc.inputs.every((inp, i) => {
@@ -551,7 +810,10 @@ function callProcedure(c: Extract<Clause, { t: "call" }>, rows: Row[], rt: Runti
         const a = args[i]!;
         const cv = tr[ci] ?? null;
         if (a === null || cv === null) return a === cv;
-        return equalValues(typeof a === "bigint" && inp.type.startsWith("FLOAT") ? Number(a) : a, cv) === true;
+        return (
+          equalValues(typeof a === "bigint" && inp.type.startsWith("FLOAT") ? Number(a) : a, cv) ===
+          true
+        );
       });
       if (!match) continue;
       const r = new Map(row);
@@ -559,7 +821,12 @@ function callProcedure(c: Extract<Clause, { t: "call" }>, rows: Row[], rt: Runti
         for (const y of c.yields) {
           const ci = proc.columns.indexOf(y.name);
           if (ci < 0 || !proc.outputs.some((o) => o.name === y.name))
-            throw new CypherError("SyntaxError", "compile time", "UndefinedVariable", `Unknown procedure output: \`${y.name}\``);
+            throw new CypherError(
+              "SyntaxError",
+              "compile time",
+              "UndefinedVariable",
+              `Unknown procedure output: \`${y.name}\``,
+            );
           r.set(y.alias, tr[ci] ?? null);
         }
       } else for (const o of proc.outputs) r.set(o.name, tr[proc.columns.indexOf(o.name)] ?? null);

@@ -1,6 +1,15 @@
 import type { Expr } from "./ast";
 import type { CypherValue } from "./values";
-import { isMap, isNode, isRelationship, isPath, isTemporal, makeMap, typeName, formatFloat } from "./values";
+import {
+  isMap,
+  isNode,
+  isRelationship,
+  isPath,
+  isTemporal,
+  makeMap,
+  typeName,
+  formatFloat,
+} from "./values";
 import { CypherError } from "./errors";
 import type { EvalCtx, Row } from "./eval";
 import { evaluate, propertyOf } from "./eval";
@@ -10,7 +19,12 @@ import { TEMPORAL_FUNCTIONS, formatTemporalString } from "./temporal";
 type Fn = (args: CypherValue[], ctx: EvalCtx) => CypherValue;
 
 const argType = (fn: string, v: CypherValue, expected: string): CypherError =>
-  new CypherError("TypeError", "runtime", "InvalidArgumentType", `Type mismatch: ${fn}() expected ${expected} but was ${typeName(v)}`);
+  new CypherError(
+    "TypeError",
+    "runtime",
+    "InvalidArgumentType",
+    `Type mismatch: ${fn}() expected ${expected} but was ${typeName(v)}`,
+  );
 
 const num = (fn: string, v: CypherValue): number => {
   if (typeof v === "bigint") return Number(v);
@@ -27,16 +41,24 @@ const str = (fn: string, v: CypherValue): string => {
 };
 
 /** Math function over FLOAT; null in → null out. */
-const math1 = (fn: string, f: (x: number) => number): Fn => ([a]) => (a === null || a === undefined ? null : f(num(fn, a)));
+const math1 =
+  (fn: string, f: (x: number) => number): Fn =>
+  ([a]) =>
+    a === null || a === undefined ? null : f(num(fn, a));
 
-export function toStringValue(v: CypherValue, fn = "toString"): CypherValue {
+function toStringValue(v: CypherValue, fn = "toString"): CypherValue {
   if (v === null) return null;
   if (typeof v === "string") return v;
   if (typeof v === "bigint") return v.toString();
   if (typeof v === "number") return formatFloat(v);
   if (typeof v === "boolean") return v ? "true" : "false";
   if (isTemporal(v)) return formatTemporalString(v);
-  throw new CypherError("TypeError", "runtime", "InvalidArgumentValue", `${fn}() cannot convert ${typeName(v)}`);
+  throw new CypherError(
+    "TypeError",
+    "runtime",
+    "InvalidArgumentValue",
+    `${fn}() cannot convert ${typeName(v)}`,
+  );
 }
 
 function parseIntegerText(s: string): CypherValue {
@@ -53,7 +75,7 @@ function parseIntegerText(s: string): CypherValue {
   return null;
 }
 
-export function toIntegerValue(v: CypherValue, orNull = false): CypherValue {
+function toIntegerValue(v: CypherValue, orNull = false): CypherValue {
   if (v === null) return null;
   if (typeof v === "bigint") return v;
   if (typeof v === "number") {
@@ -63,23 +85,34 @@ export function toIntegerValue(v: CypherValue, orNull = false): CypherValue {
   if (typeof v === "string") return parseIntegerText(v);
   if (typeof v === "boolean") return v ? 1n : 0n;
   if (orNull) return null;
-  throw new CypherError("TypeError", "runtime", "InvalidArgumentValue", `toInteger() cannot convert ${typeName(v)}`);
+  throw new CypherError(
+    "TypeError",
+    "runtime",
+    "InvalidArgumentValue",
+    `toInteger() cannot convert ${typeName(v)}`,
+  );
 }
 
-export function toFloatValue(v: CypherValue, orNull = false): CypherValue {
+function toFloatValue(v: CypherValue, orNull = false): CypherValue {
   if (v === null) return null;
   if (typeof v === "number") return v;
   if (typeof v === "bigint") return Number(v);
   if (typeof v === "string") {
     const t = v.trim();
-    if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) || /^[-+]?(NaN|Infinity)$/.test(t)) return Number(t);
+    if (/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) || /^[-+]?(NaN|Infinity)$/.test(t))
+      return Number(t);
     return null;
   }
   if (orNull) return null;
-  throw new CypherError("TypeError", "runtime", "InvalidArgumentValue", `toFloat() cannot convert ${typeName(v)}`);
+  throw new CypherError(
+    "TypeError",
+    "runtime",
+    "InvalidArgumentValue",
+    `toFloat() cannot convert ${typeName(v)}`,
+  );
 }
 
-export function toBooleanValue(v: CypherValue, orNull = false): CypherValue {
+function toBooleanValue(v: CypherValue, orNull = false): CypherValue {
   if (v === null) return null;
   if (typeof v === "boolean") return v;
   if (typeof v === "string") {
@@ -88,7 +121,12 @@ export function toBooleanValue(v: CypherValue, orNull = false): CypherValue {
   }
   if (typeof v === "bigint") return v !== 0n;
   if (orNull) return null;
-  throw new CypherError("TypeError", "runtime", "InvalidArgumentValue", `toBoolean() cannot convert ${typeName(v)}`);
+  throw new CypherError(
+    "TypeError",
+    "runtime",
+    "InvalidArgumentValue",
+    `toBoolean() cannot convert ${typeName(v)}`,
+  );
 }
 
 function roundHalf(x: number, precision: number, mode: string): number {
@@ -96,14 +134,41 @@ function roundHalf(x: number, precision: number, mode: string): number {
   const y = x * f;
   let r: number;
   switch (mode) {
-    case "UP": r = y < 0 ? -Math.ceil(-y) : Math.ceil(y); break;
-    case "DOWN": r = Math.trunc(y); break;
-    case "CEILING": r = Math.ceil(y); break;
-    case "FLOOR": r = Math.floor(y); break;
-    case "HALF_UP": r = Math.sign(y) * Math.round(Math.abs(y)); break;
-    case "HALF_DOWN": { const a = Math.abs(y); const fl = Math.floor(a); r = Math.sign(y) * (a - fl > 0.5 ? fl + 1 : fl); break; }
-    case "HALF_EVEN": { const a = Math.abs(y); const fl = Math.floor(a); const d = a - fl; r = Math.sign(y) * (d > 0.5 ? fl + 1 : d < 0.5 ? fl : fl % 2 === 0 ? fl : fl + 1); break; }
-    default: throw new CypherError("ArgumentError", "runtime", "InvalidArgumentValue", `Unknown rounding mode ${mode}`);
+    case "UP":
+      r = y < 0 ? -Math.ceil(-y) : Math.ceil(y);
+      break;
+    case "DOWN":
+      r = Math.trunc(y);
+      break;
+    case "CEILING":
+      r = Math.ceil(y);
+      break;
+    case "FLOOR":
+      r = Math.floor(y);
+      break;
+    case "HALF_UP":
+      r = Math.sign(y) * Math.round(Math.abs(y));
+      break;
+    case "HALF_DOWN": {
+      const a = Math.abs(y);
+      const fl = Math.floor(a);
+      r = Math.sign(y) * (a - fl > 0.5 ? fl + 1 : fl);
+      break;
+    }
+    case "HALF_EVEN": {
+      const a = Math.abs(y);
+      const fl = Math.floor(a);
+      const d = a - fl;
+      r = Math.sign(y) * (d > 0.5 ? fl + 1 : d < 0.5 ? fl : fl % 2 === 0 ? fl : fl + 1);
+      break;
+    }
+    default:
+      throw new CypherError(
+        "ArgumentError",
+        "runtime",
+        "InvalidArgumentValue",
+        `Unknown rounding mode ${mode}`,
+      );
   }
   return r / f;
 }
@@ -127,13 +192,25 @@ const FUNCTIONS: Record<string, Fn> = {
   },
   type: ([v]) => {
     if (v === null || v === undefined) return null;
-    if (!isRelationship(v)) throw new CypherError("TypeError", "runtime", "InvalidArgumentValue", `type() expects a relationship, got ${typeName(v)}`);
+    if (!isRelationship(v))
+      throw new CypherError(
+        "TypeError",
+        "runtime",
+        "InvalidArgumentValue",
+        `type() expects a relationship, got ${typeName(v)}`,
+      );
     return v.type;
   },
   labels: ([v], ctx) => {
     if (v === null || v === undefined) return null;
     if (!isNode(v)) throw argType("labels", v, "a node");
-    if (ctx.graph.deleted.has(v)) throw new CypherError("EntityNotFound", "runtime", "DeletedEntityAccess", `Node ${v.id} has been deleted`);
+    if (ctx.graph.deleted.has(v))
+      throw new CypherError(
+        "EntityNotFound",
+        "runtime",
+        "DeletedEntityAccess",
+        `Node ${v.id} has been deleted`,
+      );
     return [...(ctx.graph.nodes.get(v.id) ?? v).labels];
   },
   keys: ([v], ctx) => {
@@ -207,16 +284,39 @@ const FUNCTIONS: Record<string, Fn> = {
   range: ([a, b, c], ctx) => {
     const rint = (v: CypherValue | undefined): bigint => {
       if (typeof v === "bigint") return v;
-      throw new CypherError("ArgumentError", "runtime", "InvalidArgumentType", `range() expects integer arguments, got ${typeName(v ?? null)}`);
+      throw new CypherError(
+        "ArgumentError",
+        "runtime",
+        "InvalidArgumentType",
+        `range() expects integer arguments, got ${typeName(v ?? null)}`,
+      );
     };
     const start = rint(a);
     const end = rint(b);
     const step = c === undefined ? 1n : rint(c);
-    if (step === 0n) throw new CypherError("ArgumentError", "runtime", "NumberOutOfRange", "Step argument to range() can't be 0");
+    if (step === 0n)
+      throw new CypherError(
+        "ArgumentError",
+        "runtime",
+        "NumberOutOfRange",
+        "Step argument to range() can't be 0",
+      );
     const out: CypherValue[] = [];
-    const n = step > 0n ? (end >= start ? (end - start) / step + 1n : 0n) : start >= end ? (start - end) / -step + 1n : 0n;
+    const n =
+      step > 0n
+        ? end >= start
+          ? (end - start) / step + 1n
+          : 0n
+        : start >= end
+          ? (start - end) / -step + 1n
+          : 0n;
     if (n > 50_000_000n)
-      throw new CypherError("ArgumentError", "runtime", "NumberOutOfRange", `range() would produce ${n} elements, which is more than this engine holds in memory`);
+      throw new CypherError(
+        "ArgumentError",
+        "runtime",
+        "NumberOutOfRange",
+        `range() would produce ${n} elements, which is more than this engine holds in memory`,
+      );
     for (let x = start; step > 0n ? x <= end : x >= end; x += step) {
       ctx.tick();
       out.push(x);
@@ -246,7 +346,18 @@ const FUNCTIONS: Record<string, Fn> = {
   tobooleanlist: ([v]) => listConv(v, (x) => toBooleanValue(x, true), "toBooleanList"),
   tointegerlist: ([v]) => listConv(v, (x) => toIntegerValue(x, true), "toIntegerList"),
   tofloatlist: ([v]) => listConv(v, (x) => toFloatValue(x, true), "toFloatList"),
-  tostringlist: ([v]) => listConv(v, (x) => { try { return toStringValue(x); } catch { return null; } }, "toStringList"),
+  tostringlist: ([v]) =>
+    listConv(
+      v,
+      (x) => {
+        try {
+          return toStringValue(x);
+        } catch {
+          return null;
+        }
+      },
+      "toStringList",
+    ),
   timestamp: (_a, ctx) => BigInt(ctx.now),
   rand: () => Math.random(),
   randomuuid: () => {
@@ -266,7 +377,9 @@ const FUNCTIONS: Record<string, Fn> = {
   rtrim: ([v]) => (v === null || v === undefined ? null : str("rTrim", v).trimEnd()),
   replace: ([s, a, b]) => {
     if (s === null || a === null || b === null) return null;
-    return str("replace", s ?? null).split(str("replace", a ?? null)).join(str("replace", b ?? null));
+    return str("replace", s ?? null)
+      .split(str("replace", a ?? null))
+      .join(str("replace", b ?? null));
   },
   split: ([s, d]) => {
     if (s === null || d === null) return null;
@@ -282,14 +395,26 @@ const FUNCTIONS: Record<string, Fn> = {
   left: ([s, n]) => {
     if (n === null || n === undefined) throw argType("left", null, "an integer");
     const k = int("left", n);
-    if (k < 0n) throw new CypherError("ArgumentError", "runtime", "NegativeIntegerArgument", "left() length must be non-negative");
+    if (k < 0n)
+      throw new CypherError(
+        "ArgumentError",
+        "runtime",
+        "NegativeIntegerArgument",
+        "left() length must be non-negative",
+      );
     if (s === null || s === undefined) return null;
     return str("left", s).slice(0, Number(k));
   },
   right: ([s, n]) => {
     if (n === null || n === undefined) throw argType("right", null, "an integer");
     const k = int("right", n);
-    if (k < 0n) throw new CypherError("ArgumentError", "runtime", "NegativeIntegerArgument", "right() length must be non-negative");
+    if (k < 0n)
+      throw new CypherError(
+        "ArgumentError",
+        "runtime",
+        "NegativeIntegerArgument",
+        "right() length must be non-negative",
+      );
     if (s === null || s === undefined) return null;
     const x = str("right", s);
     return k === 0n ? "" : x.slice(Math.max(0, x.length - Number(k)));
@@ -298,10 +423,22 @@ const FUNCTIONS: Record<string, Fn> = {
     if (s === null || s === undefined) return null;
     const x = str("substring", s);
     const a = int("substring", st ?? null);
-    if (a < 0n) throw new CypherError("ArgumentError", "runtime", "NegativeIntegerArgument", "substring() start must be non-negative");
+    if (a < 0n)
+      throw new CypherError(
+        "ArgumentError",
+        "runtime",
+        "NegativeIntegerArgument",
+        "substring() start must be non-negative",
+      );
     if (len === undefined) return x.slice(Number(a));
     const l = int("substring", len);
-    if (l < 0n) throw new CypherError("ArgumentError", "runtime", "NegativeIntegerArgument", "substring() length must be non-negative");
+    if (l < 0n)
+      throw new CypherError(
+        "ArgumentError",
+        "runtime",
+        "NegativeIntegerArgument",
+        "substring() length must be non-negative",
+      );
     return x.slice(Number(a), Number(a + l));
   },
   // ------------------------------------------------------------ math
@@ -344,19 +481,31 @@ const FUNCTIONS: Record<string, Fn> = {
   cosh: math1("cosh", Math.cosh),
   tanh: math1("tanh", Math.tanh),
   coth: math1("coth", (x) => 1 / Math.tanh(x)),
-  atan2: ([a, b]) => (a === null || b === null || a === undefined || b === undefined ? null : Math.atan2(num("atan2", a), num("atan2", b))),
+  atan2: ([a, b]) =>
+    a === null || b === null || a === undefined || b === undefined
+      ? null
+      : Math.atan2(num("atan2", a), num("atan2", b)),
   degrees: math1("degrees", (x) => (x * 180) / Math.PI),
   radians: math1("radians", (x) => (x * Math.PI) / 180),
   haversin: math1("haversin", (x) => (1 - Math.cos(x)) / 2),
   pi: () => Math.PI,
   e: () => Math.E,
-  isnan: ([v]) => (v === null || v === undefined ? null : typeof v === "number" ? Number.isNaN(v) : (num("isNaN", v), false)),
+  isnan: ([v]) =>
+    v === null || v === undefined
+      ? null
+      : typeof v === "number"
+        ? Number.isNaN(v)
+        : (num("isNaN", v), false),
   // ------------------------------------------------------------ misc
   exists: ([v]) => (v === undefined ? null : v !== null),
   valuetype: ([v]) => (v === undefined ? null : typeName(v) + (v === null ? "" : " NOT NULL")),
 };
 
-function listConv(v: CypherValue | undefined, f: (x: CypherValue) => CypherValue, fn: string): CypherValue {
+function listConv(
+  v: CypherValue | undefined,
+  f: (x: CypherValue) => CypherValue,
+  fn: string,
+): CypherValue {
   if (v === null || v === undefined) return null;
   if (!Array.isArray(v)) throw argType(fn, v, "a list");
   return v.map(f);
@@ -379,6 +528,12 @@ export function callFunction(name: string, argExprs: Expr[], row: Row, ctx: Eval
   }
   const args = argExprs.map((a) => evaluate(a, row, ctx));
   const f = FUNCTIONS[n] ?? TEMPORAL_FUNCTIONS[n];
-  if (!f) throw new CypherError("SyntaxError", "compile time", "UnknownFunction", `Unknown function '${name}'`);
+  if (!f)
+    throw new CypherError(
+      "SyntaxError",
+      "compile time",
+      "UnknownFunction",
+      `Unknown function '${name}'`,
+    );
   return f(args, ctx);
 }

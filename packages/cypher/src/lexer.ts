@@ -1,6 +1,6 @@
 import { syntaxError, positionAt } from "./errors";
 
-export type TokKind = "ident" | "qident" | "int" | "float" | "string" | "param" | "punct" | "eof";
+type TokKind = "ident" | "qident" | "int" | "float" | "string" | "param" | "punct" | "eof";
 export interface Token {
   k: TokKind;
   /** identifier text, punctuation, string value, number text, parameter name */
@@ -20,7 +20,9 @@ export const UNICODE_DASH = "~-";
 export const UNICODE_LT = "~<";
 export const UNICODE_GT = "~>";
 const UNICODE_PUNCT: Record<string, string> = Object.fromEntries([
-  ..."\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d".split("").map((ch) => [ch, UNICODE_DASH]),
+  ..."\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+    .split("")
+    .map((ch) => [ch, UNICODE_DASH]),
   ..."\u27e8\u3008\ufe64\uff1c".split("").map((ch) => [ch, UNICODE_LT]),
   ..."\u27e9\u3009\ufe65\uff1e".split("").map((ch) => [ch, UNICODE_GT]),
 ]);
@@ -70,26 +72,45 @@ export function tokenize(src: string): Token[] {
           const e = src[i + 1];
           i += 2;
           switch (e) {
-            case "\\": s += "\\"; break;
-            case "'": s += "'"; break;
-            case '"': s += '"'; break;
-            case "n": s += "\n"; break;
-            case "t": s += "\t"; break;
-            case "r": s += "\r"; break;
-            case "b": s += "\b"; break;
-            case "f": s += "\f"; break;
+            case "\\":
+              s += "\\";
+              break;
+            case "'":
+              s += "'";
+              break;
+            case '"':
+              s += '"';
+              break;
+            case "n":
+              s += "\n";
+              break;
+            case "t":
+              s += "\t";
+              break;
+            case "r":
+              s += "\r";
+              break;
+            case "b":
+              s += "\b";
+              break;
+            case "f":
+              s += "\f";
+              break;
             case "u": {
               const h = src.slice(i, i + 4);
-              if (!/^[0-9a-fA-F]{4}$/.test(h)) failDetail("InvalidUnicodeLiteral", "Invalid unicode escape", i - 2);
+              if (!/^[0-9a-fA-F]{4}$/.test(h))
+                failDetail("InvalidUnicodeLiteral", "Invalid unicode escape", i - 2);
               s += String.fromCharCode(parseInt(h, 16));
               i += 4;
               break;
             }
             case "U": {
               const h = src.slice(i, i + 8);
-              if (!/^[0-9a-fA-F]{8}$/.test(h)) failDetail("InvalidUnicodeLiteral", "Invalid unicode escape", i - 2);
+              if (!/^[0-9a-fA-F]{8}$/.test(h))
+                failDetail("InvalidUnicodeLiteral", "Invalid unicode escape", i - 2);
               const cp = parseInt(h, 16);
-              if (cp > 0x10ffff) failDetail("InvalidUnicodeLiteral", "Invalid unicode escape", i - 2);
+              if (cp > 0x10ffff)
+                failDetail("InvalidUnicodeLiteral", "Invalid unicode escape", i - 2);
               s += String.fromCodePoint(cp);
               i += 8;
               break;
@@ -125,7 +146,12 @@ export function tokenize(src: string): Token[] {
       out.push({ k: "qident", s, pos: start, end: i });
       continue;
     }
-    if (/[0-9]/.test(c) || (c === "." && /[0-9]/.test(src[i + 1] ?? "") && !(out.length && isValueEnd(out[out.length - 1]!) && !isKeywordEnd(out[out.length - 1]!)))) {
+    if (
+      /[0-9]/.test(c) ||
+      (c === "." &&
+        /[0-9]/.test(src[i + 1] ?? "") &&
+        !(out.length && isValueEnd(out[out.length - 1]!) && !isKeywordEnd(out[out.length - 1]!)))
+    ) {
       // number
       let j = i;
       if (c === "0" && (src[j + 1] === "x" || src[j + 1] === "X")) {
@@ -189,7 +215,13 @@ export function tokenize(src: string): Token[] {
     const three = src.slice(i, i + 3);
     const two = src.slice(i, i + 2);
     // unicode dashes and angle brackets pasted from documents read as their ASCII forms
-    const punct = PUNCT3.includes(three) ? three : PUNCT2.includes(two) ? two : PUNCT1.includes(c) ? c : UNICODE_PUNCT[c];
+    const punct = PUNCT3.includes(three)
+      ? three
+      : PUNCT2.includes(two)
+        ? two
+        : PUNCT1.includes(c)
+          ? c
+          : UNICODE_PUNCT[c];
     if (punct !== undefined) {
       const len = punct === three || punct === two ? punct.length : 1;
       // (unicode punctuation tokens are two-character names for one source character)
@@ -198,7 +230,11 @@ export function tokenize(src: string): Token[] {
       continue;
     }
     if (c.charCodeAt(0) > 127)
-      throw syntaxError("InvalidUnicodeCharacter", `Invalid input '${c}': unexpected unicode character`, positionAt(src, i));
+      throw syntaxError(
+        "InvalidUnicodeCharacter",
+        `Invalid input '${c}': unexpected unicode character`,
+        positionAt(src, i),
+      );
     fail(`Invalid input '${c}'`, i);
   }
   out.push({ k: "eof", s: "", pos: n, end: n });
@@ -207,9 +243,18 @@ export function tokenize(src: string): Token[] {
 
 /** `.5` after a keyword such as RETURN is a number, after a name it would be a (malformed) property. */
 function isKeywordEnd(t: Token): boolean {
-  return t.k === "ident" && /^(RETURN|WITH|AND|OR|XOR|NOT|IN|WHEN|THEN|ELSE|SKIP|LIMIT|BY|UNWIND|CONTAINS|WHERE)$/i.test(t.s);
+  return (
+    t.k === "ident" &&
+    /^(RETURN|WITH|AND|OR|XOR|NOT|IN|WHEN|THEN|ELSE|SKIP|LIMIT|BY|UNWIND|CONTAINS|WHERE)$/i.test(
+      t.s,
+    )
+  );
 }
 
 function isValueEnd(t: Token): boolean {
-  return t.k === "ident" || t.k === "qident" || (t.k === "punct" && (t.s === ")" || t.s === "]" || t.s === "}"));
+  return (
+    t.k === "ident" ||
+    t.k === "qident" ||
+    (t.k === "punct" && (t.s === ")" || t.s === "]" || t.s === "}"))
+  );
 }

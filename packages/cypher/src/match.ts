@@ -1,22 +1,35 @@
-import type { Expr, NodePat, PatternPart, RelPat } from "./ast";
+import type { Expr, LabelExpr, NodePat, PatternPart, RelPat } from "./ast";
 import type { CypherValue, NodeValue, PathValue, RelationshipValue } from "./values";
 import { isMap, isNode, isRelationship } from "./values";
 import { equalValues } from "./compare";
 import { CypherError } from "./errors";
-import { evaluate, type EvalCtx, type Row } from "./eval";
+import { evaluate, labelExprMatches, type EvalCtx, type Row } from "./eval";
+import { indexFor } from "./schema";
 
 /** Hashable key for property-index equality lookups (only for simple scalar values). */
-export function indexKey(v: CypherValue): string | undefined {
+function indexKey(v: CypherValue): string | undefined {
   if (typeof v === "string") return "s" + v;
   if (typeof v === "bigint") return "n" + v.toString();
-  if (typeof v === "number") return Number.isInteger(v) && Math.abs(v) < 2 ** 53 ? "n" + BigInt(v).toString() : undefined;
+  if (typeof v === "number")
+    return Number.isInteger(v) && Math.abs(v) < 2 ** 53 ? "n" + BigInt(v).toString() : undefined;
   if (typeof v === "boolean") return v ? "T" : "F";
   return undefined;
 }
 
-function propsMatch(entity: NodeValue | RelationshipValue, props: CypherValue): boolean {
+function propsMatch(
+  entity: NodeValue | RelationshipValue,
+  props: CypherValue,
+  ctx?: EvalCtx,
+): boolean {
   if (props === null) return true;
-  if (!isMap(props)) throw new CypherError("TypeError", "runtime", "InvalidArgumentType", "Pattern properties must be a map");
+  if (ctx?.prof && isMap(props)) ctx.prof.hits += props.entries.size;
+  if (!isMap(props))
+    throw new CypherError(
+      "TypeError",
+      "runtime",
+      "InvalidArgumentType",
+      "Pattern properties must be a map",
+    );
   for (const [k, v] of props.entries) {
     const actual = entity.properties.get(k);
     if (actual === undefined || equalValues(actual, v) !== true) return false;
@@ -24,11 +37,37 @@ function propsMatch(entity: NodeValue | RelationshipValue, props: CypherValue): 
   return true;
 }
 
-function nodeMatches(n: NodeValue, p: NodePat, propsVal: CypherValue): boolean {
-  if (p.anyOf) {
+/** Labels every node matching a label expression must carry (used to pick a label scan). */
+function requiredLabels(e: LabelExpr): string[] {
+  switch (e.t) {
+    case "name":
+      return [e.name];
+    case "and":
+      return [...new Set([...requiredLabels(e.l), ...requiredLabels(e.r)])];
+    case "or": {
+      const r = requiredLabels(e.r);
+      return requiredLabels(e.l).filter((l) => r.includes(l));
+    }
+    default:
+      return [];
+  }
+}
+
+/** Labels a node pattern requires, whatever its syntax. */
+export function scanLabels(p: NodePat): string[] {
+  if (p.labelExpr) return requiredLabels(p.labelExpr);
+  return p.anyOf
+    ? p.labels.filter((l) => p.anyOf!.some((g) => g.length === 1 && g[0] === l))
+    : p.labels;
+}
+
+function nodeMatches(n: NodeValue, p: NodePat, propsVal: CypherValue, ctx?: EvalCtx): boolean {
+  if (p.labelExpr) {
+    if (!labelExprMatches(p.labelExpr, n.labels)) return false;
+  } else if (p.anyOf) {
     if (!p.anyOf.every((g) => g.some((l) => n.labels.includes(l)))) return false;
   } else for (const l of p.labels) if (!n.labels.includes(l)) return false;
-  return propsMatch(n, propsVal);
+  return propsMatch(n, propsVal, ctx);
 }
 
 interface State {
@@ -53,9 +92,17 @@ function equalityHints(where: Expr | undefined, row: Row, ctx: EvalCtx): Hints {
       return;
     }
     if (e.t !== "bin" || e.op !== "=") return;
-    for (const [side, other] of [[e.l, e.r], [e.r, e.l]] as const) {
+    for (const [side, other] of [
+      [e.l, e.r],
+      [e.r, e.l],
+    ] as const) {
       if (side.t !== "prop" || side.obj.t !== "var" || row.has(side.obj.name)) continue;
-      if (JSON.stringify(other, (_k, x: unknown) => (typeof x === "bigint" ? 0 : x)).match(/"name":"(rand|randomuuid)"/i)) continue;
+      if (
+        JSON.stringify(other, (_k, x: unknown) => (typeof x === "bigint" ? 0 : x)).match(
+          /"name":"(rand|randomuuid)"/i,
+        )
+      )
+        continue;
       let v: CypherValue;
       try {
         v = evaluate(other, row, ctx);
@@ -72,7 +119,12 @@ function equalityHints(where: Expr | undefined, row: Row, ctx: EvalCtx): Hints {
   return hints;
 }
 
-export function matchPatterns(patterns: PatternPart[], row: Row, ctx: EvalCtx, where?: Expr): Row[] {
+export function matchPatterns(
+  patterns: PatternPart[],
+  row: Row,
+  ctx: EvalCtx,
+  where?: Expr,
+): Row[] {
   const out: Row[] = [];
   const hints = equalityHints(where, row, ctx);
   const step = (i: number, st: State): void => {
@@ -87,24 +139,45 @@ export function matchPatterns(patterns: PatternPart[], row: Row, ctx: EvalCtx, w
   return out;
 }
 
-function candidateNodes(p: NodePat, row: Row, ctx: EvalCtx, propsVal: CypherValue, hints?: Hints): NodeValue[] | null {
+/** How many nodes the last candidateNodes call read before filtering (what PROFILE reports for the scan). */
+let scanned = 0;
+
+function candidateNodes(
+  p: NodePat,
+  row: Row,
+  ctx: EvalCtx,
+  propsVal: CypherValue,
+  hints?: Hints,
+): NodeValue[] | null {
   if (p.v !== undefined) {
     const b = row.get(p.v);
     if (b !== undefined) {
       if (b === null) return null;
       if (!isNode(b))
-        throw new CypherError("TypeError", "runtime", "InvalidArgumentType", `Variable \`${p.v}\` is not a node`);
+        throw new CypherError(
+          "TypeError",
+          "runtime",
+          "InvalidArgumentType",
+          `Variable \`${p.v}\` is not a node`,
+        );
       const cur = ctx.graph.nodes.get(b.id);
+      scanned = 1;
       return cur && nodeMatches(cur, p, propsVal) ? [cur] : [];
     }
   }
   let base: NodeValue[];
-  if (p.labels.length > 0 && !p.anyOf) {
-    const first = p.labels[0]!;
+  const required = scanLabels(p);
+  if (required.length > 0) {
+    const first = required[0]!;
     let indexed: NodeValue[] | undefined;
-    const equalities = [...(propsVal !== null && isMap(propsVal) ? propsVal.entries : []), ...((p.v !== undefined && hints?.get(p.v)) || [])];
+    const equalities = [
+      ...(propsVal !== null && isMap(propsVal) ? propsVal.entries : []),
+      ...((p.v !== undefined && hints?.get(p.v)) || []),
+    ];
     for (const [k, v] of equalities) {
       const key = indexKey(v);
+      // PROFILE runs the plan it shows: only declared indexes, as Neo4j's planner would
+      if (ctx.prof && !indexFor(ctx.graph.schema, first, k)) continue;
       if (key !== undefined) {
         indexed = ctx.graph.nodesByProperty(first, k, key, indexKey);
         break;
@@ -112,7 +185,8 @@ function candidateNodes(p: NodePat, row: Row, ctx: EvalCtx, propsVal: CypherValu
     }
     base = indexed ?? ctx.graph.nodesWithLabel(first);
   } else base = [...ctx.graph.nodes.values()];
-  return base.filter((n) => nodeMatches(n, p, propsVal));
+  scanned = base.length;
+  return base.filter((n) => nodeMatches(n, p, propsVal, ctx));
 }
 
 function bindNode(row: Row, p: NodePat, n: NodeValue): Row | null {
@@ -124,10 +198,18 @@ function bindNode(row: Row, p: NodePat, n: NodeValue): Row | null {
   return r;
 }
 
-function relsFrom(ctx: EvalCtx, nodeId: bigint, rp: RelPat, reversed: boolean): [RelationshipValue, bigint][] {
+function relsFrom(
+  ctx: EvalCtx,
+  nodeId: bigint,
+  rp: RelPat,
+  reversed: boolean,
+): [RelationshipValue, bigint][] {
   const dir = reversed ? (rp.dir === "out" ? "in" : rp.dir === "in" ? "out" : "both") : rp.dir;
   const res: [RelationshipValue, bigint][] = [];
-  const typeOk = (r: RelationshipValue): boolean => rp.types.length === 0 || rp.types.includes(r.type);
+  const typeOk = (r: RelationshipValue): boolean =>
+    rp.typeExpr
+      ? labelExprMatches(rp.typeExpr, [r.type])
+      : rp.types.length === 0 || rp.types.includes(r.type);
   if (dir === "out" || dir === "both")
     for (const id of ctx.graph.out.get(nodeId) ?? []) {
       const r = ctx.graph.rels.get(id)!;
@@ -147,11 +229,16 @@ function relsFrom(ctx: EvalCtx, nodeId: bigint, rp: RelPat, reversed: boolean): 
 function startCost(p: NodePat, props: CypherValue, row: Row, ctx: EvalCtx, hints?: Hints): number {
   if (p.v !== undefined && row.get(p.v) !== undefined) return 0;
   const total = ctx.graph.nodes.size;
-  if (p.labels.length === 0 || p.anyOf) return total + 1;
-  const labelled = Math.min(...p.labels.map((l) => ctx.graph.labelIndex.get(l)?.size ?? 0));
+  const required = scanLabels(p);
+  if (required.length === 0) return total + 1;
+  const labelled = Math.min(...required.map((l) => ctx.graph.labelIndex.get(l)?.size ?? 0));
+  const declared = (k: string): boolean =>
+    !ctx.prof || required.some((l) => indexFor(ctx.graph.schema, l, k) !== undefined);
   const indexable =
-    (props !== null && isMap(props) && [...props.entries.values()].some((v) => indexKey(v) !== undefined)) ||
-    (p.v !== undefined && hints?.has(p.v) === true);
+    (props !== null &&
+      isMap(props) &&
+      [...props.entries].some(([k, v]) => indexKey(v) !== undefined && declared(k))) ||
+    (p.v !== undefined && (hints?.get(p.v) ?? []).some(([k]) => declared(k)));
   return indexable ? Math.min(labelled, 1 + labelled / 10) : labelled;
 }
 
@@ -163,7 +250,13 @@ interface Step {
   reversed: boolean;
 }
 
-function matchPart(part: PatternPart, st: State, ctx: EvalCtx, emit: (s: State) => void, hints?: Hints): void {
+function matchPart(
+  part: PatternPart,
+  st: State,
+  ctx: EvalCtx,
+  emit: (s: State) => void,
+  hints?: Hints,
+): void {
   if (part.shortest) return matchShortest(part, st, ctx, emit);
   const nodeProps = part.nodes.map((n) => (n.props ? evaluate(n.props, st.row, ctx) : null));
   const relProps = part.rels.map((r) => (r.props ? evaluate(r.props, st.row, ctx) : null));
@@ -185,6 +278,7 @@ function matchPart(part: PatternPart, st: State, ctx: EvalCtx, emit: (s: State) 
   const startPat = part.nodes[s0]!;
   const starts = candidateNodes(startPat, st.row, ctx, nodeProps[s0]!, hints);
   if (!starts) return;
+  ctx.prof?.scan(part, scanned);
   const nodesSeq: NodeValue[] = new Array(n);
   const relsSeq: (RelationshipValue | RelationshipValue[])[] = new Array(n - 1);
 
@@ -199,6 +293,7 @@ function matchPart(part: PatternPart, st: State, ctx: EvalCtx, emit: (s: State) 
 
   const extend = (k: number, row: Row, used: Set<bigint>): void => {
     ctx.tick();
+    if (k > 0) ctx.prof?.expandRow(part, steps[k - 1]!.rel);
     if (k === steps.length) return finish(row, used);
     const step = steps[k]!;
     const cur = nodesSeq[step.from]!;
@@ -206,8 +301,13 @@ function matchPart(part: PatternPart, st: State, ctx: EvalCtx, emit: (s: State) 
     const nextPat = part.nodes[step.to]!;
     const nextProps = nodeProps[step.to]!;
     const rProps = relProps[step.rel]!;
-    const accept = (next: NodeValue, rel: RelationshipValue | RelationshipValue[], row2: Row, used2: Set<bigint>): void => {
-      if (!nodeMatches(next, nextPat, nextProps)) return;
+    const accept = (
+      next: NodeValue,
+      rel: RelationshipValue | RelationshipValue[],
+      row2: Row,
+      used2: Set<bigint>,
+    ): void => {
+      if (!nodeMatches(next, nextPat, nextProps, ctx)) return;
       const row3 = bindNode(row2, nextPat, next);
       if (!row3) return;
       nodesSeq[step.to] = next;
@@ -216,12 +316,14 @@ function matchPart(part: PatternPart, st: State, ctx: EvalCtx, emit: (s: State) 
     };
     const bound = rp.v !== undefined ? (st.row.get(rp.v) ?? row.get(rp.v)) : undefined;
     if (!rp.varLength) {
-      for (const [rel, other] of relsFrom(ctx, cur.id, rp, step.reversed)) {
+      const candidates = relsFrom(ctx, cur.id, rp, step.reversed);
+      ctx.prof?.expandHits(part, step.rel, candidates.length + 1);
+      for (const [rel, other] of candidates) {
         if (used.has(rel.id)) continue;
         if (bound !== undefined) {
           if (bound === null || !isRelationship(bound) || bound.id !== rel.id) continue;
         }
-        if (!propsMatch(rel, rProps)) continue;
+        if (!propsMatch(rel, rProps, ctx)) continue;
         let row2 = row;
         if (rp.v !== undefined && bound === undefined) {
           row2 = new Map(row);
@@ -242,7 +344,10 @@ function matchPart(part: PatternPart, st: State, ctx: EvalCtx, emit: (s: State) 
       if (path.length >= min) {
         const ordered = step.reversed ? [...path].reverse() : [...path];
         let ok = true;
-        if (boundList) ok = boundList.length === ordered.length && boundList.every((b, i) => isRelationship(b) && b.id === ordered[i]!.id);
+        if (boundList)
+          ok =
+            boundList.length === ordered.length &&
+            boundList.every((b, i) => isRelationship(b) && b.id === ordered[i]!.id);
         if (ok) {
           let row2 = row;
           if (rp.v !== undefined && bound === undefined) {
@@ -253,9 +358,11 @@ function matchPart(part: PatternPart, st: State, ctx: EvalCtx, emit: (s: State) 
         }
       }
       if (path.length >= max) return;
-      for (const [rel, other] of relsFrom(ctx, node.id, rp, step.reversed)) {
+      const candidates = relsFrom(ctx, node.id, rp, step.reversed);
+      ctx.prof?.expandHits(part, step.rel, candidates.length + 1);
+      for (const [rel, other] of candidates) {
         if (used2.has(rel.id)) continue;
-        if (!propsMatch(rel, rProps)) continue;
+        if (!propsMatch(rel, rProps, ctx)) continue;
         used2.add(rel.id);
         path.push(rel);
         walk(ctx.graph.nodes.get(other)!, path, used2);
@@ -274,7 +381,11 @@ function matchPart(part: PatternPart, st: State, ctx: EvalCtx, emit: (s: State) 
   }
 }
 
-export function buildPath(nodes: NodeValue[], rels: (RelationshipValue | RelationshipValue[])[], ctx: EvalCtx): PathValue {
+export function buildPath(
+  nodes: NodeValue[],
+  rels: (RelationshipValue | RelationshipValue[])[],
+  ctx: EvalCtx,
+): PathValue {
   const pn: NodeValue[] = [nodes[0]!];
   const pr: RelationshipValue[] = [];
   rels.forEach((r, i) => {
@@ -294,7 +405,12 @@ export function buildPath(nodes: NodeValue[], rels: (RelationshipValue | Relatio
 /** shortestPath / allShortestPaths over a single (variable-length) relationship pattern, by BFS. */
 function matchShortest(part: PatternPart, st: State, ctx: EvalCtx, emit: (s: State) => void): void {
   if (part.rels.length !== 1)
-    throw new CypherError("SyntaxError", "compile time", "InvalidShortestPath", "shortestPath requires a pattern with a single relationship");
+    throw new CypherError(
+      "SyntaxError",
+      "compile time",
+      "InvalidShortestPath",
+      "shortestPath requires a pattern with a single relationship",
+    );
   const rp = part.rels[0]!;
   const [ap, bp] = [part.nodes[0]!, part.nodes[1]!];
   const aProps = ap.props ? evaluate(ap.props, st.row, ctx) : null;
@@ -308,22 +424,33 @@ function matchShortest(part: PatternPart, st: State, ctx: EvalCtx, emit: (s: Sta
   const targets = new Set(bs.map((b) => b.id));
   for (const a of as) {
     // BFS layers of paths; paths are kept simple in relationships
-    let frontier: { node: NodeValue; rels: RelationshipValue[]; nodes: NodeValue[] }[] = [{ node: a, rels: [], nodes: [a] }];
+    let frontier: { node: NodeValue; rels: RelationshipValue[]; nodes: NodeValue[] }[] = [
+      { node: a, rels: [], nodes: [a] },
+    ];
     const found: { rels: RelationshipValue[]; nodes: NodeValue[] }[] = [];
     const bestDepth = new Map<bigint, number>();
+    // SHORTEST k: the k shortest paths per end node, in order of length
+    const k = part.shortest === "shortest" ? (part.k ?? 1) : 1;
+    const foundPer = new Map<bigint, number>();
     for (let depth = 0; depth <= max && frontier.length > 0; depth++) {
       ctx.tick();
       const hits = depth >= min ? frontier.filter((f) => targets.has(f.node.id)) : [];
       const newHits = hits.filter((h) => {
         const d = bestDepth.get(h.node.id);
-        return d === undefined || d === depth;
+        return d === undefined || d === depth || (foundPer.get(h.node.id) ?? 0) < k;
       });
       for (const h of newHits) {
-        bestDepth.set(h.node.id, depth);
+        if (!bestDepth.has(h.node.id)) bestDepth.set(h.node.id, depth);
+        foundPer.set(h.node.id, (foundPer.get(h.node.id) ?? 0) + 1);
         found.push(h);
       }
       if (depth === max) break;
-      if (bestDepth.size === targets.size && targets.size > 0) break;
+      if (
+        bestDepth.size === targets.size &&
+        targets.size > 0 &&
+        [...foundPer.values()].every((c) => c >= k)
+      )
+        break;
       const next: typeof frontier = [];
       for (const f of frontier) {
         for (const [rel, other] of relsFrom(ctx, f.node.id, rp, false)) {
@@ -342,7 +469,11 @@ function matchShortest(part: PatternPart, st: State, ctx: EvalCtx, emit: (s: Sta
       byTarget.get(t)!.push(f);
     }
     for (const [, list] of byTarget) {
-      const chosen = part.shortest === "shortest" ? list.slice(0, 1) : list;
+      const best = list[0] ? list[0].rels.length : 0;
+      const chosen =
+        part.shortest === "shortest"
+          ? list.slice(0, k)
+          : list.filter((f) => f.rels.length === best);
       for (const f of chosen) {
         let row: Row | null = bindNode(st.row, ap, a);
         if (!row) continue;
@@ -350,7 +481,8 @@ function matchShortest(part: PatternPart, st: State, ctx: EvalCtx, emit: (s: Sta
         if (!row) continue;
         row = new Map(row);
         if (rp.v !== undefined) row.set(rp.v, rp.varLength ? f.rels : (f.rels[0] ?? null));
-        if (part.v !== undefined) row.set(part.v, { kind: "path", nodes: f.nodes, relationships: f.rels });
+        if (part.v !== undefined)
+          row.set(part.v, { kind: "path", nodes: f.nodes, relationships: f.rels });
         emit({ row, used: st.used });
       }
     }

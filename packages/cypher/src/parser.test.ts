@@ -6,7 +6,9 @@ import { prepareQuery } from "./engine";
 
 describe("parser", () => {
   it("parses clauses and reports positioned syntax errors", () => {
-    const q = parse("MATCH (a:Person {name: 'x'})-[r:KNOWS*1..3]->(b)\nWHERE a.age > 3 RETURN a, count(*) AS c ORDER BY c DESC LIMIT 5");
+    const q = parse(
+      "MATCH (a:Person {name: 'x'})-[r:KNOWS*1..3]->(b)\nWHERE a.age > 3 RETURN a, count(*) AS c ORDER BY c DESC LIMIT 5",
+    );
     expect(q.parts[0]!.clauses.map((c) => c.t)).toEqual(["match", "return"]);
     try {
       parse("MATCH (a)\nRETURN a +");
@@ -21,7 +23,9 @@ describe("parser", () => {
   });
   it("accepts unicode dashes only inside relationship patterns", () => {
     expect(parse("MATCH (a)\u2014[:T]\u2014>(b) RETURN a").parts.length).toBe(1);
-    expect(() => parse("RETURN 42 \u2014 41")).toThrow(expect.objectContaining({ detail: "InvalidUnicodeCharacter" }) as Error);
+    expect(() => parse("RETURN 42 \u2014 41")).toThrow(
+      expect.objectContaining({ detail: "InvalidUnicodeCharacter" }) as Error,
+    );
   });
   it("rejects integer overflow at compile time", () => {
     expect(() => parse("RETURN 9223372036854775808")).toThrow(/too large/);
@@ -32,15 +36,61 @@ describe("parser", () => {
     expect(() => prepareQuery(q)).toThrow(CypherError);
   });
   it("fuzz: never throws anything but CypherError", () => {
-    const tokens = ["MATCH", "RETURN", "(", ")", "[", "]", "-", "->", "<-", ":", "a", "b", "{", "}", "'s'", "1", "1.5", ",", "WHERE", "=", "+", "*", "..", "$p", "WITH", "AS", "UNWIND", "CREATE", "x", "|", "IN", "CASE", "WHEN", "THEN", "END", "`q`", "/*", "\"", "\\"];
+    const tokens = [
+      "MATCH",
+      "RETURN",
+      "(",
+      ")",
+      "[",
+      "]",
+      "-",
+      "->",
+      "<-",
+      ":",
+      "a",
+      "b",
+      "{",
+      "}",
+      "'s'",
+      "1",
+      "1.5",
+      ",",
+      "WHERE",
+      "=",
+      "+",
+      "*",
+      "..",
+      "$p",
+      "WITH",
+      "AS",
+      "UNWIND",
+      "CREATE",
+      "x",
+      "|",
+      "IN",
+      "CASE",
+      "WHEN",
+      "THEN",
+      "END",
+      "`q`",
+      "/*",
+      '"',
+      "\\",
+    ];
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.array(fc.constantFrom(...tokens)).map((a) => a.join(" "))), (s) => {
-        try {
-          prepareQuery(s);
-        } catch (e) {
-          if (!(e instanceof CypherError)) throw e;
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.array(fc.constantFrom(...tokens)).map((a) => a.join(" ")),
+        ),
+        (s) => {
+          try {
+            prepareQuery(s);
+          } catch (e) {
+            if (!(e instanceof CypherError)) throw e;
+          }
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -1,52 +1,72 @@
 import { tokenize, UNICODE_DASH, UNICODE_GT, UNICODE_LT, type Token } from "./lexer";
 import { syntaxError, positionAt, CypherError } from "./errors";
 import type {
-  Clause, Expr, MapProjItem, NodePat, OrderItem, PatternPart, Projection, Query, RelPat, RemoveItem, ReturnItem, SetItem, SingleQuery,
+  Clause,
+  Expr,
+  LabelExpr,
+  MapProjItem,
+  NodePat,
+  OrderItem,
+  PatternPart,
+  Projection,
+  Query,
+  RelPat,
+  RemoveItem,
+  ReturnItem,
+  SetItem,
+  SingleQuery,
 } from "./ast";
+import { parseSchemaCommand, parseType, unsupported } from "./parser-neo4j5";
 
 const INT_MAX = 9223372036854775807n;
 
 /** Recursive-descent parser for openCypher. Errors are SyntaxErrors with line/column positions. */
-class Parser {
-  private i = 0;
-  private readonly toks: Token[];
-  constructor(private readonly src: string) {
+export class Parser {
+  i = 0;
+  readonly toks: Token[];
+  /** >0 while parsing the WHERE of a list/pattern comprehension, where `|` ends the predicate */
+  private noLabelOr = 0;
+  constructor(readonly src: string) {
     this.toks = tokenize(src);
   }
 
   // ---------------------------------------------------------------- token helpers
-  private get tok(): Token {
+  get tok(): Token {
     return this.toks[this.i]!;
   }
-  private peek(k = 1): Token {
+  peek(k = 1): Token {
     return this.toks[Math.min(this.i + k, this.toks.length - 1)]!;
   }
-  private err(msg: string, t: Token = this.tok, detail = "UnexpectedSyntax"): CypherError {
+  err(msg: string, t: Token = this.tok, detail = "UnexpectedSyntax"): CypherError {
     return syntaxError(detail, msg, positionAt(this.src, t.pos));
   }
-  private unexpected(expected: string): CypherError {
+  unexpected(expected: string): CypherError {
     const t = this.tok;
     if (t.k === "punct" && t.s.startsWith("~"))
-      return this.err(`Invalid input '${this.src.slice(t.pos, t.end)}': this unicode character is only allowed in relationship patterns`, t, "InvalidUnicodeCharacter");
+      return this.err(
+        `Invalid input '${this.src.slice(t.pos, t.end)}': this unicode character is only allowed in relationship patterns`,
+        t,
+        "InvalidUnicodeCharacter",
+      );
     const shown = t.k === "eof" ? "end of input" : `'${this.src.slice(t.pos, t.end)}'`;
     return this.err(`Invalid input ${shown}: expected ${expected}`);
   }
   /** Kind test that TypeScript does not narrow across token consumption. */
-  private kindIs(k: Token["k"]): boolean {
+  kindIs(k: Token["k"]): boolean {
     return this.tok.k === k;
   }
-  private isKw(w: string, t: Token = this.tok): boolean {
+  isKw(w: string, t: Token = this.tok): boolean {
     return t.k === "ident" && t.s.toUpperCase() === w;
   }
-  private acceptKw(...ws: string[]): boolean {
+  acceptKw(...ws: string[]): boolean {
     for (let k = 0; k < ws.length; k++) if (!this.isKw(ws[k]!, this.peek(k))) return false;
     this.i += ws.length;
     return true;
   }
-  private expectKw(...ws: string[]): void {
+  expectKw(...ws: string[]): void {
     if (!this.acceptKw(...ws)) throw this.unexpected(ws.join(" "));
   }
-  private isP(s: string, t: Token = this.tok): boolean {
+  isP(s: string, t: Token = this.tok): boolean {
     return t.k === "punct" && t.s === s;
   }
   /** ASCII or unicode dash / angle bracket (the latter only count inside relationship patterns). */
@@ -60,18 +80,18 @@ class Parser {
     }
     return false;
   }
-  private acceptP(s: string): boolean {
+  acceptP(s: string): boolean {
     if (this.isP(s)) {
       this.i++;
       return true;
     }
     return false;
   }
-  private expectP(s: string): Token {
+  expectP(s: string): Token {
     if (!this.isP(s)) throw this.unexpected(`'${s}'`);
     return this.toks[this.i++]!;
   }
-  private name(): string {
+  name(): string {
     const t = this.tok;
     if (t.k === "ident" || t.k === "qident") {
       this.i++;
@@ -79,20 +99,24 @@ class Parser {
     }
     throw this.unexpected("an identifier");
   }
-  private symbolicName(): string {
+  symbolicName(): string {
     return this.name();
   }
 
   // ---------------------------------------------------------------- query structure
   parseQuery(): Query {
+    let mode: Query["mode"];
+    if (this.acceptKw("EXPLAIN")) mode = "explain";
+    else if (this.acceptKw("PROFILE")) mode = "profile";
     const q = this.query();
+    if (mode) q.mode = mode;
     this.acceptP(";");
     if (this.tok.k !== "eof") throw this.unexpected("end of query");
     q.paramNames = [...new Set(this.toks.filter((t) => t.k === "param").map((t) => t.s))];
     return q;
   }
 
-  private query(): Query {
+  query(): Query {
     const parts: SingleQuery[] = [this.singleQuery()];
     const unionAll: boolean[] = [];
     while (this.isKw("UNION")) {
@@ -104,6 +128,8 @@ class Parser {
   }
 
   private singleQuery(): SingleQuery {
+    const schema = parseSchemaCommand(this);
+    if (schema) return { clauses: schema };
     const clauses: Clause[] = [];
     for (;;) {
       const c = this.clause();
@@ -125,6 +151,15 @@ class Parser {
         return this.matchRest(false, pos);
       case "OPTIONAL":
         this.i++;
+        if (this.acceptKw("CALL")) {
+          const c = this.callRest(pos);
+          if (c.t !== "subquery")
+            throw this.err(
+              "OPTIONAL CALL of a procedure is not supported; use OPTIONAL CALL { … }",
+              t,
+            );
+          return { ...c, optional: true };
+        }
         this.expectKw("MATCH");
         return this.matchRest(true, pos);
       case "UNWIND": {
@@ -196,12 +231,6 @@ class Parser {
       }
       case "CALL":
         this.i++;
-        if (this.isP("{")) {
-          this.i++;
-          const query = this.query();
-          this.expectP("}");
-          return { t: "subquery", query, pos };
-        }
         return this.callRest(pos);
       default:
         return undefined;
@@ -216,6 +245,7 @@ class Parser {
   }
 
   private callRest(pos: number): Clause {
+    if (this.isP("{") || this.isP("(")) return this.subqueryRest(pos);
     let name = this.name();
     while (this.acceptP(".")) name += "." + this.name();
     let args: Expr[] | undefined;
@@ -243,7 +273,41 @@ class Parser {
     return { t: "call", name, args, yields, yieldStar, where, pos };
   }
 
-  private projection(isWith: boolean): Projection {
+  /** `CALL { … }`, `CALL (a, b) { … }`, `CALL () { … }`, `CALL (*) { … }` */
+  private subqueryRest(pos: number): Clause {
+    let scope: string[] | undefined;
+    let scopeAll = false;
+    if (this.acceptP("(")) {
+      scope = [];
+      if (this.acceptP("*")) scopeAll = true;
+      else if (!this.isP(")")) {
+        do scope.push(this.name());
+        while (this.acceptP(","));
+      }
+      this.expectP(")");
+    }
+    this.expectP("{");
+    const query = this.query();
+    this.expectP("}");
+    if (
+      this.isKw("IN") &&
+      (this.isKw("TRANSACTIONS", this.peek()) ||
+        this.isKw("CONCURRENT", this.peek()) ||
+        this.peek().k === "int" ||
+        this.peek().k === "param")
+    )
+      throw unsupported(
+        this,
+        "CALL { … } IN TRANSACTIONS",
+        "4.4",
+        "it commits in batches of their own, and here every query runs in one transaction; remove IN TRANSACTIONS to run the subquery in the query's transaction",
+      );
+    return scopeAll
+      ? { t: "subquery", query, scope: [], scopeAll, pos }
+      : { t: "subquery", query, scope, pos };
+  }
+
+  projection(isWith: boolean): Projection {
     const distinct = this.acceptKw("DISTINCT");
     let star = false;
     const items: ReturnItem[] = [];
@@ -258,13 +322,18 @@ class Parser {
       if (this.acceptKw("AS")) items.push({ expr, alias: this.name(), explicit: true, pos: start });
       else {
         void isWith;
-        items.push({ expr, alias: expr.t === "var" ? expr.name : this.src.slice(start, end), explicit: false, pos: start });
+        items.push({
+          expr,
+          alias: expr.t === "var" ? expr.name : this.src.slice(start, end),
+          explicit: false,
+          pos: start,
+        });
       }
     } while (this.acceptP(","));
     return this.projectionTail({ distinct, star, items });
   }
 
-  private projectionTail(p: Projection): Projection {
+  projectionTail(p: Projection): Projection {
     if (this.acceptKw("ORDER")) {
       this.expectKw("BY");
       const order: OrderItem[] = [];
@@ -291,7 +360,10 @@ class Parser {
 
   private setItem(): SetItem {
     const pos = this.tok.pos;
-    if ((this.tok.k === "ident" || this.tok.k === "qident") && (this.isP("=", this.peek()) || this.isP("+=", this.peek()))) {
+    if (
+      (this.tok.k === "ident" || this.tok.k === "qident") &&
+      (this.isP("=", this.peek()) || this.isP("+=", this.peek()))
+    ) {
       const v = this.name();
       if (this.acceptP("=")) return { kind: "replace", v, value: this.expr(), pos };
       this.expectP("+=");
@@ -344,6 +416,17 @@ class Parser {
       v = this.name();
       this.i++;
     }
+    const selector = this.pathSelector();
+    if (selector) {
+      const p = this.patternElement(pos);
+      if (p.rels.length !== 1 || !p.rels[0]!.varLength)
+        throw this.err(
+          `${selector.text} needs a pattern with one quantified relationship here, such as (a)-[:R]-+(b): quantified path patterns (Neo4j 5.9) are not supported yet`,
+          this.tok,
+          "UnsupportedSyntax",
+        );
+      return { ...p, v, shortest: selector.kind, k: selector.k };
+    }
     if (this.isKw("SHORTESTPATH") || this.isKw("ALLSHORTESTPATHS")) {
       const shortest = this.isKw("SHORTESTPATH") ? "shortest" : "all";
       this.i++;
@@ -356,12 +439,48 @@ class Parser {
     return { ...p, v };
   }
 
+  /** Neo4j 5.21 path selectors: `SHORTEST k`, `ALL SHORTEST`, `ANY [k]`, `SHORTEST k GROUPS` */
+  private pathSelector(): { kind: "shortest" | "all"; k: number; text: string } | undefined {
+    const start = this.i;
+    let sel: { kind: "shortest" | "all"; k: number; text: string } | undefined;
+    if (this.isKw("ALL") && this.isKw("SHORTEST", this.peek())) {
+      this.i += 2;
+      sel = { kind: "all", k: 1, text: "ALL SHORTEST" };
+    } else if (this.isKw("SHORTEST")) {
+      this.i++;
+      const k = this.kindIs("int") ? this.smallInt() : 1;
+      sel = this.acceptKw("GROUPS")
+        ? { kind: "all", k, text: "SHORTEST k GROUPS" }
+        : { kind: "shortest", k, text: "SHORTEST k" };
+    } else if (
+      this.isKw("ANY") &&
+      (this.isP("(", this.peek()) ||
+        this.peek().k === "int" ||
+        this.isKw("PATH", this.peek()) ||
+        this.isKw("PATHS", this.peek()))
+    ) {
+      this.i++;
+      const k = this.kindIs("int") ? this.smallInt() : 1;
+      sel = { kind: "shortest", k, text: "ANY" };
+    }
+    if (!sel) return undefined;
+    if (!this.acceptKw("PATHS")) this.acceptKw("PATH");
+    if (!this.isP("(")) {
+      this.i = start;
+      return undefined;
+    }
+    if (sel.kind === "all" && sel.k > 1)
+      throw unsupported(this, "SHORTEST k GROUPS with k > 1", "5.21");
+    return sel;
+  }
+
   private patternElement(pos: number): PatternPart {
     if (this.isP("(") && this.isP("(", this.peek())) {
-      // parenthesised pattern element
+      // parenthesised pattern element, or a quantified path pattern `((a)-->(b)){1,3}`
       this.i++;
       const p = this.patternElement(pos);
       this.expectP(")");
+      if (this.isP("{") || this.isP("+") || this.isP("*")) throw qppUnsupported(this);
       return p;
     }
     const nodes: NodePat[] = [this.nodePattern()];
@@ -370,6 +489,7 @@ class Parser {
       rels.push(this.relPattern());
       nodes.push(this.nodePattern());
     }
+    if (this.isP("(") && this.isP("(", this.peek())) throw qppUnsupported(this);
     return { nodes, rels, pos };
   }
 
@@ -378,22 +498,28 @@ class Parser {
     this.expectP("(");
     let v: string | undefined;
     if (this.tok.k === "ident" || this.tok.k === "qident") v = this.name();
-    const labels: string[] = [];
+    let labels: string[] = [];
     let anyOf: string[][] | undefined;
-    while (this.acceptP(":")) {
-      const group = [this.symbolicName()];
-      while (this.acceptP("|")) {
-        this.acceptP(":");
-        group.push(this.symbolicName());
+    let labelExpr: LabelExpr | undefined;
+    if (this.isP(":")) {
+      const le = this.labelExpression();
+      const plain = conjunctionNames(le);
+      const groups = plain ? undefined : orGroups(le);
+      if (plain) labels = plain;
+      else if (groups) {
+        labels = groups.flat();
+        anyOf = groups.filter((g) => g.length > 1);
+      } else {
+        labels = mentionedNames(le);
+        labelExpr = le;
       }
-      labels.push(...group);
-      if (group.length > 1) (anyOf ??= []).push(group);
     }
     let props: Expr | undefined;
     if (this.isP("{")) props = this.mapLiteral();
     else if (this.tok.k === "param") props = { t: "param", name: this.toks[this.i++]!.s };
     if (this.isKw("WHERE")) throw this.unexpected("')'");
     this.expectP(")");
+    if (labelExpr) return { v, labels, labelExpr, props, pos };
     if (anyOf) {
       // labels outside alternatives are single-label groups
       const inGroups = new Set(anyOf.flat());
@@ -412,24 +538,37 @@ class Parser {
     const types: string[] = [];
     let props: Expr | undefined;
     let varLength: RelPat["varLength"];
+    let typeExpr: LabelExpr | undefined;
     if (this.acceptP("[")) {
       if (this.tok.k === "ident" || this.tok.k === "qident") v = this.name();
-      if (this.acceptP(":")) {
-        types.push(this.symbolicName());
-        while (this.acceptP("|")) {
-          this.acceptP(":");
-          types.push(this.symbolicName());
-        }
+      if (this.isP(":")) {
+        const te = this.labelExpression();
+        const alts = typeAlternatives(te);
+        if (alts) types.push(...alts);
+        else typeExpr = te;
       }
       if (this.isP("..") || this.tok.k === "int")
-        throw this.err("Variable length relationships must use the '*' operator", this.tok, "InvalidRelationshipPattern");
+        throw this.err(
+          "Variable length relationships must use the '*' operator",
+          this.tok,
+          "InvalidRelationshipPattern",
+        );
       if (this.acceptP("*")) {
         varLength = {};
         if (this.isP("-") || (this.isP("..") && this.isP("-", this.peek())))
-          throw this.err("Variable length bounds must be non-negative", this.tok, "InvalidRelationshipPattern");
+          throw this.err(
+            "Variable length bounds must be non-negative",
+            this.tok,
+            "InvalidRelationshipPattern",
+          );
         if (this.kindIs("int")) varLength.min = this.smallInt();
         if (this.acceptP("..")) {
-          if (this.isP("-")) throw this.err("Variable length bounds must be non-negative", this.tok, "InvalidRelationshipPattern");
+          if (this.isP("-"))
+            throw this.err(
+              "Variable length bounds must be non-negative",
+              this.tok,
+              "InvalidRelationshipPattern",
+            );
           if (this.kindIs("int")) varLength.max = this.smallInt();
         } else if (varLength.min !== undefined) varLength.max = varLength.min;
       }
@@ -441,12 +580,57 @@ class Parser {
     let right = false;
     if (this.acceptAny(">", UNICODE_GT)) right = true;
     const dir = left && !right ? "in" : right && !left ? "out" : "both";
-    return { v, types, dir, props, varLength, pos };
+    const quantified = this.relQuantifier();
+    if (quantified) {
+      if (varLength)
+        throw this.err(
+          "A relationship cannot have both a variable length (*) and a quantifier",
+          this.tok,
+          "InvalidRelationshipPattern",
+        );
+      varLength = quantified;
+    }
+    return typeExpr
+      ? { v, types, typeExpr, dir, props, varLength, pos }
+      : { v, types, dir, props, varLength, pos };
   }
 
-  private smallInt(): number {
+  /** Neo4j 5 quantified relationships `-[:R]->{1,3}`, `-[:R]->+`, `-[:R]->*`: the same as `*1..3`, `*1..`, `*0..` */
+  private relQuantifier(): RelPat["varLength"] {
+    if (this.isP("+") && this.isP("(", this.peek())) {
+      this.i++;
+      return { min: 1 };
+    }
+    if (this.isP("*") && this.isP("(", this.peek())) {
+      this.i++;
+      return { min: 0 };
+    }
+    if (!this.isP("{")) return undefined;
+    const save = this.i;
+    this.i++;
+    const q: { min?: number; max?: number } = {};
+    if (this.kindIs("int")) q.min = this.smallInt();
+    if (this.acceptP(",")) {
+      if (this.kindIs("int")) q.max = this.smallInt();
+    } else if (q.min !== undefined) q.max = q.min;
+    else {
+      this.i = save;
+      return undefined;
+    }
+    if (!this.isP("}")) {
+      this.i = save;
+      return undefined;
+    }
+    this.i++;
+    if (q.min === undefined) q.min = 0;
+    return q;
+  }
+
+  smallInt(): number {
     const t = this.toks[this.i++]!;
-    return Number(parseIntLiteral(t.s, () => this.err("Invalid number literal", t, "InvalidNumberLiteral")));
+    return Number(
+      parseIntLiteral(t.s, () => this.err("Invalid number literal", t, "InvalidNumberLiteral")),
+    );
   }
 
   // ---------------------------------------------------------------- expressions
@@ -493,7 +677,12 @@ class Parser {
     }
     let out: Expr = { t: "bin", op: ops[0]!, l: terms[0]!, r: terms[1]! };
     for (let k = 1; k < ops.length; k++)
-      out = { t: "bin", op: "AND", l: out, r: { t: "bin", op: ops[k]!, l: terms[k]!, r: terms[k + 1]! } };
+      out = {
+        t: "bin",
+        op: "AND",
+        l: out,
+        r: { t: "bin", op: ops[k]!, l: terms[k]!, r: terms[k + 1]! },
+      };
     return out;
   }
   private predicateExpr(): Expr {
@@ -511,11 +700,20 @@ class Parser {
       else if (this.isKw("IS")) {
         if (this.acceptKw("IS", "NULL")) l = { t: "isnull", e: l, neg: false };
         else if (this.acceptKw("IS", "NOT", "NULL")) l = { t: "isnull", e: l, neg: true };
+        else if (this.isP("::", this.peek())) {
+          this.i += 2;
+          l = { t: "typeIs", e: l, type: parseType(this), neg: false };
+        } else if (this.isKw("NOT", this.peek()) && this.isP("::", this.peek(2))) {
+          this.i += 3;
+          l = { t: "typeIs", e: l, type: parseType(this), neg: true };
+        } else if ([1, 2, 3].some((k) => this.isKw("NORMALIZED", this.peek(k))))
+          throw unsupported(this, "IS NORMALIZED", "5.17");
         else {
           this.i++;
-          throw this.unexpected("NULL or NOT NULL");
+          throw this.unexpected("NULL, NOT NULL or :: <type>");
         }
-      } else return l;
+      } else if (this.acceptP("::")) l = { t: "typeIs", e: l, type: parseType(this), neg: false };
+      else return l;
     }
   }
   private addExpr(): Expr {
@@ -579,15 +777,75 @@ class Parser {
         }
         this.expectP("]");
         e = { t: "index", obj: e, idx: a };
-      } else if (labels && this.isP(":") && (this.peek().k === "ident" || this.peek().k === "qident")) {
-        const ls: string[] = [];
-        while (this.acceptP(":")) ls.push(this.symbolicName());
-        e = { t: "labels", e, labels: ls };
+      } else if (
+        labels &&
+        this.isP(":") &&
+        (this.peek().k === "ident" ||
+          this.peek().k === "qident" ||
+          ["!", "%", "("].some((p) => this.isP(p, this.peek())))
+      ) {
+        const le = this.labelExpression(this.noLabelOr === 0);
+        const plain = conjunctionNames(le);
+        e = plain
+          ? { t: "labels", e, labels: plain }
+          : { t: "labels", e, labels: mentionedNames(le), expr: le };
       } else return e;
     }
   }
 
-  private mapLiteral(): Expr {
+  private exprNoLabelOr(): Expr {
+    this.noLabelOr++;
+    try {
+      return this.expr();
+    } finally {
+      this.noLabelOr--;
+    }
+  }
+
+  /**
+   * Label expression after `:` — `A|B`, `A&B`, `!A`, `%`, `(…)` and the older `:A:B` / `:A|:B`.
+   * Precedence: `!` binds tightest, then `&` (and the `:` conjunction), then `|`.
+   */
+  labelExpression(allowOr = true): LabelExpr {
+    this.expectP(":");
+    let e = this.labelOr(allowOr);
+    while (
+      this.isP(":") &&
+      (this.peek().k === "ident" ||
+        this.peek().k === "qident" ||
+        ["!", "%", "("].some((p) => this.isP(p, this.peek())))
+    ) {
+      this.i++;
+      e = { t: "and", l: e, r: this.labelOr(allowOr) };
+    }
+    return e;
+  }
+  private labelOr(allowOr: boolean): LabelExpr {
+    let l = this.labelAnd();
+    while (allowOr && this.isP("|")) {
+      this.i++;
+      this.acceptP(":");
+      l = { t: "or", l, r: this.labelAnd() };
+    }
+    return l;
+  }
+  private labelAnd(): LabelExpr {
+    let l = this.labelNot();
+    while (this.acceptP("&")) l = { t: "and", l, r: this.labelNot() };
+    return l;
+  }
+  private labelNot(): LabelExpr {
+    if (this.acceptP("!")) return { t: "not", e: this.labelNot() };
+    if (this.acceptP("%")) return { t: "any" };
+    if (this.acceptP("(")) {
+      const e = this.labelOr(true);
+      this.expectP(")");
+      return e;
+    }
+    return { t: "name", name: this.symbolicName() };
+  }
+
+  mapLiteral(): Expr {
     this.expectP("{");
     const entries: [string, Expr][] = [];
     if (!this.isP("}")) {
@@ -633,17 +891,24 @@ class Parser {
     switch (t.k) {
       case "int": {
         this.i++;
-        const v = parseIntLiteral((negative ? "-" : "") + t.s, () => this.err(`Invalid number literal '${t.s}'`, t, "InvalidNumberLiteral"));
-        if (v > INT_MAX || v < -INT_MAX - 1n) throw this.err(`integer is too large: ${t.s}`, t, "IntegerOverflow");
+        const v = parseIntLiteral((negative ? "-" : "") + t.s, () =>
+          this.err(`Invalid number literal '${t.s}'`, t, "InvalidNumberLiteral"),
+        );
+        if (v > INT_MAX || v < -INT_MAX - 1n)
+          throw this.err(`integer is too large: ${t.s}`, t, "IntegerOverflow");
         return { t: "lit", v };
       }
       case "float": {
         this.i++;
         const txt = t.s.replace(/_/g, "");
-        if (!/^[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?$/.test(txt) && !/^[0-9]+\.[0-9]+([eE][-+]?[0-9]+)?$/.test(txt))
+        if (
+          !/^[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?$/.test(txt) &&
+          !/^[0-9]+\.[0-9]+([eE][-+]?[0-9]+)?$/.test(txt)
+        )
           throw this.err(`Invalid number literal '${t.s}'`, t, "InvalidNumberLiteral");
         const f = Number(txt);
-        if (!Number.isFinite(f)) throw this.err(`floating point number is too large: ${t.s}`, t, "FloatingPointOverflow");
+        if (!Number.isFinite(f))
+          throw this.err(`floating point number is too large: ${t.s}`, t, "FloatingPointOverflow");
         return { t: "lit", v: negative ? -f : f };
       }
       case "string":
@@ -684,18 +949,21 @@ class Parser {
         const list = this.expr();
         let where: Expr | undefined;
         let proj: Expr | undefined;
-        if (this.acceptKw("WHERE")) where = this.expr();
+        if (this.acceptKw("WHERE")) where = this.exprNoLabelOr();
         if (this.acceptP("|")) proj = this.expr();
         this.expectP("]");
         return { t: "listComp", v, list, where, proj };
       }
       // pattern comprehension
-      if (this.isP("(") || ((this.tok.k === "ident" || this.tok.k === "qident") && this.isP("=", this.peek()))) {
+      if (
+        this.isP("(") ||
+        ((this.tok.k === "ident" || this.tok.k === "qident") && this.isP("=", this.peek()))
+      ) {
         const save = this.i;
         const p = this.tryPattern(false);
         if (p && (this.isKw("WHERE") || this.isP("|"))) {
           let where: Expr | undefined;
-          if (this.acceptKw("WHERE")) where = this.expr();
+          if (this.acceptKw("WHERE")) where = this.exprNoLabelOr();
           this.expectP("|");
           const proj = this.expr();
           this.expectP("]");
@@ -733,15 +1001,19 @@ class Parser {
   private identAtom(t: Token): Expr {
     const w = t.s.toUpperCase();
     const next = this.peek();
-    if (w === "TRUE") return this.i++, { t: "lit", v: true };
-    if (w === "FALSE") return this.i++, { t: "lit", v: false };
-    if (w === "NULL") return this.i++, { t: "lit", v: null };
+    if (w === "TRUE") return (this.i++, { t: "lit", v: true });
+    if (w === "FALSE") return (this.i++, { t: "lit", v: false });
+    if (w === "NULL") return (this.i++, { t: "lit", v: null });
     if (w === "CASE") return this.caseExpr();
     if ((w === "EXISTS" || w === "COUNT") && this.isP("{", next)) {
       this.i += 2;
       let res: { query?: Query; patterns?: PatternPart[]; where?: Expr };
       const c = this.tok;
-      if (c.k === "ident" && ["MATCH", "OPTIONAL", "UNWIND", "WITH", "CALL", "RETURN"].includes(c.s.toUpperCase())) res = { query: this.query() };
+      if (
+        c.k === "ident" &&
+        ["MATCH", "OPTIONAL", "UNWIND", "WITH", "CALL", "RETURN"].includes(c.s.toUpperCase())
+      )
+        res = { query: this.query() };
       else {
         const patterns = this.patternList();
         let where: Expr | undefined;
@@ -750,6 +1022,12 @@ class Parser {
       }
       this.expectP("}");
       return w === "EXISTS" ? { t: "exists", ...res } : { t: "countSub", ...res };
+    }
+    if (w === "COLLECT" && this.isP("{", next)) {
+      this.i += 2;
+      const query = this.query();
+      this.expectP("}");
+      return { t: "collectSub", query };
     }
     if (["ALL", "ANY", "NONE", "SINGLE"].includes(w) && this.isP("(", next)) {
       const a = this.peek(2);
@@ -782,7 +1060,10 @@ class Parser {
     let k = this.i;
     const parts: string[] = [this.toks[k]!.s];
     k++;
-    while (this.isP(".", this.toks[k]) && (this.toks[k + 1]?.k === "ident" || this.toks[k + 1]?.k === "qident")) {
+    while (
+      this.isP(".", this.toks[k]) &&
+      (this.toks[k + 1]?.k === "ident" || this.toks[k + 1]?.k === "qident")
+    ) {
       parts.push(this.toks[k + 1]!.s);
       k += 2;
     }
@@ -823,7 +1104,56 @@ class Parser {
   }
 }
 
-export function parseIntLiteral(text: string, fail: () => Error): bigint {
+const qppUnsupported = (p: Parser): CypherError =>
+  unsupported(
+    p,
+    "Quantified path patterns ((a)-->(b)){m,n}",
+    "5.9",
+    "write a quantified relationship such as (a)-[:R]->{1,3}(b) or (a)-[:R*1..3]->(b) instead",
+  );
+
+/** `A&B&C` (or `:A:B`) as its label names; undefined for anything else. */
+function conjunctionNames(e: LabelExpr): string[] | undefined {
+  if (e.t === "name") return [e.name];
+  if (e.t !== "and") return undefined;
+  const l = conjunctionNames(e.l);
+  const r = conjunctionNames(e.r);
+  return l && r ? [...l, ...r] : undefined;
+}
+
+/** A conjunction of alternatives of names (`:A|B:C`) as groups, the shape the matcher's anyOf takes. */
+function orGroups(e: LabelExpr): string[][] | undefined {
+  if (e.t === "and") {
+    const l = orGroups(e.l);
+    const r = orGroups(e.r);
+    return l && r ? [...l, ...r] : undefined;
+  }
+  const alts = typeAlternatives(e);
+  return alts ? [alts] : undefined;
+}
+
+function typeAlternatives(e: LabelExpr): string[] | undefined {
+  if (e.t === "name") return [e.name];
+  if (e.t !== "or") return undefined;
+  const l = typeAlternatives(e.l);
+  const r = typeAlternatives(e.r);
+  return l && r ? [...l, ...r] : undefined;
+}
+
+function mentionedNames(e: LabelExpr): string[] {
+  switch (e.t) {
+    case "name":
+      return [e.name];
+    case "any":
+      return [];
+    case "not":
+      return mentionedNames(e.e);
+    default:
+      return [...new Set([...mentionedNames(e.l), ...mentionedNames(e.r)])];
+  }
+}
+
+function parseIntLiteral(text: string, fail: () => Error): bigint {
   let s = text.replace(/_/g, "");
   let neg = false;
   if (s.startsWith("-")) {
@@ -841,10 +1171,4 @@ export function parseIntLiteral(text: string, fail: () => Error): bigint {
 
 export function parse(src: string): Query {
   return new Parser(src).parseQuery();
-}
-
-/** Parse one standalone expression (used by the TCK value parser and tests). */
-export function parseExpression(src: string): Expr {
-  const p = new Parser(src);
-  return p.expr();
 }

@@ -5,7 +5,7 @@ export interface ProcedureTable {
   columns: string[];
   rows: CypherValue[][];
 }
-export interface ProcedureField {
+interface ProcedureField {
   name: string;
   type: string;
 }
@@ -33,12 +33,33 @@ export class ProcedureRegistry {
   register(signature: string, table: ProcedureTable): void {
     // name(in :: TYPE?, …) :: (out :: TYPE?, …)   or   name(…) :: VOID
     const m = /^\s*([\w.]+)\s*\(([^)]*)\)\s*::\s*(?:\(([^)]*)\)|VOID)\s*$/i.exec(signature);
-    if (!m) throw new CypherError("ProcedureError", "compile time", "InvalidSignature", `Invalid procedure signature: ${signature}`);
-    const p: Procedure = { name: m[1]!, inputs: parseFields(m[2]!), outputs: parseFields(m[3] ?? ""), rows: table.rows, columns: table.columns };
+    if (!m)
+      throw new CypherError(
+        "ProcedureError",
+        "compile time",
+        "InvalidSignature",
+        `Invalid procedure signature: ${signature}`,
+      );
+    const p: Procedure = {
+      name: m[1]!,
+      inputs: parseFields(m[2]!),
+      outputs: parseFields(m[3] ?? ""),
+      rows: table.rows,
+      columns: table.columns,
+    };
     this.procs.set(p.name, p);
   }
 
   get(name: string): Procedure | undefined {
     return this.procs.get(name);
+  }
+
+  /** All registered procedures (copied to the Bolt server's engine workers). */
+  list(): Procedure[] {
+    return [...this.procs.values()];
+  }
+
+  add(p: Procedure): void {
+    this.procs.set(p.name, p);
   }
 }

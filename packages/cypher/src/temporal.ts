@@ -1,12 +1,27 @@
 import type {
-  CypherValue, TemporalValue, DurationValue, DateValue, LocalTimeValue, TimeValue, LocalDateTimeValue, DateTimeValue, CypherMap,
+  CypherValue,
+  TemporalValue,
+  DurationValue,
+  DateValue,
+  LocalTimeValue,
+  TimeValue,
+  LocalDateTimeValue,
+  DateTimeValue,
+  CypherMap,
 } from "./values";
 import { formatTemporal, isMap, isTemporal, typeName, formatOffset } from "./values";
 import type { EvalCtx } from "./eval";
 import { invalidArgs } from "./arith";
 import { CypherError } from "./errors";
 import {
-  daysFromCivil, civilFromDays, daysInMonth, dayOfWeek, isoWeek1Monday, isoWeekOf, isLeapYear, weeksInWeekYear,
+  daysFromCivil,
+  civilFromDays,
+  daysInMonth,
+  dayOfWeek,
+  isoWeek1Monday,
+  isoWeekOf,
+  isLeapYear,
+  weeksInWeekYear,
 } from "./calendar";
 import { canonicalZone, offsetAtInstant, offsetForLocal } from "./timezone";
 
@@ -15,8 +30,10 @@ const NS_PER_DAY = 86400 * NS_PER_SEC;
 const AVG_MONTH_SECONDS = 2629746; // 30.436875 days, as java.time / Neo4j
 const BN = 1_000_000_000n;
 
-const argErr = (msg: string): CypherError => new CypherError("ArgumentError", "runtime", "InvalidArgumentValue", msg);
-const typeErr = (msg: string): CypherError => new CypherError("TypeError", "runtime", "InvalidArgumentType", msg);
+const argErr = (msg: string): CypherError =>
+  new CypherError("ArgumentError", "runtime", "InvalidArgumentValue", msg);
+const typeErr = (msg: string): CypherError =>
+  new CypherError("TypeError", "runtime", "InvalidArgumentType", msg);
 
 // ---------------------------------------------------------------- internal representation
 
@@ -31,13 +48,24 @@ interface Zoned {
   zone?: string;
 }
 
-const localOfDate = (d: { year: number; month: number; day: number }): number => daysFromCivil(d.year, d.month, d.day);
+const localOfDate = (d: { year: number; month: number; day: number }): number =>
+  daysFromCivil(d.year, d.month, d.day);
 const nodOf = (t: { hour: number; minute: number; second: number; nanosecond: number }): number =>
   (t.hour * 3600 + t.minute * 60 + t.second) * NS_PER_SEC + t.nanosecond;
 
-function timeFields(nod: number): { hour: number; minute: number; second: number; nanosecond: number } {
+function timeFields(nod: number): {
+  hour: number;
+  minute: number;
+  second: number;
+  nanosecond: number;
+} {
   const secs = Math.floor(nod / NS_PER_SEC);
-  return { hour: Math.floor(secs / 3600), minute: Math.floor((secs % 3600) / 60), second: secs % 60, nanosecond: nod % NS_PER_SEC };
+  return {
+    hour: Math.floor(secs / 3600),
+    minute: Math.floor((secs % 3600) / 60),
+    second: secs % 60,
+    nanosecond: nod % NS_PER_SEC,
+  };
 }
 
 function normLocal(day: number, nod: number): Local {
@@ -47,10 +75,23 @@ function normLocal(day: number, nod: number): Local {
 
 const mkDate = (day: number): DateValue => ({ kind: "date", ...civilFromDays(day) });
 const mkLocalTime = (nod: number): LocalTimeValue => ({ kind: "localtime", ...timeFields(nod) });
-const mkTime = (nod: number, offset: number): TimeValue => ({ kind: "time", ...timeFields(nod), offsetSeconds: offset });
-const mkLdt = (l: Local): LocalDateTimeValue => ({ kind: "localdatetime", ...civilFromDays(l.day), ...timeFields(l.nod) });
+const mkTime = (nod: number, offset: number): TimeValue => ({
+  kind: "time",
+  ...timeFields(nod),
+  offsetSeconds: offset,
+});
+const mkLdt = (l: Local): LocalDateTimeValue => ({
+  kind: "localdatetime",
+  ...civilFromDays(l.day),
+  ...timeFields(l.nod),
+});
 function mkDt(z: Zoned): DateTimeValue {
-  const v: DateTimeValue = { kind: "datetime", ...civilFromDays(z.local.day), ...timeFields(z.local.nod), offsetSeconds: z.offset };
+  const v: DateTimeValue = {
+    kind: "datetime",
+    ...civilFromDays(z.local.day),
+    ...timeFields(z.local.nod),
+    offsetSeconds: z.offset,
+  };
   if (z.zone) v.timezone = z.zone;
   return v;
 }
@@ -62,7 +103,8 @@ function zonedFromLocal(local: Local, tz: { offset?: number; zone?: string }): Z
     const off = offsetForLocal(tz.zone, secs);
     const instant = secs - off;
     const realOff = offsetAtInstant(tz.zone, instant);
-    const l = realOff === off ? local : normLocal(local.day, local.nod + (realOff - off) * NS_PER_SEC);
+    const l =
+      realOff === off ? local : normLocal(local.day, local.nod + (realOff - off) * NS_PER_SEC);
     return { local: l, offset: realOff, zone: tz.zone };
   }
   return { local, offset: tz.offset ?? 0 };
@@ -77,12 +119,16 @@ function withZoneSameInstant(z: Zoned, tz: { offset?: number; zone?: string }): 
 }
 
 function zonedOf(v: DateTimeValue): Zoned {
-  return { local: { day: localOfDate(v), nod: nodOf(v) }, offset: v.offsetSeconds, zone: v.timezone };
+  return {
+    local: { day: localOfDate(v), nod: nodOf(v) },
+    offset: v.offsetSeconds,
+    zone: v.timezone,
+  };
 }
 
 // ---------------------------------------------------------------- time zones
 
-export function parseTimezone(s: string): { offset?: number; zone?: string } {
+function parseTimezone(s: string): { offset?: number; zone?: string } {
   const m = /^([+-])(\d{2}):?(\d{2})?(?::?(\d{2}))?$/.exec(s);
   if (s === "Z" || s === "z") return { offset: 0 };
   if (m) {
@@ -115,11 +161,22 @@ function asInt(v: CypherValue, what: string): number {
 }
 
 function checkRange(v: number, lo: number, hi: number, what: string): number {
-  if (v < lo || v > hi || !Number.isFinite(v)) throw argErr(`Invalid value for ${what} (valid values ${lo} - ${hi}): ${v}`);
+  if (v < lo || v > hi || !Number.isFinite(v))
+    throw argErr(`Invalid value for ${what} (valid values ${lo} - ${hi}): ${v}`);
   return v;
 }
 
-const DATE_KEYS = ["year", "month", "day", "week", "dayofweek", "ordinalday", "quarter", "dayofquarter", "weekyear"];
+const DATE_KEYS = [
+  "year",
+  "month",
+  "day",
+  "week",
+  "dayofweek",
+  "ordinalday",
+  "quarter",
+  "dayofquarter",
+  "weekyear",
+];
 const TIME_KEYS = ["hour", "minute", "second", "millisecond", "microsecond", "nanosecond"];
 
 function lowerMap(m: CypherMap): Map<string, CypherValue> {
@@ -138,16 +195,25 @@ interface BaseParts {
 /** Date, time and zone of a temporal used as `date:`/`time:`/`datetime:` in a constructor map. */
 function partsOf(v: TemporalValue): BaseParts {
   switch (v.kind) {
-    case "date": return { day: localOfDate(v) };
-    case "localtime": return { nod: nodOf(v) };
-    case "time": return { nod: nodOf(v), offset: v.offsetSeconds };
-    case "localdatetime": return { day: localOfDate(v), nod: nodOf(v) };
-    case "datetime": return { day: localOfDate(v), nod: nodOf(v), offset: v.offsetSeconds, zone: v.timezone };
-    case "duration": throw typeErr("Cannot select from a duration");
+    case "date":
+      return { day: localOfDate(v) };
+    case "localtime":
+      return { nod: nodOf(v) };
+    case "time":
+      return { nod: nodOf(v), offset: v.offsetSeconds };
+    case "localdatetime":
+      return { day: localOfDate(v), nod: nodOf(v) };
+    case "datetime":
+      return { day: localOfDate(v), nod: nodOf(v), offset: v.offsetSeconds, zone: v.timezone };
+    case "duration":
+      throw typeErr("Cannot select from a duration");
   }
 }
 
-function dateFromFields(m: Map<string, CypherValue>, baseDay: number | undefined): number | undefined {
+function dateFromFields(
+  m: Map<string, CypherValue>,
+  baseDay: number | undefined,
+): number | undefined {
   const has = (k: string): boolean => m.has(k) && m.get(k) !== null;
   const g = (k: string): number => asInt(m.get(k)!, k);
   const base = baseDay !== undefined ? civilFromDays(baseDay) : undefined;
@@ -155,7 +221,11 @@ function dateFromFields(m: Map<string, CypherValue>, baseDay: number | undefined
     const bw = baseDay !== undefined ? isoWeekOf(baseDay) : undefined;
     const wy = has("year") ? g("year") : (bw?.weekYear ?? 0);
     const week = checkRange(g("week"), 1, weeksInWeekYear(wy), "Week");
-    const dow = has("dayofweek") ? checkRange(g("dayofweek"), 1, 7, "DayOfWeek") : baseDay !== undefined ? dayOfWeek(baseDay) : 1;
+    const dow = has("dayofweek")
+      ? checkRange(g("dayofweek"), 1, 7, "DayOfWeek")
+      : baseDay !== undefined
+        ? dayOfWeek(baseDay)
+        : 1;
     return isoWeek1Monday(wy) + (week - 1) * 7 + (dow - 1);
   }
   if (has("ordinalday")) {
@@ -169,7 +239,10 @@ function dateFromFields(m: Map<string, CypherValue>, baseDay: number | undefined
     const q = has("quarter") ? checkRange(g("quarter"), 1, 4, "QuarterOfYear") : bq;
     const qStart = daysFromCivil(y, (q - 1) * 3 + 1, 1);
     const qLen = daysFromCivil(q === 4 ? y + 1 : y, q === 4 ? 1 : q * 3 + 1, 1) - qStart;
-    const bdq = base && baseDay !== undefined ? baseDay - daysFromCivil(base.year, Math.floor((base.month - 1) / 3) * 3 + 1, 1) + 1 : 1;
+    const bdq =
+      base && baseDay !== undefined
+        ? baseDay - daysFromCivil(base.year, Math.floor((base.month - 1) / 3) * 3 + 1, 1) + 1
+        : 1;
     const dq = has("dayofquarter") ? checkRange(g("dayofquarter"), 1, qLen, "DayOfQuarter") : bdq;
     return qStart + dq - 1;
   }
@@ -178,27 +251,51 @@ function dateFromFields(m: Map<string, CypherValue>, baseDay: number | undefined
     const y = has("year") ? g("year") : base!.year;
     const mo = has("month") ? checkRange(g("month"), 1, 12, "MonthOfYear") : (base?.month ?? 1);
     if (!has("month") && has("day") && !base) throw argErr("month must be specified when day is");
-    const d = has("day") ? checkRange(g("day"), 1, daysInMonth(y, mo), "DayOfMonth") : Math.min(base?.day ?? 1, daysInMonth(y, mo));
+    const d = has("day")
+      ? checkRange(g("day"), 1, daysInMonth(y, mo), "DayOfMonth")
+      : Math.min(base?.day ?? 1, daysInMonth(y, mo));
     checkRange(y, -999999999, 999999999, "Year");
     return daysFromCivil(y, mo, d);
   }
   return undefined;
 }
 
-function timeFromFields(m: Map<string, CypherValue>, baseNod: number | undefined): number | undefined {
+function timeFromFields(
+  m: Map<string, CypherValue>,
+  baseNod: number | undefined,
+): number | undefined {
   const has = (k: string): boolean => m.has(k) && m.get(k) !== null;
   if (!TIME_KEYS.some(has) && baseNod === undefined) return undefined;
-  const b = baseNod !== undefined ? timeFields(baseNod) : { hour: 0, minute: 0, second: 0, nanosecond: 0 };
+  const b =
+    baseNod !== undefined ? timeFields(baseNod) : { hour: 0, minute: 0, second: 0, nanosecond: 0 };
   const g = (k: string): number => asInt(m.get(k)!, k);
   const hour = has("hour") ? checkRange(g("hour"), 0, 23, "HourOfDay") : b.hour;
-  if (!has("hour") && baseNod === undefined && (has("minute") || has("second"))) throw argErr("hour must be specified");
-  const minute = has("minute") ? checkRange(g("minute"), 0, 59, "MinuteOfHour") : has("hour") && baseNod === undefined ? 0 : b.minute;
+  if (!has("hour") && baseNod === undefined && (has("minute") || has("second")))
+    throw argErr("hour must be specified");
+  const minute = has("minute")
+    ? checkRange(g("minute"), 0, 59, "MinuteOfHour")
+    : has("hour") && baseNod === undefined
+      ? 0
+      : b.minute;
   const second = has("second") ? checkRange(g("second"), 0, 59, "SecondOfMinute") : b.second;
   let ns = b.nanosecond;
   if (has("millisecond") || has("microsecond") || has("nanosecond")) {
-    const ms = has("millisecond") ? checkRange(g("millisecond"), 0, 999, "MilliOfSecond") : has("microsecond") || has("nanosecond") ? 0 : Math.floor(ns / 1e6);
-    const us = has("microsecond") ? checkRange(g("microsecond"), 0, has("millisecond") ? 999 : 999999, "MicroOfSecond") : 0;
-    const n = has("nanosecond") ? checkRange(g("nanosecond"), 0, has("microsecond") ? 999 : has("millisecond") ? 999999 : 999999999, "NanoOfSecond") : 0;
+    const ms = has("millisecond")
+      ? checkRange(g("millisecond"), 0, 999, "MilliOfSecond")
+      : has("microsecond") || has("nanosecond")
+        ? 0
+        : Math.floor(ns / 1e6);
+    const us = has("microsecond")
+      ? checkRange(g("microsecond"), 0, has("millisecond") ? 999 : 999999, "MicroOfSecond")
+      : 0;
+    const n = has("nanosecond")
+      ? checkRange(
+          g("nanosecond"),
+          0,
+          has("microsecond") ? 999 : has("millisecond") ? 999999 : 999999999,
+          "NanoOfSecond",
+        )
+      : 0;
     ns = ms * 1_000_000 + us * 1000 + n;
   }
   return (hour * 3600 + minute * 60 + second) * NS_PER_SEC + ns;
@@ -209,7 +306,11 @@ type Kind = "date" | "localtime" | "time" | "localdatetime" | "datetime";
 function fromMap(kind: Kind, map: CypherMap): TemporalValue {
   const m = lowerMap(map);
   for (const k of m.keys())
-    if (!DATE_KEYS.includes(k) && !TIME_KEYS.includes(k) && !["timezone", "date", "time", "datetime", "epochseconds", "epochmillis"].includes(k))
+    if (
+      !DATE_KEYS.includes(k) &&
+      !TIME_KEYS.includes(k) &&
+      !["timezone", "date", "time", "datetime", "epochseconds", "epochmillis"].includes(k)
+    )
       throw argErr(`Unknown field: ${k}`);
   let tz: { offset?: number; zone?: string } | undefined;
   const tzv = m.get("timezone");
@@ -237,12 +338,18 @@ function fromMap(kind: Kind, map: CypherMap): TemporalValue {
   if (tSel) {
     const p = partsOf(tSel);
     if (p.nod === undefined) throw typeErr("time must have a time component");
-    base = { ...base, nod: p.nod, offset: p.offset ?? base.offset, zone: p.offset !== undefined ? p.zone : base.zone };
+    base = {
+      ...base,
+      nod: p.nod,
+      offset: p.offset ?? base.offset,
+      zone: p.offset !== undefined ? p.zone : base.zone,
+    };
     if (p.offset === undefined && !dtSel) base = { ...base, offset: undefined, zone: undefined };
   }
   const day = kind === "localtime" || kind === "time" ? undefined : dateFromFields(m, base.day);
   let nod = kind === "date" ? undefined : timeFromFields(m, base.nod);
-  let zoneSpec: { offset?: number; zone?: string } = tz ?? (base.offset !== undefined ? { offset: base.offset, zone: base.zone } : defaultZone());
+  let zoneSpec: { offset?: number; zone?: string } =
+    tz ?? (base.offset !== undefined ? { offset: base.offset, zone: base.zone } : defaultZone());
   // fields apply in the selected value's own zone; a requested zone then moves the same instant there
   if (tz && base.offset !== undefined && base.nod !== undefined && nod !== undefined) {
     const src = base.zone ? { zone: base.zone } : { offset: base.offset };
@@ -285,7 +392,11 @@ function fromMap(kind: Kind, map: CypherMap): TemporalValue {
   }
 }
 
-function fromEpoch(secs: number, nanos: number, tz: { offset?: number; zone?: string } = { offset: 0 }): DateTimeValue {
+function fromEpoch(
+  secs: number,
+  nanos: number,
+  tz: { offset?: number; zone?: string } = { offset: 0 },
+): DateTimeValue {
   if (!Number.isFinite(secs) || !Number.isFinite(nanos) || Math.abs(secs) > 3e16)
     throw argErr(`Epoch value out of range: ${secs}`);
   const totalNs = BigInt(Math.trunc(secs)) * BN + BigInt(Math.round(nanos));
@@ -313,9 +424,14 @@ function parseDateString(s: string): number {
   m = /^([+-]?\d{4,9})-(\d{3})$/.exec(s) ?? /^([+-]?\d{4})(\d{3})$/.exec(s);
   if (m) {
     const y = Number(m[1]);
-    return daysFromCivil(y, 1, 1) + checkRange(Number(m[2]), 1, isLeapYear(y) ? 366 : 365, "DayOfYear") - 1;
+    return (
+      daysFromCivil(y, 1, 1) +
+      checkRange(Number(m[2]), 1, isLeapYear(y) ? 366 : 365, "DayOfYear") -
+      1
+    );
   }
-  m = /^([+-]?\d{4,9})-(\d{1,2})(?:-(\d{1,2}))?$/.exec(s) ?? /^([+-]?\d{4})(\d{2})(\d{2})?$/.exec(s);
+  m =
+    /^([+-]?\d{4,9})-(\d{1,2})(?:-(\d{1,2}))?$/.exec(s) ?? /^([+-]?\d{4})(\d{2})(\d{2})?$/.exec(s);
   if (m) {
     const y = Number(m[1]);
     const mo = checkRange(Number(m[2]), 1, 12, "MonthOfYear");
@@ -329,7 +445,8 @@ function parseDateString(s: string): number {
 
 function parseTimeString(s: string): number {
   const m =
-    /^(\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?$/.exec(s) ?? /^(\d{2})(?:(\d{2})(?:(\d{2})(?:[.,](\d{1,9}))?)?)?$/.exec(s);
+    /^(\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?$/.exec(s) ??
+    /^(\d{2})(?:(\d{2})(?:(\d{2})(?:[.,](\d{1,9}))?)?)?$/.exec(s);
   if (!m) throw argErr(`Text cannot be parsed to a Time: '${s}'`);
   const h = checkRange(Number(m[1]), 0, 23, "HourOfDay");
   const mi = checkRange(Number(m[2] ?? 0), 0, 59, "MinuteOfHour");
@@ -366,7 +483,9 @@ function fromString(kind: Kind, s: string): TemporalValue {
       return mkLocalTime(parseTimeString(text));
     case "time": {
       const { time, tz } = splitZone(text);
-      const off = tz ? (tz.offset ?? (tz.zone ? offsetAtInstant(tz.zone, Date.now() / 1000) : 0)) : 0;
+      const off = tz
+        ? (tz.offset ?? (tz.zone ? offsetAtInstant(tz.zone, Date.now() / 1000) : 0))
+        : 0;
       return mkTime(parseTimeString(time), off);
     }
     case "localdatetime": {
@@ -382,7 +501,11 @@ function fromString(kind: Kind, s: string): TemporalValue {
       if (tz?.zone && tz.offset !== undefined) {
         // an explicit offset with a zone: honour the zone, but the offset chooses within overlaps
         const z = zonedFromLocal(local, { zone: tz.zone });
-        return mkDt(z.offset === tz.offset ? z : withZoneSameInstant({ local, offset: tz.offset }, { zone: tz.zone }));
+        return mkDt(
+          z.offset === tz.offset
+            ? z
+            : withZoneSameInstant({ local, offset: tz.offset }, { zone: tz.zone }),
+        );
       }
       return mkDt(zonedFromLocal(local, tz ?? defaultZone()));
     }
@@ -392,8 +515,18 @@ function fromString(kind: Kind, s: string): TemporalValue {
 // ---------------------------------------------------------------- durations
 
 /** Duration from fractional components, cascading fractions down (months → days → seconds) like Neo4j. */
-export function durationFromParts(months: number, days: number, seconds: number, nanos: number): DurationValue {
-  if (![months, days, seconds, nanos].every(Number.isFinite) || Math.abs(months) > 1e17 || Math.abs(days) > 1e17 || Math.abs(seconds) > 1e17)
+function durationFromParts(
+  months: number,
+  days: number,
+  seconds: number,
+  nanos: number,
+): DurationValue {
+  if (
+    ![months, days, seconds, nanos].every(Number.isFinite) ||
+    Math.abs(months) > 1e17 ||
+    Math.abs(days) > 1e17 ||
+    Math.abs(seconds) > 1e17
+  )
     throw new CypherError("ArithmeticError", "runtime", "IntegerOverflow", "Duration out of range");
   const wholeMonths = Math.trunc(months);
   const fracMonthSeconds = (months - wholeMonths) * AVG_MONTH_SECONDS;
@@ -422,7 +555,19 @@ const totalNsOf = (d: DurationValue): bigint => d.seconds * BN + d.nanoseconds;
 
 function durationFromMap(map: CypherMap): DurationValue {
   const m = lowerMap(map);
-  const keys = ["years", "quarters", "months", "weeks", "days", "hours", "minutes", "seconds", "milliseconds", "microseconds", "nanoseconds"];
+  const keys = [
+    "years",
+    "quarters",
+    "months",
+    "weeks",
+    "days",
+    "hours",
+    "minutes",
+    "seconds",
+    "milliseconds",
+    "microseconds",
+    "nanoseconds",
+  ];
   for (const k of m.keys()) if (!keys.includes(k)) throw argErr(`Unknown duration field: ${k}`);
   const g = (k: string): number => (m.has(k) && m.get(k) !== null ? asNumber(m.get(k)!, k) : 0);
   const allInt = [...m.values()].every((v) => typeof v === "bigint" || v === null);
@@ -430,7 +575,11 @@ function durationFromMap(map: CypherMap): DurationValue {
     const b = (k: string): bigint => (m.has(k) && m.get(k) !== null ? (m.get(k) as bigint) : 0n);
     const months = b("years") * 12n + b("quarters") * 3n + b("months");
     const days = b("weeks") * 7n + b("days");
-    const ns = (b("hours") * 3600n + b("minutes") * 60n + b("seconds")) * BN + b("milliseconds") * 1_000_000n + b("microseconds") * 1000n + b("nanoseconds");
+    const ns =
+      (b("hours") * 3600n + b("minutes") * 60n + b("seconds")) * BN +
+      b("milliseconds") * 1_000_000n +
+      b("microseconds") * 1000n +
+      b("nanoseconds");
     return normDuration(months, days, ns);
   }
   const months = g("years") * 12 + g("quarters") * 3 + g("months");
@@ -442,17 +591,23 @@ function durationFromMap(map: CypherMap): DurationValue {
 
 function durationFromString(s: string): DurationValue {
   const t = s.trim();
-  const alt = /^([-+]?)P(\d{4})-?(\d{2})-?(\d{2})T(\d{2}):?(\d{2}):?(\d{2})(?:[.,](\d{1,9}))?$/.exec(t);
+  const alt =
+    /^([-+]?)P(\d{4})-?(\d{2})-?(\d{2})T(\d{2}):?(\d{2}):?(\d{2})(?:[.,](\d{1,9}))?$/.exec(t);
   if (alt) {
     const sign = alt[1] === "-" ? -1n : 1n;
     const months = BigInt(Number(alt[2]) * 12 + Number(alt[3]));
     const days = BigInt(Number(alt[4]));
-    const ns = BigInt(Number(alt[5]) * 3600 + Number(alt[6]) * 60 + Number(alt[7])) * BN + BigInt(parseFraction(alt[8]));
+    const ns =
+      BigInt(Number(alt[5]) * 3600 + Number(alt[6]) * 60 + Number(alt[7])) * BN +
+      BigInt(parseFraction(alt[8]));
     return normDuration(sign * months, sign * days, sign * ns);
   }
   const m =
-    /^([-+]?)P(?:([-+]?[\d.,]+)Y)?(?:([-+]?[\d.,]+)M)?(?:([-+]?[\d.,]+)W)?(?:([-+]?[\d.,]+)D)?(?:T(?:([-+]?[\d.,]+)H)?(?:([-+]?[\d.,]+)M)?(?:([-+]?[\d.,]+)S)?)?$/i.exec(t);
-  if (!m || t.endsWith("T") || /^[-+]?P$/i.test(t)) throw argErr(`Text cannot be parsed to a Duration: '${s}'`);
+    /^([-+]?)P(?:([-+]?[\d.,]+)Y)?(?:([-+]?[\d.,]+)M)?(?:([-+]?[\d.,]+)W)?(?:([-+]?[\d.,]+)D)?(?:T(?:([-+]?[\d.,]+)H)?(?:([-+]?[\d.,]+)M)?(?:([-+]?[\d.,]+)S)?)?$/i.exec(
+      t,
+    );
+  if (!m || t.endsWith("T") || /^[-+]?P$/i.test(t))
+    throw argErr(`Text cannot be parsed to a Duration: '${s}'`);
   const n = (x: string | undefined): number => (x ? Number(x.replace(",", ".")) : 0);
   const sign = m[1] === "-" ? -1 : 1;
   // whole-number seconds keep full precision through bigint
@@ -464,7 +619,12 @@ function durationFromString(s: string): DurationValue {
     secs += Number(w);
     extraNs = parseFraction(f) * (secText.startsWith("-") ? -1 : 1);
   }
-  const d = durationFromParts(sign * (n(m[2]) * 12 + n(m[3])), sign * (n(m[4]) * 7 + n(m[5])), sign * secs, sign * extraNs);
+  const d = durationFromParts(
+    sign * (n(m[2]) * 12 + n(m[3])),
+    sign * (n(m[4]) * 7 + n(m[5])),
+    sign * secs,
+    sign * extraNs,
+  );
   return d;
 }
 
@@ -472,8 +632,14 @@ export function durationMul(d: DurationValue, n: bigint | number, op: string): C
   if (typeof n === "bigint" && op === "*")
     return normDuration(d.months * n, d.days * n, totalNsOf(d) * n);
   const f = op === "*" ? Number(n) : 1 / Number(n);
-  if (op === "/" && Number(n) === 0) throw new CypherError("ArithmeticError", "runtime", "DivisionByZero", "/ by zero");
-  return durationFromParts(Number(d.months) * f, Number(d.days) * f, Number(d.seconds) * f, Number(d.nanoseconds) * f);
+  if (op === "/" && Number(n) === 0)
+    throw new CypherError("ArithmeticError", "runtime", "DivisionByZero", "/ by zero");
+  return durationFromParts(
+    Number(d.months) * f,
+    Number(d.days) * f,
+    Number(d.seconds) * f,
+    Number(d.nanoseconds) * f,
+  );
 }
 
 // ---------------------------------------------------------------- arithmetic
@@ -495,24 +661,39 @@ function addToLocal(l: Local, d: DurationValue, sign: 1 | -1): Local {
 
 export function temporalAdd(a: TemporalValue, b: TemporalValue, sign: 1 | -1): CypherValue {
   if (a.kind === "duration" && b.kind === "duration")
-    return normDuration(a.months + BigInt(sign) * b.months, a.days + BigInt(sign) * b.days, totalNsOf(a) + BigInt(sign) * totalNsOf(b));
+    return normDuration(
+      a.months + BigInt(sign) * b.months,
+      a.days + BigInt(sign) * b.days,
+      totalNsOf(a) + BigInt(sign) * totalNsOf(b),
+    );
   if (b.kind === "duration" && a.kind !== "duration") return addDuration(a, b, sign);
   if (a.kind === "duration" && sign === 1 && b.kind !== "duration") return addDuration(b, a, 1);
   throw invalidArgs(sign === 1 ? "+" : "-", a, b);
 }
 
-function addDuration(t: Exclude<TemporalValue, DurationValue>, d: DurationValue, sign: 1 | -1): CypherValue {
+function addDuration(
+  t: Exclude<TemporalValue, DurationValue>,
+  d: DurationValue,
+  sign: 1 | -1,
+): CypherValue {
   switch (t.kind) {
     case "date": {
-      const days = plusMonths(localOfDate(t), sign * Number(d.months)) + sign * Number(d.days) + sign * Number(totalNsOf(d) / (86400n * BN));
+      const days =
+        plusMonths(localOfDate(t), sign * Number(d.months)) +
+        sign * Number(d.days) +
+        sign * Number(totalNsOf(d) / (86400n * BN));
       return mkDate(days);
     }
     case "localtime": {
-      const nod = ((nodOf(t) + sign * Number(totalNsOf(d) % (86400n * BN))) % NS_PER_DAY + NS_PER_DAY) % NS_PER_DAY;
+      const nod =
+        (((nodOf(t) + sign * Number(totalNsOf(d) % (86400n * BN))) % NS_PER_DAY) + NS_PER_DAY) %
+        NS_PER_DAY;
       return mkLocalTime(nod);
     }
     case "time": {
-      const nod = ((nodOf(t) + sign * Number(totalNsOf(d) % (86400n * BN))) % NS_PER_DAY + NS_PER_DAY) % NS_PER_DAY;
+      const nod =
+        (((nodOf(t) + sign * Number(totalNsOf(d) % (86400n * BN))) % NS_PER_DAY) + NS_PER_DAY) %
+        NS_PER_DAY;
       return mkTime(nod, t.offsetSeconds);
     }
     case "localdatetime":
@@ -521,7 +702,10 @@ function addDuration(t: Exclude<TemporalValue, DurationValue>, d: DurationValue,
       const z = zonedOf(t);
       // calendar part on the wall clock, exact part on the instant
       const day = plusMonths(z.local.day, sign * Number(d.months)) + sign * Number(d.days);
-      const wall = zonedFromLocal({ day, nod: z.local.nod }, z.zone ? { zone: z.zone } : { offset: z.offset });
+      const wall = zonedFromLocal(
+        { day, nod: z.local.nod },
+        z.zone ? { zone: z.zone } : { offset: z.offset },
+      );
       const moved = normLocal(wall.local.day, wall.local.nod + sign * Number(totalNsOf(d)));
       if (!z.zone) return mkDt({ local: moved, offset: z.offset });
       const shifted = withZoneSameInstant({ local: moved, offset: wall.offset }, { zone: z.zone });
@@ -544,7 +728,11 @@ function pointOf(v: TemporalValue): Point {
   return partsOf(v);
 }
 
-function between(a: TemporalValue, b: TemporalValue, unit: "all" | "months" | "days" | "seconds"): DurationValue {
+function between(
+  a: TemporalValue,
+  b: TemporalValue,
+  unit: "all" | "months" | "days" | "seconds",
+): DurationValue {
   const pa = { ...pointOf(a) };
   const pb = { ...pointOf(b) };
   const bothOffsets = pa.offset !== undefined && pb.offset !== undefined;
@@ -571,15 +759,37 @@ function between(a: TemporalValue, b: TemporalValue, unit: "all" | "months" | "d
   }
   // a local value is read in the other side's zone; months and days count on the wall clock of `a`'s zone,
   // the remaining time on the instant line (java.time's until semantics)
-  const zoneA = pa.offset !== undefined && pa.nod !== undefined ? (pa.zone ? { zone: pa.zone } : { offset: pa.offset }) : undefined;
-  const zoneB = pb.offset !== undefined && pb.nod !== undefined ? (pb.zone ? { zone: pb.zone } : { offset: pb.offset }) : undefined;
+  const zoneA =
+    pa.offset !== undefined && pa.nod !== undefined
+      ? pa.zone
+        ? { zone: pa.zone }
+        : { offset: pa.offset }
+      : undefined;
+  const zoneB =
+    pb.offset !== undefined && pb.nod !== undefined
+      ? pb.zone
+        ? { zone: pb.zone }
+        : { offset: pb.offset }
+      : undefined;
   const zone = zoneA ?? zoneB;
-  const za: Zoned = zoneA ? { local: { day: pa.day, nod: pa.nod ?? 0 }, offset: pa.offset!, zone: pa.zone } : zone ? zonedFromLocal({ day: pa.day, nod: pa.nod ?? 0 }, zone) : { local: { day: pa.day, nod: pa.nod ?? 0 }, offset: 0 };
-  let zb: Zoned = zoneB ? { local: { day: pb.day, nod: pb.nod ?? 0 }, offset: pb.offset!, zone: pb.zone } : zone ? zonedFromLocal({ day: pb.day, nod: pb.nod ?? 0 }, zone) : { local: { day: pb.day, nod: pb.nod ?? 0 }, offset: 0 };
+  const za: Zoned = zoneA
+    ? { local: { day: pa.day, nod: pa.nod ?? 0 }, offset: pa.offset!, zone: pa.zone }
+    : zone
+      ? zonedFromLocal({ day: pa.day, nod: pa.nod ?? 0 }, zone)
+      : { local: { day: pa.day, nod: pa.nod ?? 0 }, offset: 0 };
+  let zb: Zoned = zoneB
+    ? { local: { day: pb.day, nod: pb.nod ?? 0 }, offset: pb.offset!, zone: pb.zone }
+    : zone
+      ? zonedFromLocal({ day: pb.day, nod: pb.nod ?? 0 }, zone)
+      : { local: { day: pb.day, nod: pb.nod ?? 0 }, offset: 0 };
   if (zone) zb = withZoneSameInstant(zb, zone);
-  const instant = (z: Zoned): bigint => (BigInt(z.local.day) * 86400n - BigInt(z.offset)) * BN + BigInt(z.local.nod);
+  const instant = (z: Zoned): bigint =>
+    (BigInt(z.local.day) * 86400n - BigInt(z.offset)) * BN + BigInt(z.local.nod);
   const resolve = (l: Local): Zoned => (zone ? zonedFromLocal(l, zone) : { local: l, offset: 0 });
-  if (timeOnly) return unit === "months" || unit === "days" ? normDuration(0n, 0n, 0n) : normDuration(0n, 0n, instant(zb) - instant(za));
+  if (timeOnly)
+    return unit === "months" || unit === "days"
+      ? normDuration(0n, 0n, 0n)
+      : normDuration(0n, 0n, instant(zb) - instant(za));
   if (unit === "seconds") return normDuration(0n, 0n, instant(zb) - instant(za));
   const la = za.local;
   const lb = zb.local;
@@ -604,9 +814,29 @@ function between(a: TemporalValue, b: TemporalValue, unit: "all" | "months" | "d
 
 // ---------------------------------------------------------------- truncation
 
-const UNITS = ["millennium", "century", "decade", "year", "weekyear", "quarter", "month", "week", "day", "hour", "minute", "second", "millisecond", "microsecond"];
+const UNITS = [
+  "millennium",
+  "century",
+  "decade",
+  "year",
+  "weekyear",
+  "quarter",
+  "month",
+  "week",
+  "day",
+  "hour",
+  "minute",
+  "second",
+  "millisecond",
+  "microsecond",
+];
 
-function truncate(kind: Kind, unitV: CypherValue, t: CypherValue, overrides: CypherValue | undefined): CypherValue {
+function truncate(
+  kind: Kind,
+  unitV: CypherValue,
+  t: CypherValue,
+  overrides: CypherValue | undefined,
+): CypherValue {
   if (t === null) return null;
   if (typeof unitV !== "string") throw typeErr("truncate unit must be a string");
   const unit = unitV.toLowerCase();
@@ -615,31 +845,69 @@ function truncate(kind: Kind, unitV: CypherValue, t: CypherValue, overrides: Cyp
   const p = partsOf(t);
   let day = p.day;
   let nod = p.nod ?? 0;
-  const dateUnits = ["millennium", "century", "decade", "year", "weekyear", "quarter", "month", "week", "day"];
+  const dateUnits = [
+    "millennium",
+    "century",
+    "decade",
+    "year",
+    "weekyear",
+    "quarter",
+    "month",
+    "week",
+    "day",
+  ];
   if ((kind === "localtime" || kind === "time") && dateUnits.slice(0, -1).includes(unit))
     throw argErr(`Cannot truncate a time to ${unit}`);
-  if (dateUnits.includes(unit) && day === undefined) throw argErr(`Cannot truncate to ${unit} without a date`);
+  if (dateUnits.includes(unit) && day === undefined)
+    throw argErr(`Cannot truncate to ${unit} without a date`);
   if (day !== undefined) {
     const c = civilFromDays(day);
     switch (unit) {
-      case "millennium": day = daysFromCivil(Math.floor(c.year / 1000) * 1000, 1, 1); break;
-      case "century": day = daysFromCivil(Math.floor(c.year / 100) * 100, 1, 1); break;
-      case "decade": day = daysFromCivil(Math.floor(c.year / 10) * 10, 1, 1); break;
-      case "year": day = daysFromCivil(c.year, 1, 1); break;
-      case "weekyear": day = isoWeek1Monday(isoWeekOf(day).weekYear); break;
-      case "quarter": day = daysFromCivil(c.year, Math.floor((c.month - 1) / 3) * 3 + 1, 1); break;
-      case "month": day = daysFromCivil(c.year, c.month, 1); break;
-      case "week": day = day - (dayOfWeek(day) - 1); break;
+      case "millennium":
+        day = daysFromCivil(Math.floor(c.year / 1000) * 1000, 1, 1);
+        break;
+      case "century":
+        day = daysFromCivil(Math.floor(c.year / 100) * 100, 1, 1);
+        break;
+      case "decade":
+        day = daysFromCivil(Math.floor(c.year / 10) * 10, 1, 1);
+        break;
+      case "year":
+        day = daysFromCivil(c.year, 1, 1);
+        break;
+      case "weekyear":
+        day = isoWeek1Monday(isoWeekOf(day).weekYear);
+        break;
+      case "quarter":
+        day = daysFromCivil(c.year, Math.floor((c.month - 1) / 3) * 3 + 1, 1);
+        break;
+      case "month":
+        day = daysFromCivil(c.year, c.month, 1);
+        break;
+      case "week":
+        day = day - (dayOfWeek(day) - 1);
+        break;
     }
   }
   const sec = NS_PER_SEC;
   switch (unit) {
-    case "hour": nod = Math.floor(nod / (3600 * sec)) * 3600 * sec; break;
-    case "minute": nod = Math.floor(nod / (60 * sec)) * 60 * sec; break;
-    case "second": nod = Math.floor(nod / sec) * sec; break;
-    case "millisecond": nod = Math.floor(nod / 1e6) * 1e6; break;
-    case "microsecond": nod = Math.floor(nod / 1e3) * 1e3; break;
-    default: if (dateUnits.includes(unit)) nod = 0;
+    case "hour":
+      nod = Math.floor(nod / (3600 * sec)) * 3600 * sec;
+      break;
+    case "minute":
+      nod = Math.floor(nod / (60 * sec)) * 60 * sec;
+      break;
+    case "second":
+      nod = Math.floor(nod / sec) * sec;
+      break;
+    case "millisecond":
+      nod = Math.floor(nod / 1e6) * 1e6;
+      break;
+    case "microsecond":
+      nod = Math.floor(nod / 1e3) * 1e3;
+      break;
+    default:
+      if (dateUnits.includes(unit)) nod = 0;
   }
   // rebuild through the map constructor so that overrides apply
   const fields = new Map<string, CypherValue>();
@@ -692,35 +960,54 @@ export function temporalProperty(v: TemporalValue, key: string): CypherValue {
   if (p.day !== undefined) {
     const c = civilFromDays(p.day);
     switch (k) {
-      case "year": return B(c.year);
-      case "quarter": return B(Math.floor((c.month - 1) / 3) + 1);
-      case "month": return B(c.month);
-      case "week": return B(isoWeekOf(p.day).week);
-      case "weekyear": return B(isoWeekOf(p.day).weekYear);
-      case "day": return B(c.day);
-      case "ordinalday": return B(p.day - daysFromCivil(c.year, 1, 1) + 1);
+      case "year":
+        return B(c.year);
+      case "quarter":
+        return B(Math.floor((c.month - 1) / 3) + 1);
+      case "month":
+        return B(c.month);
+      case "week":
+        return B(isoWeekOf(p.day).week);
+      case "weekyear":
+        return B(isoWeekOf(p.day).weekYear);
+      case "day":
+        return B(c.day);
+      case "ordinalday":
+        return B(p.day - daysFromCivil(c.year, 1, 1) + 1);
       case "weekday":
-      case "dayofweek": return B(dayOfWeek(p.day));
-      case "dayofquarter": return B(p.day - daysFromCivil(c.year, Math.floor((c.month - 1) / 3) * 3 + 1, 1) + 1);
+      case "dayofweek":
+        return B(dayOfWeek(p.day));
+      case "dayofquarter":
+        return B(p.day - daysFromCivil(c.year, Math.floor((c.month - 1) / 3) * 3 + 1, 1) + 1);
     }
   }
   if (p.nod !== undefined) {
     const t = timeFields(p.nod);
     switch (k) {
-      case "hour": return B(t.hour);
-      case "minute": return B(t.minute);
-      case "second": return B(t.second);
-      case "millisecond": return B(Math.floor(t.nanosecond / 1e6));
-      case "microsecond": return B(Math.floor(t.nanosecond / 1e3));
-      case "nanosecond": return B(t.nanosecond);
+      case "hour":
+        return B(t.hour);
+      case "minute":
+        return B(t.minute);
+      case "second":
+        return B(t.second);
+      case "millisecond":
+        return B(Math.floor(t.nanosecond / 1e6));
+      case "microsecond":
+        return B(Math.floor(t.nanosecond / 1e3));
+      case "nanosecond":
+        return B(t.nanosecond);
     }
   }
   if (p.offset !== undefined) {
     switch (k) {
-      case "timezone": return p.zone ?? formatOffset(p.offset).replace(/^Z$/, "Z");
-      case "offset": return formatOffset(p.offset);
-      case "offsetminutes": return B(Math.trunc(p.offset / 60));
-      case "offsetseconds": return B(p.offset);
+      case "timezone":
+        return p.zone ?? formatOffset(p.offset).replace(/^Z$/, "Z");
+      case "offset":
+        return formatOffset(p.offset);
+      case "offsetminutes":
+        return B(Math.trunc(p.offset / 60));
+      case "offsetseconds":
+        return B(p.offset);
     }
     if (p.day !== undefined && p.nod !== undefined) {
       const epochNs = (BigInt(p.day) * 86400n - BigInt(p.offset)) * BN + BigInt(p.nod);
@@ -728,7 +1015,12 @@ export function temporalProperty(v: TemporalValue, key: string): CypherValue {
       if (k === "epochmillis") return epochNs / 1_000_000n - (epochNs % 1_000_000n < 0n ? 1n : 0n);
     }
   }
-  throw new CypherError("SyntaxError", "runtime", "InvalidArgumentType", `No such field: ${key} on ${typeName(v)}`);
+  throw new CypherError(
+    "SyntaxError",
+    "runtime",
+    "InvalidArgumentType",
+    `No such field: ${key} on ${typeName(v)}`,
+  );
 }
 
 function durationProperty(d: DurationValue, k: string, key: string): CypherValue {
@@ -737,28 +1029,53 @@ function durationProperty(d: DurationValue, k: string, key: string): CypherValue
   const secs = d.seconds;
   const nanoPart = d.nanoseconds;
   switch (k) {
-    case "years": return d.months / 12n;
-    case "quarters": return d.months / 3n;
-    case "months": return d.months;
-    case "weeks": return d.days / 7n;
-    case "days": return d.days;
-    case "hours": return secs / 3600n;
-    case "minutes": return secs / 60n;
-    case "seconds": return secs;
-    case "milliseconds": return secs * 1000n + nanoPart / 1_000_000n;
-    case "microseconds": return secs * 1_000_000n + nanoPart / 1000n;
-    case "nanoseconds": return total;
-    case "quartersofyear": return (d.months % 12n) / 3n;
-    case "monthsofquarter": return d.months % 3n;
-    case "monthsofyear": return d.months % 12n;
-    case "daysofweek": return d.days % 7n;
-    case "minutesofhour": return (secs / 60n) % 60n;
-    case "secondsofminute": return secs % 60n;
-    case "millisecondsofsecond": return nanoPart / 1_000_000n;
-    case "microsecondsofsecond": return nanoPart / 1000n;
-    case "nanosecondsofsecond": return nanoPart;
+    case "years":
+      return d.months / 12n;
+    case "quarters":
+      return d.months / 3n;
+    case "months":
+      return d.months;
+    case "weeks":
+      return d.days / 7n;
+    case "days":
+      return d.days;
+    case "hours":
+      return secs / 3600n;
+    case "minutes":
+      return secs / 60n;
+    case "seconds":
+      return secs;
+    case "milliseconds":
+      return secs * 1000n + nanoPart / 1_000_000n;
+    case "microseconds":
+      return secs * 1_000_000n + nanoPart / 1000n;
+    case "nanoseconds":
+      return total;
+    case "quartersofyear":
+      return (d.months % 12n) / 3n;
+    case "monthsofquarter":
+      return d.months % 3n;
+    case "monthsofyear":
+      return d.months % 12n;
+    case "daysofweek":
+      return d.days % 7n;
+    case "minutesofhour":
+      return (secs / 60n) % 60n;
+    case "secondsofminute":
+      return secs % 60n;
+    case "millisecondsofsecond":
+      return nanoPart / 1_000_000n;
+    case "microsecondsofsecond":
+      return nanoPart / 1000n;
+    case "nanosecondsofsecond":
+      return nanoPart;
   }
-  throw new CypherError("SyntaxError", "runtime", "InvalidArgumentType", `No such field: ${key} on DURATION`);
+  throw new CypherError(
+    "SyntaxError",
+    "runtime",
+    "InvalidArgumentType",
+    `No such field: ${key} on DURATION`,
+  );
 }
 
 export function formatTemporalString(v: TemporalValue): string {
@@ -790,7 +1107,8 @@ function constructor(kind: Kind): Fn {
     if (typeof a === "string") return fromString(kind, a);
     if (isMap(a)) {
       const m = lowerMap(a);
-      if (m.size === 1 && m.has("timezone")) return convertTo(kind, mkDt(nowZoned(ctx, m.get("timezone"))));
+      if (m.size === 1 && m.has("timezone"))
+        return convertTo(kind, mkDt(nowZoned(ctx, m.get("timezone"))));
       return fromMap(kind, a);
     }
     if (isTemporal(a) && a.kind !== "duration") return convertTo(kind, a);
@@ -815,12 +1133,18 @@ function convertTo(kind: Kind, v: Exclude<TemporalValue, DurationValue>): Tempor
       return mkLdt({ day: p.day, nod: p.nod ?? 0 });
     case "datetime":
       if (p.day === undefined) throw typeErr("Cannot convert a time to a datetime");
-      return mkDt(zonedFromLocal({ day: p.day, nod: p.nod ?? 0 }, p.zone ? { zone: p.zone } : { offset: p.offset ?? 0 }));
+      return mkDt(
+        zonedFromLocal(
+          { day: p.day, nod: p.nod ?? 0 },
+          p.zone ? { zone: p.zone } : { offset: p.offset ?? 0 },
+        ),
+      );
   }
 }
 
 const clockFns = (kind: Kind): Record<string, Fn> => {
-  const now: Fn = (args, ctx) => (args.length > 0 && args[0] === null ? null : convertTo(kind, mkDt(nowZoned(ctx, args[0]))));
+  const now: Fn = (args, ctx) =>
+    args.length > 0 && args[0] === null ? null : convertTo(kind, mkDt(nowZoned(ctx, args[0])));
   return {
     [kind]: constructor(kind),
     [`${kind}.transaction`]: now,
@@ -845,7 +1169,9 @@ export const TEMPORAL_FUNCTIONS: Record<string, Fn> = {
   ...clockFns("localdatetime"),
   ...clockFns("datetime"),
   "datetime.fromepoch": ([s, ns]) =>
-    s === null || ns === null || s === undefined ? null : fromEpoch(asNumber(s, "seconds"), ns === undefined ? 0 : asNumber(ns, "nanoseconds")),
+    s === null || ns === null || s === undefined
+      ? null
+      : fromEpoch(asNumber(s, "seconds"), ns === undefined ? 0 : asNumber(ns, "nanoseconds")),
   "datetime.fromepochmillis": ([ms]) => {
     if (ms === null || ms === undefined) return null;
     const n = asNumber(ms, "milliseconds");

@@ -37,7 +37,12 @@ export function canonicalZone(zone: string): string {
   try {
     return formatter(zone).resolvedOptions().timeZone;
   } catch {
-    throw new CypherError("ArgumentError", "runtime", "InvalidArgumentValue", `Invalid time zone: '${zone}'`);
+    throw new CypherError(
+      "ArgumentError",
+      "runtime",
+      "InvalidArgumentValue",
+      `Invalid time zone: '${zone}'`,
+    );
   }
 }
 
@@ -52,7 +57,11 @@ export function offsetAtInstant(zone: string, epochSeconds: number): number {
   const era = parts.find((p) => p.type === "era")?.value ?? "AD";
   let year = get("year");
   if (era.startsWith("B")) year = 1 - year;
-  const local = daysFromCivil(year, get("month"), get("day")) * 86400 + get("hour") * 3600 + get("minute") * 60 + get("second");
+  const local =
+    daysFromCivil(year, get("month"), get("day")) * 86400 +
+    get("hour") * 3600 +
+    get("minute") * 60 +
+    get("second");
   return local - Math.floor(ms / 1000);
 }
 
@@ -64,7 +73,9 @@ export function offsetForLocal(zone: string, localSeconds: number): number {
   const before = offsetAtInstant(zone, localSeconds - 86400);
   const here = offsetAtInstant(zone, localSeconds);
   const after = offsetAtInstant(zone, localSeconds + 86400);
-  const valid = [...new Set([before, here, after])].filter((o) => offsetAtInstant(zone, localSeconds - o) === o);
+  const valid = [...new Set([before, here, after])].filter(
+    (o) => offsetAtInstant(zone, localSeconds - o) === o,
+  );
   if (valid.length === 0) return before;
   return Math.max(...valid);
 }

@@ -14,13 +14,26 @@ export function valueKey(v: CypherValue): string {
   if (Array.isArray(v)) return "[" + v.map(valueKey).join(",") + "]";
   switch (v.kind) {
     case "map":
-      return "{" + [...v.entries].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([k, x]) => JSON.stringify(k) + ":" + valueKey(x)).join(",") + "}";
+      return (
+        "{" +
+        [...v.entries]
+          .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+          .map(([k, x]) => JSON.stringify(k) + ":" + valueKey(x))
+          .join(",") +
+        "}"
+      );
     case "node":
       return "(" + v.id.toString() + ")";
     case "relationship":
       return "[" + v.id.toString() + "]";
     case "path":
-      return "<" + v.nodes.map((n) => n.id).join(",") + "|" + v.relationships.map((r) => r.id).join(",") + ">";
+      return (
+        "<" +
+        v.nodes.map((n) => n.id).join(",") +
+        "|" +
+        v.relationships.map((r) => r.id).join(",") +
+        ">"
+      );
     case "duration":
       return `D${v.months},${v.days},${v.seconds},${v.nanoseconds}`;
     default:

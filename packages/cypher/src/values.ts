@@ -85,7 +85,8 @@ export interface DurationValue {
   nanoseconds: bigint;
 }
 
-export type TemporalValue = DateValue | LocalTimeValue | TimeValue | LocalDateTimeValue | DateTimeValue | DurationValue;
+export type TemporalValue =
+  DateValue | LocalTimeValue | TimeValue | LocalDateTimeValue | DateTimeValue | DurationValue;
 
 type Tagged = Exclude<CypherValue, null | boolean | bigint | number | string | CypherValue[]>;
 
@@ -94,23 +95,29 @@ const kindOf = (v: CypherValue): string | undefined =>
 
 export const isMap = (v: CypherValue): v is CypherMap => kindOf(v) === "map";
 export const isNode = (v: CypherValue): v is NodeValue => kindOf(v) === "node";
-export const isRelationship = (v: CypherValue): v is RelationshipValue => kindOf(v) === "relationship";
+export const isRelationship = (v: CypherValue): v is RelationshipValue =>
+  kindOf(v) === "relationship";
 export const isPath = (v: CypherValue): v is PathValue => kindOf(v) === "path";
-export const isList = (v: CypherValue): v is CypherValue[] => Array.isArray(v);
-export const isInteger = (v: CypherValue): v is bigint => typeof v === "bigint";
-export const isFloat = (v: CypherValue): v is number => typeof v === "number";
-export const isNumber = (v: CypherValue): v is bigint | number => typeof v === "bigint" || typeof v === "number";
-export const isString = (v: CypherValue): v is string => typeof v === "string";
-export const isBoolean = (v: CypherValue): v is boolean => typeof v === "boolean";
-const TEMPORAL_KINDS = new Set(["date", "localtime", "time", "localdatetime", "datetime", "duration"]);
-export const isTemporal = (v: CypherValue): v is TemporalValue => TEMPORAL_KINDS.has(kindOf(v) ?? "");
+const TEMPORAL_KINDS = new Set([
+  "date",
+  "localtime",
+  "time",
+  "localdatetime",
+  "datetime",
+  "duration",
+]);
+export const isTemporal = (v: CypherValue): v is TemporalValue =>
+  TEMPORAL_KINDS.has(kindOf(v) ?? "");
 
-export function makeMap(entries: Iterable<[string, CypherValue]> | Record<string, CypherValue>): CypherMap {
+export function makeMap(
+  entries: Iterable<[string, CypherValue]> | Record<string, CypherValue>,
+): CypherMap {
   const m =
-    Symbol.iterator in Object(entries) ? new Map(entries as Iterable<[string, CypherValue]>) : new Map(Object.entries(entries));
+    Symbol.iterator in Object(entries)
+      ? new Map(entries as Iterable<[string, CypherValue]>)
+      : new Map(Object.entries(entries));
   return { kind: "map", entries: m };
 }
-export const mapEntries = (m: CypherMap): ReadonlyMap<string, CypherValue> => m.entries;
 
 /** Cypher type name, as used in error messages. */
 export function typeName(v: CypherValue): string {
@@ -121,16 +128,26 @@ export function typeName(v: CypherValue): string {
   if (typeof v === "string") return "STRING";
   if (Array.isArray(v)) return "LIST";
   switch (v.kind) {
-    case "map": return "MAP";
-    case "node": return "NODE";
-    case "relationship": return "RELATIONSHIP";
-    case "path": return "PATH";
-    case "date": return "DATE";
-    case "localtime": return "LOCAL TIME";
-    case "time": return "ZONED TIME";
-    case "localdatetime": return "LOCAL DATETIME";
-    case "datetime": return "ZONED DATETIME";
-    case "duration": return "DURATION";
+    case "map":
+      return "MAP";
+    case "node":
+      return "NODE";
+    case "relationship":
+      return "RELATIONSHIP";
+    case "path":
+      return "PATH";
+    case "date":
+      return "DATE";
+    case "localtime":
+      return "LOCAL TIME";
+    case "time":
+      return "ZONED TIME";
+    case "localdatetime":
+      return "LOCAL DATETIME";
+    case "datetime":
+      return "ZONED DATETIME";
+    case "duration":
+      return "DURATION";
   }
 }
 
@@ -141,7 +158,7 @@ const pad = (n: number, w = 2): string => {
   return n < 0 ? "-" + s : s;
 };
 
-export function formatYear(y: number): string {
+function formatYear(y: number): string {
   if (y >= 0 && y <= 9999) return pad(y, 4);
   return (y < 0 ? "-" : "+") + String(Math.abs(y)).padStart(4, "0");
 }
@@ -151,7 +168,7 @@ function formatFraction(ns: number): string {
   return "." + String(ns).padStart(9, "0").replace(/0+$/, "");
 }
 
-export function formatTimeOfDay(h: number, m: number, s: number, ns: number): string {
+function formatTimeOfDay(h: number, m: number, s: number, ns: number): string {
   let out = `${pad(h)}:${pad(m)}`;
   if (s !== 0 || ns !== 0) out += `:${pad(s)}${formatFraction(ns)}`;
   return out;
@@ -167,11 +184,11 @@ export function formatOffset(offsetSeconds: number): string {
   return `${sign}${pad(h)}:${pad(m)}${s ? ":" + pad(s) : ""}`;
 }
 
-export function formatDate(v: { year: number; month: number; day: number }): string {
+function formatDate(v: { year: number; month: number; day: number }): string {
   return `${formatYear(v.year)}-${pad(v.month)}-${pad(v.day)}`;
 }
 
-export function formatDuration(d: DurationValue): string {
+function formatDuration(d: DurationValue): string {
   const months = d.months;
   const years = months / 12n;
   const mo = months % 12n;
@@ -205,7 +222,9 @@ export function formatTemporal(v: TemporalValue): string {
     case "localtime":
       return formatTimeOfDay(v.hour, v.minute, v.second, v.nanosecond);
     case "time":
-      return formatTimeOfDay(v.hour, v.minute, v.second, v.nanosecond) + formatOffset(v.offsetSeconds);
+      return (
+        formatTimeOfDay(v.hour, v.minute, v.second, v.nanosecond) + formatOffset(v.offsetSeconds)
+      );
     case "localdatetime":
       return `${formatDate(v)}T${formatTimeOfDay(v.hour, v.minute, v.second, v.nanosecond)}`;
     case "datetime":
@@ -236,7 +255,7 @@ export function formatFloat(n: number): string {
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const quoteKey = (k: string): string => (IDENT.test(k) ? k : "`" + k.replace(/`/g, "``") + "`");
 
-export function formatString(s: string): string {
+function formatString(s: string): string {
   return "'" + s.replace(/\\/g, "\\\\").replace(/'/g, "\\'") + "'";
 }
 
@@ -264,7 +283,9 @@ export function formatValue(v: CypherValue): string {
   if (Array.isArray(v)) return "[" + v.map(formatValue).join(", ") + "]";
   switch (v.kind) {
     case "map":
-      return "{" + [...v.entries].map(([k, x]) => `${quoteKey(k)}: ${formatValue(x)}`).join(", ") + "}";
+      return (
+        "{" + [...v.entries].map(([k, x]) => `${quoteKey(k)}: ${formatValue(x)}`).join(", ") + "}"
+      );
     case "node":
       return formatNode(v);
     case "relationship":
@@ -283,5 +304,3 @@ export function formatValue(v: CypherValue): string {
       return formatString(formatTemporal(v));
   }
 }
-
-export { compareValues, equalValues, orderValues } from "./compare";

@@ -1,6 +1,6 @@
 import { getAuth } from "@/lib/auth/auth";
 import { readAuthBody } from "@/lib/auth/auth-body";
-import { json } from "@/lib/auth/request-guards";
+import { json } from "@/lib/http/request-guards";
 import { forgetVerifiedSessions } from "@/lib/auth/session";
 import {
   checkCredentialAttempt,

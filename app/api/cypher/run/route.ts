@@ -3,7 +3,7 @@ import {
   cypherRunBodySchema,
   MAX_CYPHER_BODY_BYTES,
   runCypherRequest,
-} from "@/lib/neo4j/cypher-run";
+} from "@/lib/cells/cypher/cypher-run";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

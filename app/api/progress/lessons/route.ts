@@ -1,5 +1,5 @@
 import { unavailableResponse, validatedRoute } from "@/lib/http/route";
-import { getCatalogueProgress } from "@/lib/progress/queries";
+import { getCatalogProgress } from "@/lib/progress/queries";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -10,6 +10,6 @@ export const GET = validatedRoute({
   name: "progress/lessons",
   session: "required",
   signInMessage: "Sign in to load saved progress.",
-  handle: async ({ user }) => ({ lessons: Object.values(await getCatalogueProgress(user.id)) }),
+  handle: async ({ user }) => ({ lessons: Object.values(await getCatalogProgress(user.id)) }),
   mapError: () => unavailableResponse("Progress storage is unavailable."),
 });

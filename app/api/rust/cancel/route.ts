@@ -1,5 +1,5 @@
 import { validatedRoute } from "@/lib/http/route";
-import { cancelRustRun, rustCancelBodySchema } from "@/lib/rust/rust-run";
+import { cancelRustRun, rustCancelBodySchema } from "@/lib/cells/rust/rust-run";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

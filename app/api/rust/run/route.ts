@@ -4,7 +4,7 @@ import {
   rustRunBodySchema,
   SIGN_IN_TO_RUN,
   startRustRun,
-} from "@/lib/rust/rust-run";
+} from "@/lib/cells/rust/rust-run";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

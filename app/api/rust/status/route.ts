@@ -1,5 +1,5 @@
 import { validatedRoute } from "@/lib/http/route";
-import { rustStatusFor } from "@/lib/rust/rust-run";
+import { rustStatusFor } from "@/lib/cells/rust/rust-run";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -7,7 +7,9 @@ import wabtInit from "wabt";
 
 const dir = path.dirname(fileURLToPath(import.meta.url));
 const wabt = await wabtInit();
-const mod = wabt.parseWat("rnn-simd.wat", readFileSync(path.join(dir, "rnn-simd.wat"), "utf8"), { simd: true });
+const mod = wabt.parseWat("rnn-simd.wat", readFileSync(path.join(dir, "rnn-simd.wat"), "utf8"), {
+  simd: true,
+});
 mod.validate();
 const { buffer } = mod.toBinary({});
 const base64 = Buffer.from(buffer).toString("base64");

@@ -5,7 +5,10 @@ import { instantiateRnnSimd } from "./rnn-simd";
 // the float64 formulas, including inputs far outside the activations' working range.
 const INPUTS = [-100, -87.5, -20, -3, -1e-5, 0, 1e-5, 0.7, 3, 20, 89, 100];
 
-function row(recKind: number, z: number[]): { gates: number[]; c: number[]; tc: number[]; h: number[] } {
+function row(
+  recKind: number,
+  z: number[],
+): { gates: number[]; c: number[]; tc: number[]; h: number[] } {
   const memory = new WebAssembly.Memory({ initial: 1 });
   const simd = instantiateRnnSimd(memory);
   if (!simd) throw new Error("no wasm SIMD in this runtime");
@@ -37,7 +40,9 @@ describe("SIMD LSTM row", () => {
         const out = row(kind, z);
         z.forEach((x, k) => {
           const want = k >= 8 && k < 12 ? Math.tanh(x) : rec(x);
-          expect(Math.abs(out.gates[k]! - want)).toBeLessThan(1e-6 * Math.max(1, Math.abs(want)) + 1e-30);
+          expect(Math.abs(out.gates[k]! - want)).toBeLessThan(
+            1e-6 * Math.max(1, Math.abs(want)) + 1e-30,
+          );
         });
         out.c.forEach((c, j) => {
           expect(Math.abs(out.tc[j]! - Math.tanh(c))).toBeLessThan(1e-6);

@@ -34,7 +34,8 @@ export class AuthGuard {
 
   recordFailure(principal: string): void {
     const f = this.failures.get(principal);
-    if (!f || this.now() - f.since > this.lockMs) this.failures.set(principal, { count: 1, since: this.now() });
+    if (!f || this.now() - f.since > this.lockMs)
+      this.failures.set(principal, { count: 1, since: this.now() });
     else f.count++;
     // Bound memory against floods of made-up user names.
     if (this.failures.size > 10_000) this.failures.clear();

@@ -4,7 +4,7 @@
  * own between messages is a NOOP (keep-alive) and yields nothing.
  */
 
-export const MAX_CHUNK = 0xffff;
+const MAX_CHUNK = 0xffff;
 
 export class ChunkingError extends Error {
   constructor(message: string) {
@@ -58,7 +58,8 @@ export class ChunkDecoder {
       }
       if (buf.length - pos - 2 < size) break;
       this.partBytes += size;
-      if (this.partBytes > this.maxMessageBytes) throw new ChunkingError(`message larger than ${this.maxMessageBytes} bytes`);
+      if (this.partBytes > this.maxMessageBytes)
+        throw new ChunkingError(`message larger than ${this.maxMessageBytes} bytes`);
       this.parts.push(buf.slice(pos + 2, pos + 2 + size));
       pos += 2 + size;
     }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { MANIFEST_REPLY, negotiate, readManifestChoice } from "./handshake";
 
-const hs = (...words: number[][]): Uint8Array => Uint8Array.from([0x60, 0x60, 0xb0, 0x17, ...words.flat()]);
+const hs = (...words: number[][]): Uint8Array =>
+  Uint8Array.from([0x60, 0x60, 0xb0, 0x17, ...words.flat()]);
 
 describe("Bolt handshake", () => {
   it("answers neo4j-driver 6.3's proposal with 5.4 (plain ranges)", () => {
@@ -19,8 +20,16 @@ describe("Bolt handshake", () => {
 
   it("reads the client's manifest choice, with a multi-byte capability varint", () => {
     expect(readManifestChoice(Uint8Array.of(0, 0, 4))).toEqual({ status: "incomplete" });
-    expect(readManifestChoice(Uint8Array.of(0, 0, 4, 5, 0, 0xaa))).toEqual({ status: "ok", version: { major: 5, minor: 4 }, consumed: 5 });
-    expect(readManifestChoice(Uint8Array.of(0, 0, 2, 5, 0x81, 0x01))).toEqual({ status: "ok", version: { major: 5, minor: 2 }, consumed: 6 });
+    expect(readManifestChoice(Uint8Array.of(0, 0, 4, 5, 0, 0xaa))).toEqual({
+      status: "ok",
+      version: { major: 5, minor: 4 },
+      consumed: 5,
+    });
+    expect(readManifestChoice(Uint8Array.of(0, 0, 2, 5, 0x81, 0x01))).toEqual({
+      status: "ok",
+      version: { major: 5, minor: 2 },
+      consumed: 6,
+    });
     expect(readManifestChoice(Uint8Array.of(0, 0, 4, 5, 0x81))).toEqual({ status: "incomplete" });
     expect(readManifestChoice(Uint8Array.of(0, 0, 8, 5, 0)).status).toBe("refused");
   });

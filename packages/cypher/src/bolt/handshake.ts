@@ -9,11 +9,11 @@
  */
 import type { BoltVersion } from "./session";
 
-export const MAGIC = [0x60, 0x60, 0xb0, 0x17] as const;
+const MAGIC = [0x60, 0x60, 0xb0, 0x17] as const;
 export const HANDSHAKE_BYTES = 20;
 
 /** Bolt versions this server implements, best first. 5.1+ use LOGON; 5.0 authenticates in HELLO. */
-export const SUPPORTED_VERSIONS: readonly BoltVersion[] = [
+const SUPPORTED_VERSIONS: readonly BoltVersion[] = [
   { major: 5, minor: 4 },
   { major: 5, minor: 3 },
   { major: 5, minor: 2 },
@@ -34,7 +34,13 @@ export function negotiate(bytes: Uint8Array): HandshakeOutcome {
   for (let i = 0; i < 4; i++) {
     if (bytes[i] !== MAGIC[i]) {
       const http = bytes[0] === 0x47 && bytes[1] === 0x45 && bytes[2] === 0x54; // "GET"
-      return { ok: false, reply: null, reason: http ? "an HTTP request on the Bolt port" : "not a Bolt client (bad magic preamble)" };
+      return {
+        ok: false,
+        reply: null,
+        reason: http
+          ? "an HTTP request on the Bolt port"
+          : "not a Bolt client (bad magic preamble)",
+      };
     }
   }
   const offered: { major: number; minor: number; range: number }[] = [];
@@ -42,15 +48,25 @@ export function negotiate(bytes: Uint8Array): HandshakeOutcome {
     const o = 4 + i * 4;
     offered.push({ range: bytes[o + 1]!, minor: bytes[o + 2]!, major: bytes[o + 3]! });
   }
-  if (offered.some((p) => p.major === 0xff && p.minor === 1)) return { ok: true, manifest: true, reply: MANIFEST_REPLY };
+  if (offered.some((p) => p.major === 0xff && p.minor === 1))
+    return { ok: true, manifest: true, reply: MANIFEST_REPLY };
   for (const v of SUPPORTED_VERSIONS) {
-    const accepted = offered.some((p) => p.major === v.major && v.minor <= p.minor && v.minor >= p.minor - p.range);
+    const accepted = offered.some(
+      (p) => p.major === v.major && v.minor <= p.minor && v.minor >= p.minor - p.range,
+    );
     if (accepted) return { ok: true, version: v, reply: Uint8Array.of(0, 0, v.minor, v.major) };
   }
-  return { ok: false, reply: Uint8Array.of(0, 0, 0, 0), reason: "no common Bolt version (this server speaks 5.0–5.4)" };
+  return {
+    ok: false,
+    reply: Uint8Array.of(0, 0, 0, 0),
+    reason: "no common Bolt version (this server speaks 5.0–5.4)",
+  };
 }
 
-export type ManifestChoice = { status: "incomplete" } | { status: "ok"; version: BoltVersion; consumed: number } | { status: "refused"; reason: string };
+export type ManifestChoice =
+  | { status: "incomplete" }
+  | { status: "ok"; version: BoltVersion; consumed: number }
+  | { status: "refused"; reason: string };
 
 /** The client's answer to our manifest: u32 [0, 0, minor, major] then a varint capability mask. */
 export function readManifestChoice(bytes: Uint8Array): ManifestChoice {
@@ -63,6 +79,9 @@ export function readManifestChoice(bytes: Uint8Array): ManifestChoice {
   }
   const version = { major: bytes[3]!, minor: bytes[2]! };
   if (!SUPPORTED_VERSIONS.some((v) => v.major === version.major && v.minor === version.minor))
-    return { status: "refused", reason: `the client chose Bolt ${version.major}.${version.minor}, which this server did not offer` };
+    return {
+      status: "refused",
+      reason: `the client chose Bolt ${version.major}.${version.minor}, which this server did not offer`,
+    };
   return { status: "ok", version, consumed: i };
 }

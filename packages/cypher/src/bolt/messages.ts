@@ -3,9 +3,15 @@
  * union, and the response messages we send. Decoding is exhaustive and strict about types
  * but lenient about extra metadata keys, as real servers are.
  */
-import { isStructure, PackStreamError, structure, type PackStructure, type PackValue } from "./packstream";
+import {
+  isStructure,
+  PackStreamError,
+  structure,
+  type PackStructure,
+  type PackValue,
+} from "./packstream";
 
-export const REQUEST = {
+const REQUEST = {
   hello: 0x01,
   goodbye: 0x02,
   reset: 0x0f,
@@ -21,7 +27,7 @@ export const REQUEST = {
   logoff: 0x6b,
 } as const;
 
-export const RESPONSE = { success: 0x70, record: 0x71, ignored: 0x7e, failure: 0x7f } as const;
+const RESPONSE = { success: 0x70, record: 0x71, ignored: 0x7e, failure: 0x7f } as const;
 
 export type Meta = Map<string, PackValue>;
 
@@ -72,7 +78,12 @@ export function decodeRequest(value: PackValue): Request {
     case REQUEST.reset:
       return { type: "RESET" };
     case REQUEST.run:
-      return { type: "RUN", query: asString(f[0], "RUN query"), params: asMap(f[1], "RUN parameters"), extra: asMap(f[2], "RUN extra") };
+      return {
+        type: "RUN",
+        query: asString(f[0], "RUN query"),
+        params: asMap(f[1], "RUN parameters"),
+        extra: asMap(f[2], "RUN extra"),
+      };
     case REQUEST.begin:
       return { type: "BEGIN", extra: asMap(f[0], "BEGIN extra") };
     case REQUEST.commit:
@@ -84,7 +95,9 @@ export function decodeRequest(value: PackValue): Request {
       const extra = asMap(f[0], "PULL extra");
       const n = optInt(extra.get("n"), -1n, "n");
       const qid = optInt(extra.get("qid"), -1n, "qid");
-      return value.signature === REQUEST.pull ? { type: "PULL", n, qid } : { type: "DISCARD", n, qid };
+      return value.signature === REQUEST.pull
+        ? { type: "PULL", n, qid }
+        : { type: "DISCARD", n, qid };
     }
     case REQUEST.route: {
       const bookmarks = f[1];
@@ -96,7 +109,9 @@ export function decodeRequest(value: PackValue): Request {
       };
     }
     default:
-      throw new PackStreamError(`unknown Bolt message 0x${value.signature.toString(16).padStart(2, "0")}`);
+      throw new PackStreamError(
+        `unknown Bolt message 0x${value.signature.toString(16).padStart(2, "0")}`,
+      );
   }
 }
 
@@ -106,8 +121,12 @@ export function meta(entries: Record<string, PackValue | undefined>): Meta {
   return m;
 }
 
-export const success = (metadata: Meta = new Map()): PackStructure => structure(RESPONSE.success, [metadata]);
+export const success = (metadata: Meta = new Map()): PackStructure =>
+  structure(RESPONSE.success, [metadata]);
 export const record = (values: PackValue[]): PackStructure => structure(RESPONSE.record, [values]);
 export const ignored = (): PackStructure => structure(RESPONSE.ignored, []);
-export const failure = (code: string, message: string, extra: Record<string, PackValue> = {}): PackStructure =>
-  structure(RESPONSE.failure, [meta({ code, message, ...extra })]);
+export const failure = (
+  code: string,
+  message: string,
+  extra: Record<string, PackValue> = {},
+): PackStructure => structure(RESPONSE.failure, [meta({ code, message, ...extra })]);

@@ -15,7 +15,9 @@ const packValue: fc.Arbitrary<PackValue> = fc.letrec<{ value: PackValue }>((tie)
     fc.uint8Array({ maxLength: 40 }),
     fc.array(tie("value"), { maxLength: 5 }),
     fc.array(fc.tuple(fc.string(), tie("value")), { maxLength: 5 }).map((e) => new Map(e)),
-    fc.tuple(fc.integer({ min: 0, max: 255 }), fc.array(tie("value"), { maxLength: 4 })).map(([s, f]) => structure(s, f)),
+    fc
+      .tuple(fc.integer({ min: 0, max: 255 }), fc.array(tie("value"), { maxLength: 4 }))
+      .map(([s, f]) => structure(s, f)),
   ),
 })).value;
 
@@ -31,7 +33,9 @@ describe("PackStream", () => {
     expect(hex(pack(2147483648n))).toBe("cb0000000080000000");
     expect(hex(pack(1.1))).toBe("c13ff199999999999a");
     expect(hex(pack("A"))).toBe("8141");
-    expect(hex(pack("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))).toBe("d01a" + Buffer.from("ABCDEFGHIJKLMNOPQRSTUVWXYZ").toString("hex"));
+    expect(hex(pack("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))).toBe(
+      "d01a" + Buffer.from("ABCDEFGHIJKLMNOPQRSTUVWXYZ").toString("hex"),
+    );
     expect(hex(pack([1n, 2n, 3n]))).toBe("93010203");
     expect(hex(pack(new Map([["one", "eins"]])))).toBe("a1836f6e658465696e73");
     expect(hex(pack(structure(0x4e, [1n])))).toBe("b14e01");

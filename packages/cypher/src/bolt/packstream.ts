@@ -35,7 +35,13 @@ export function structure(signature: number, fields: PackValue[]): PackStructure
 }
 
 export function isStructure(value: PackValue): value is PackStructure {
-  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Map) && !(value instanceof Uint8Array);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof Map) &&
+    !(value instanceof Uint8Array)
+  );
 }
 
 const INT8_MIN = -128n;
@@ -90,7 +96,13 @@ export class PackWriter {
     this.pos += bytes.length;
   }
 
-  private sizedHeader(size: number, tiny: number | null, m8: number, m16: number, m32: number): void {
+  private sizedHeader(
+    size: number,
+    tiny: number | null,
+    m8: number,
+    m16: number,
+    m32: number,
+  ): void {
     if (tiny !== null && size < 16) this.u8(tiny | size);
     else if (size < 0x100) {
       this.u8(m8);
@@ -130,7 +142,11 @@ export class PackWriter {
         this.pack(k);
         this.pack(v);
       }
-    } else if (typeof value === "object" && Array.isArray(value.fields) && typeof value.signature === "number") {
+    } else if (
+      typeof value === "object" &&
+      Array.isArray(value.fields) &&
+      typeof value.signature === "number"
+    ) {
       if (value.fields.length > 15) throw new PackStreamError("a structure has at most 15 fields");
       this.u8(0xb0 | value.fields.length);
       this.u8(value.signature);
@@ -139,7 +155,8 @@ export class PackWriter {
   }
 
   private packInt(v: bigint): void {
-    if (v < INT64_MIN || v > INT64_MAX) throw new PackStreamError(`integer ${v} does not fit in 64 bits`);
+    if (v < INT64_MIN || v > INT64_MAX)
+      throw new PackStreamError(`integer ${v} does not fit in 64 bits`);
     if (v >= -16n && v <= 127n) this.u8(Number(BigInt.asUintN(8, v)));
     else if (v >= INT8_MIN && v <= INT8_MAX) {
       this.u8(0xc8);
@@ -177,7 +194,7 @@ export interface UnpackLimits {
 const DEFAULT_LIMITS: UnpackLimits = { maxDepth: 200 };
 
 /** Reads values from one buffer; every read is bounds-checked. */
-export class PackReader {
+class PackReader {
   private pos = 0;
   private readonly view: DataView;
 
@@ -193,7 +210,10 @@ export class PackReader {
   }
 
   private need(n: number): void {
-    if (n > this.bytes.length - this.pos) throw new PackStreamError(`truncated PackStream data (need ${n} more bytes at offset ${this.pos})`);
+    if (n > this.bytes.length - this.pos)
+      throw new PackStreamError(
+        `truncated PackStream data (need ${n} more bytes at offset ${this.pos})`,
+      );
   }
   private u8(): number {
     this.need(1);
@@ -227,12 +247,16 @@ export class PackReader {
   }
   /** A container claims `n` items; each needs at least one byte, so reject impossible counts early. */
   private count(n: number): number {
-    if (n > this.remaining) throw new PackStreamError(`container claims ${n} items but only ${this.remaining} bytes remain`);
+    if (n > this.remaining)
+      throw new PackStreamError(
+        `container claims ${n} items but only ${this.remaining} bytes remain`,
+      );
     return n;
   }
 
   unpack(depth = 0): PackValue {
-    if (depth > this.limits.maxDepth) throw new PackStreamError(`PackStream nesting deeper than ${this.limits.maxDepth}`);
+    if (depth > this.limits.maxDepth)
+      throw new PackStreamError(`PackStream nesting deeper than ${this.limits.maxDepth}`);
     const marker = this.u8();
     if (marker < 0x80) return BigInt(marker);
     if (marker >= 0xf0) return BigInt(marker - 0x100);
@@ -302,7 +326,9 @@ export class PackReader {
       case 0xda:
         return this.map(this.u32(), depth);
       default:
-        throw new PackStreamError(`unknown PackStream marker 0x${marker.toString(16).padStart(2, "0")}`);
+        throw new PackStreamError(
+          `unknown PackStream marker 0x${marker.toString(16).padStart(2, "0")}`,
+        );
     }
   }
 
@@ -336,6 +362,7 @@ export class PackReader {
 export function unpack(bytes: Uint8Array, limits?: UnpackLimits): PackValue {
   const reader = new PackReader(bytes, limits);
   const value = reader.unpack();
-  if (reader.remaining !== 0) throw new PackStreamError(`${reader.remaining} unexpected bytes after a PackStream value`);
+  if (reader.remaining !== 0)
+    throw new PackStreamError(`${reader.remaining} unexpected bytes after a PackStream value`);
   return value;
 }

@@ -43,7 +43,10 @@ describe("queries through neo4j-driver", () => {
       zdt: new neo4j.types.DateTime(2015, 7, 21, 21, 40, 32, 0, 7200, "Europe/Stockholm"),
       du: new neo4j.types.Duration(14, 3, 45296, 1),
     };
-    const { records } = await bolt.driver.executeQuery("RETURN $d AS d, $lt AS lt, $t AS t, $ldt AS ldt, $dt AS dt, $zdt AS zdt, $du AS du", params);
+    const { records } = await bolt.driver.executeQuery(
+      "RETURN $d AS d, $lt AS lt, $t AS t, $ldt AS ldt, $dt AS dt, $zdt AS zdt, $du AS du",
+      params,
+    );
     const rec = records[0]!;
     expect(rec.get("d").toString()).toBe("2015-07-21");
     expect(rec.get("lt").toString()).toBe("12:31:14.645876123");
@@ -55,12 +58,15 @@ describe("queries through neo4j-driver", () => {
   });
 
   it("passes parameters of every kind", async () => {
-    const { records } = await bolt.driver.executeQuery("RETURN $i + 1 AS i, $list AS l, $map.k AS k, $d AS d", {
-      i: neo4j.int(41),
-      list: [1.5, "s", null],
-      map: { k: "v" },
-      d: new neo4j.types.Date(2020, 2, 29),
-    });
+    const { records } = await bolt.driver.executeQuery(
+      "RETURN $i + 1 AS i, $list AS l, $map.k AS k, $d AS d",
+      {
+        i: neo4j.int(41),
+        list: [1.5, "s", null],
+        map: { k: "v" },
+        d: new neo4j.types.Date(2020, 2, 29),
+      },
+    );
     expect(records[0]!.get("i")).toBe(42n);
     expect(records[0]!.get("l")).toEqual([1.5, "s", null]);
     expect(records[0]!.get("k")).toBe("v");
@@ -90,13 +96,19 @@ describe("queries through neo4j-driver", () => {
     await tx.run("CREATE (:T {v: 1})");
     expect((await tx.run("MATCH (t:T) RETURN count(t) AS c")).records[0]!.get("c")).toBe(1n);
     // invisible to others until commit
-    expect((await bolt.driver.executeQuery("MATCH (t:T) RETURN count(t) AS c")).records[0]!.get("c")).toBe(0n);
+    expect(
+      (await bolt.driver.executeQuery("MATCH (t:T) RETURN count(t) AS c")).records[0]!.get("c"),
+    ).toBe(0n);
     await tx.commit();
-    expect((await bolt.driver.executeQuery("MATCH (t:T) RETURN count(t) AS c")).records[0]!.get("c")).toBe(1n);
+    expect(
+      (await bolt.driver.executeQuery("MATCH (t:T) RETURN count(t) AS c")).records[0]!.get("c"),
+    ).toBe(1n);
     const tx2 = await s1.beginTransaction();
     await tx2.run("CREATE (:T {v: 2})");
     await tx2.rollback();
-    expect((await bolt.driver.executeQuery("MATCH (t:T) RETURN count(t) AS c")).records[0]!.get("c")).toBe(1n);
+    expect(
+      (await bolt.driver.executeQuery("MATCH (t:T) RETURN count(t) AS c")).records[0]!.get("c"),
+    ).toBe(1n);
     await s1.close();
   });
 
@@ -107,7 +119,11 @@ describe("queries through neo4j-driver", () => {
       (e: unknown) => e as InstanceType<typeof neo4j.Neo4jError>,
     );
     expect(error?.code).toBe("Neo.ClientError.Statement.SyntaxError");
-    expect(error?.diagnosticRecord).toMatchObject({ _cypher_type: "SyntaxError", _cypher_phase: "compile time", _cypher_detail: "UndefinedVariable" });
+    expect(error?.diagnosticRecord).toMatchObject({
+      _cypher_type: "SyntaxError",
+      _cypher_phase: "compile time",
+      _cypher_detail: "UndefinedVariable",
+    });
     // the connection was RESET and serves the next query
     expect((await session.run("RETURN 2 AS x")).records[0]!.get("x")).toBe(2n);
     await session.close();
@@ -115,17 +131,26 @@ describe("queries through neo4j-driver", () => {
 
   it("rolls back the open transaction of a client that disconnects abruptly", async () => {
     bolt.server.replaceDatabase(new CypherDatabase());
-    const other = neo4j.driver(`bolt://127.0.0.1:${bolt.server.port}`, neo4j.auth.basic("neo4j", "pw"));
+    const other = neo4j.driver(
+      `bolt://127.0.0.1:${bolt.server.port}`,
+      neo4j.auth.basic("neo4j", "pw"),
+    );
     const session = other.session();
     const tx = await session.beginTransaction();
     await tx.run("CREATE (:Lost)");
     await other.close(); // closes the socket without COMMIT
-    expect((await bolt.driver.executeQuery("MATCH (n:Lost) RETURN count(n) AS c")).records[0]!.get("c")).toBe(0n);
+    expect(
+      (await bolt.driver.executeQuery("MATCH (n:Lost) RETURN count(n) AS c")).records[0]!.get("c"),
+    ).toBe(0n);
   });
 
   it("serves many concurrent sessions", async () => {
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => bolt.driver.executeQuery("UNWIND range(1, $n) AS x RETURN sum(x) AS s", { n: neo4j.int(i + 1) })),
+      Array.from({ length: 20 }, (_, i) =>
+        bolt.driver.executeQuery("UNWIND range(1, $n) AS x RETURN sum(x) AS s", {
+          n: neo4j.int(i + 1),
+        }),
+      ),
     );
     results.forEach((r, i) => expect(r.records[0]!.get("s")).toBe(BigInt(((i + 1) * (i + 2)) / 2)));
   });

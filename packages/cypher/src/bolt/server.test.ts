@@ -9,7 +9,11 @@ import { startBoltServer, type BoltServer } from "./server";
 let server: BoltServer;
 const drivers: Driver[] = [];
 const driver = (password = "secret", scheme = "bolt"): Driver => {
-  const d = neo4j.driver(`${scheme}://127.0.0.1:${server.port}`, neo4j.auth.basic("neo4j", password), { maxConnectionPoolSize: 5, connectionAcquisitionTimeout: 5000 });
+  const d = neo4j.driver(
+    `${scheme}://127.0.0.1:${server.port}`,
+    neo4j.auth.basic("neo4j", password),
+    { maxConnectionPoolSize: 5, connectionAcquisitionTimeout: 5000 },
+  );
   drivers.push(d);
   return d;
 };
@@ -23,14 +27,20 @@ afterAll(async () => {
 });
 
 /** A raw client: performs the handshake, then lets the test send arbitrary bytes. */
-async function rawClient(): Promise<{ socket: Socket; received: () => Buffer; closed: Promise<void> }> {
+async function rawClient(): Promise<{
+  socket: Socket;
+  received: () => Buffer;
+  closed: Promise<void>;
+}> {
   const socket = connect(server.port, "127.0.0.1");
   let data = Buffer.alloc(0);
   socket.on("data", (d) => (data = Buffer.concat([data, d])));
   const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
   socket.on("error", () => {});
   await new Promise<void>((resolve) => socket.on("connect", () => resolve()));
-  socket.write(Buffer.from([0x60, 0x60, 0xb0, 0x17, 0, 0, 4, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+  socket.write(
+    Buffer.from([0x60, 0x60, 0xb0, 0x17, 0, 0, 4, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+  );
   return { socket, received: () => data, closed };
 }
 
@@ -44,7 +54,12 @@ const waitFor = async (cond: () => boolean, ms = 3000): Promise<void> => {
 
 describe("Bolt server limits", () => {
   it("closes connections that do not log in in time, and keeps logged-in ones", async () => {
-    const quick = await startBoltServer({ port: 0, user: "neo4j", password: "pw", authTimeoutMs: 300 });
+    const quick = await startBoltServer({
+      port: 0,
+      user: "neo4j",
+      password: "pw",
+      authTimeoutMs: 300,
+    });
     try {
       const silent = connect(quick.port, "127.0.0.1");
       silent.on("error", () => {});
@@ -77,10 +92,17 @@ describe("Bolt server with the official neo4j-driver", () => {
   });
 
   it("refuses wrong credentials with Neo.ClientError.Security.Unauthorized", async () => {
-    await expect(driver("wrong").getServerInfo()).rejects.toMatchObject({ code: "Neo.ClientError.Security.Unauthorized" });
-    const other = neo4j.driver(`bolt://127.0.0.1:${server.port}`, neo4j.auth.basic("admin", "secret"));
+    await expect(driver("wrong").getServerInfo()).rejects.toMatchObject({
+      code: "Neo.ClientError.Security.Unauthorized",
+    });
+    const other = neo4j.driver(
+      `bolt://127.0.0.1:${server.port}`,
+      neo4j.auth.basic("admin", "secret"),
+    );
     drivers.push(other);
-    await expect(other.getServerInfo()).rejects.toMatchObject({ code: "Neo.ClientError.Security.Unauthorized" });
+    await expect(other.getServerInfo()).rejects.toMatchObject({
+      code: "Neo.ClientError.Security.Unauthorized",
+    });
   });
 
   it("answers a malformed message with a FAILURE and closes only that connection", async () => {
@@ -102,7 +124,10 @@ describe("Bolt server with the official neo4j-driver", () => {
   });
 
   it("closes connections that send garbage or plain HTTP instead of a handshake", async () => {
-    for (const junk of [Buffer.from("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"), Buffer.alloc(64, 0xff)]) {
+    for (const junk of [
+      Buffer.from("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+      Buffer.alloc(64, 0xff),
+    ]) {
       const socket = connect(server.port, "127.0.0.1");
       socket.on("error", () => {});
       let reply = "";

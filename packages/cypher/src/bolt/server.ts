@@ -7,12 +7,14 @@
 import { createServer, type Socket } from "node:net";
 import { createServer as createTlsServer } from "node:tls";
 import { CypherDatabase } from "../database";
+import type { ProcedureTable } from "../procedures";
 import { ChunkDecoder, ChunkingError, encodeChunks } from "./chunking";
 import { HANDSHAKE_BYTES, negotiate, readManifestChoice } from "./handshake";
 import { decodeRequest } from "./messages";
 import { pack, PackStreamError, PackWriter, unpack, type PackStructure } from "./packstream";
 import { encodeFrame, FrameDecoder, handleUpgrade, looksLikeHttp } from "./websocket";
-import { loadDatabase, persistOnCommit } from "./persistence";
+import { CommitLog, loadDatabase, persistOnCommit } from "./persistence";
+import { EnginePool, type EnginePoolOptions } from "./engine-pool";
 import { AuthGuard } from "./auth-guard";
 import { BoltSession, type BoltVersion } from "./session";
 import { failure } from "./messages";
@@ -25,8 +27,13 @@ export interface BoltServerOptions {
   /** Load the graph from here at start and save it after every write commit. */
   dataDir?: string;
   database?: CypherDatabase;
-  /** Upper bound for any transaction's run time (ms); default 30 s. */
+  /** Upper bound for any query's run time (ms); default 5 s. */
   maxTxTimeoutMs?: number;
+  /**
+   * Queries run in worker threads (heap-limited, terminated when they overrun), so no query can
+   * block this event loop; `false` runs them in this thread (the TCK's fast path, tools).
+   */
+  engine?: false | Omit<EnginePoolOptions, "persist" | "log">;
   /** A connection must finish the handshake and log in within this time (ms); default 30 s. */
   authTimeoutMs?: number;
   /** Open connections at most; default 1,000. */
@@ -43,18 +50,46 @@ export interface BoltServer {
   readonly database: CypherDatabase;
   /** Serve another graph from now on (in-process embedding, e.g. a fresh graph per TCK scenario). */
   replaceDatabase(db: CypherDatabase): void;
+  /** Register a procedure on the served database and its engine workers (the TCK's procedure step). */
+  registerProcedure(signature: string, table: ProcedureTable): void;
   /** Open connections right now. */
   connectionCount(): number;
+  /** Resolves when the engine workers have the graph (benchmarks measure a warm server). */
+  ready(): Promise<void>;
 }
 
 let connectionCounter = 0;
 
 export async function startBoltServer(options: BoltServerOptions): Promise<BoltServer> {
   const log = options.log ?? (() => {});
-  let database = options.database ?? (options.dataDir ? loadDatabase(options.dataDir) : new CypherDatabase());
-  if (options.dataDir) {
-    persistOnCommit(database, options.dataDir, (e) => log(`cypher: could not save the graph: ${e instanceof Error ? e.message : String(e)}`));
-  }
+  let database =
+    options.database ?? (options.dataDir ? loadDatabase(options.dataDir) : new CypherDatabase());
+  const dataDir = options.dataDir;
+  const commitLog =
+    dataDir && options.engine !== false ? new CommitLog(dataDir, () => database) : undefined;
+  const pool =
+    options.engine === false
+      ? undefined
+      : new EnginePool(database, {
+          ...options.engine,
+          log,
+          persist: commitLog ? (version, delta) => commitLog.append(version, delta) : undefined,
+        });
+  const watch = (db: CypherDatabase): void => {
+    if (dataDir && !pool)
+      persistOnCommit(db, dataDir, (e) =>
+        log(`cypher: could not save the graph: ${e instanceof Error ? e.message : String(e)}`),
+      );
+    // a write committed on the served database in this thread (tests, embedding) reaches the workers too
+    if (pool) {
+      const previous = db.onCommit;
+      db.onCommit = (d) => {
+        previous?.(d);
+        pool.resync();
+      };
+    }
+  };
+  watch(database);
   const host = options.host ?? "127.0.0.1";
   const sockets = new Set<Socket>();
   const authGuard = new AuthGuard();
@@ -72,7 +107,9 @@ export async function startBoltServer(options: BoltServerOptions): Promise<BoltS
     // Slow or silent clients may not hold a connection open without logging in.
     const authTimer = setTimeout(() => {
       if (!session || session.state === "CONNECTED" || session.state === "AUTHENTICATION") {
-        log(`cypher: ${connectionId}: closing, no login within ${options.authTimeoutMs ?? 30_000} ms`);
+        log(
+          `cypher: ${connectionId}: closing, no login within ${options.authTimeoutMs ?? 30_000} ms`,
+        );
         socket.destroy();
       }
     }, options.authTimeoutMs ?? 30_000);
@@ -91,7 +128,8 @@ export async function startBoltServer(options: BoltServerOptions): Promise<BoltS
       if (closed) return;
       closed = true;
       session?.cleanup();
-      if (transport === "websocket" && !socket.destroyed) socket.write(encodeFrame(new Uint8Array(0), 0x8));
+      if (transport === "websocket" && !socket.destroyed)
+        socket.write(encodeFrame(new Uint8Array(0), 0x8));
       socket.end();
       // A client that never reads must not keep the socket forever.
       setTimeout(() => socket.destroy(), 2000).unref();
@@ -107,8 +145,19 @@ export async function startBoltServer(options: BoltServerOptions): Promise<BoltS
           parts.push(encodeChunks(w.bytes()));
         } catch (e) {
           // Never let one unencodable value take the process down: answer with a FAILURE and close.
-          log(`cypher: ${connectionId}: could not encode a response (${e instanceof Error ? e.message : String(e)})`);
-          parts.push(encodeChunks(pack(failure("Neo.DatabaseError.General.UnknownError", "The server could not encode a result value."))));
+          log(
+            `cypher: ${connectionId}: could not encode a response (${e instanceof Error ? e.message : String(e)})`,
+          );
+          parts.push(
+            encodeChunks(
+              pack(
+                failure(
+                  "Neo.DatabaseError.General.UnknownError",
+                  "The server could not encode a result value.",
+                ),
+              ),
+            ),
+          );
           broken = true;
           break;
         }
@@ -117,12 +166,41 @@ export async function startBoltServer(options: BoltServerOptions): Promise<BoltS
       if (broken) end();
     };
 
-    const onMessages = (data: Uint8Array): void => {
+    // Messages are answered strictly in order; while one waits for an engine worker, the rest
+    // wait here (and the socket is paused, so a client cannot pile up unbounded input).
+    const inbox: Uint8Array[] = [];
+    let draining = false;
+    const malformed = (e: unknown, out: PackStructure[]): void => {
+      // Bytes we cannot parse: the stream is out of sync, so say why and close this connection.
+      const reason =
+        e instanceof PackStreamError || e instanceof ChunkingError
+          ? e.message
+          : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+      log(`cypher: ${connectionId}: closing after malformed input (${reason})`);
+      out.push(failure("Neo.ClientError.Request.Invalid", `Malformed Bolt message: ${reason}`));
+      send(out);
+      end();
+    };
+    const drain = async (): Promise<void> => {
+      if (draining) return;
+      draining = true;
       const out: PackStructure[] = [];
       try {
-        for (const bytes of chunks.push(data)) {
-          if (!session || closed) break;
-          const result = session.handle(decodeRequest(unpack(bytes)));
+        while (inbox.length > 0 && session && !closed) {
+          let request;
+          try {
+            request = decodeRequest(unpack(inbox.shift()!));
+          } catch (e) {
+            inbox.length = 0;
+            return malformed(e, out);
+          }
+          let result = session.handle(request);
+          if (result instanceof Promise) {
+            send(out.splice(0));
+            socket.pause();
+            result = await result;
+            socket.resume();
+          }
           out.push(...result.responses);
           if (result.close) {
             send(out);
@@ -131,14 +209,21 @@ export async function startBoltServer(options: BoltServerOptions): Promise<BoltS
           }
         }
         send(out);
-      } catch (e) {
-        // Bytes we cannot parse: the stream is out of sync, so say why and close this connection.
-        const reason = e instanceof PackStreamError || e instanceof ChunkingError ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)}`;
-        log(`cypher: ${connectionId}: closing after malformed input (${reason})`);
-        out.push(failure("Neo.ClientError.Request.Invalid", `Malformed Bolt message: ${reason}`));
-        send(out);
-        end();
+      } finally {
+        draining = false;
       }
+    };
+    const onMessages = (data: Uint8Array): void => {
+      try {
+        for (const bytes of chunks.push(data)) inbox.push(bytes);
+      } catch (e) {
+        inbox.length = 0;
+        return malformed(e, []);
+      }
+      drain().catch((e: unknown) => {
+        log(`cypher: ${connectionId}: ${e instanceof Error ? e.message : String(e)}`);
+        end();
+      });
     };
 
     const startSession = (version: BoltVersion, rest: Uint8Array): void => {
@@ -149,7 +234,8 @@ export async function startBoltServer(options: BoltServerOptions): Promise<BoltS
         version,
         connectionId,
         advertisedAddress: `${host === "0.0.0.0" || host === "::" ? "localhost" : host}:${boundPort}`,
-        maxTxTimeoutMs: options.maxTxTimeoutMs ?? 30_000,
+        maxTxTimeoutMs: options.maxTxTimeoutMs ?? 5_000,
+        pool: pool ? () => pool : undefined,
         authGuard,
         clientAddress: socket.remoteAddress,
       });
@@ -195,7 +281,9 @@ export async function startBoltServer(options: BoltServerOptions): Promise<BoltS
           else return end();
         }
       } catch (e) {
-        log(`cypher: ${connectionId}: closing a broken WebSocket (${e instanceof Error ? e.message : String(e)})`);
+        log(
+          `cypher: ${connectionId}: closing a broken WebSocket (${e instanceof Error ? e.message : String(e)})`,
+        );
         end();
       }
     };
@@ -238,9 +326,14 @@ export async function startBoltServer(options: BoltServerOptions): Promise<BoltS
     });
   };
   // TLS sockets are net sockets once the handshake is done; the Bolt code does not notice.
-  const server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onConnection) : createServer(onConnection);
-  if (options.tls) server.on("tlsClientError", (e) => log(`cypher: TLS handshake failed (${e.message})`));
+  const server = options.tls
+    ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, onConnection)
+    : createServer(onConnection);
+  if (options.tls)
+    server.on("tlsClientError", (e) => log(`cypher: TLS handshake failed (${e.message})`));
 
+  // clients connect only once the engine workers have the graph
+  await pool?.ready();
   server.maxConnections = options.maxConnections ?? 1_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -259,14 +352,30 @@ export async function startBoltServer(options: BoltServerOptions): Promise<BoltS
       return database;
     },
     replaceDatabase(db) {
-      if (options.dataDir) persistOnCommit(db, options.dataDir, () => {});
       database = db;
+      watch(db);
+      pool?.replace(db);
+      if (commitLog)
+        void commitLog
+          .checkpoint(0)
+          .catch((e: unknown) => log(`cypher: could not save the graph: ${String(e)}`));
+    },
+    registerProcedure(signature, table) {
+      database.registerProcedure(signature, table);
+      pool?.resync();
     },
     connectionCount: () => sockets.size,
-    close: () =>
-      new Promise<void>((resolve) => {
+    ready: async () => {
+      await pool?.ready();
+    },
+    close: async () => {
+      await new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
-      }),
+      });
+      await pool?.close();
+      // a clean stop folds the commit log into the snapshot
+      if (commitLog && pool) await commitLog.checkpoint(pool.committedVersion);
+    },
   };
 }

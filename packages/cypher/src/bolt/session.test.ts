@@ -4,7 +4,7 @@ import { CypherDatabase } from "../database";
 import { meta, type Request } from "./messages";
 import type { PackStructure } from "./packstream";
 import { AuthGuard } from "./auth-guard";
-import { BoltSession, type BoltVersion } from "./session";
+import { BoltSession, handleNow, type BoltVersion } from "./session";
 
 const SUCCESS = 0x70;
 const RECORD = 0x71;
@@ -12,14 +12,30 @@ const IGNORED = 0x7e;
 const FAILURE = 0x7f;
 
 function session(version: BoltVersion = { major: 5, minor: 4 }, db = new CypherDatabase()) {
-  const s = new BoltSession({ database: () => db, user: "neo4j", password: "pw", version, connectionId: "c1", advertisedAddress: "localhost:7687", maxTxTimeoutMs: 1000 });
-  const send = (req: Request) => s.handle(req);
+  const s = new BoltSession({
+    database: () => db,
+    user: "neo4j",
+    password: "pw",
+    version,
+    connectionId: "c1",
+    advertisedAddress: "localhost:7687",
+    maxTxTimeoutMs: 1000,
+  });
+  const send = (req: Request) => handleNow(s, req);
   const sigs = (r: { responses: PackStructure[] }) => r.responses.map((m) => m.signature);
   return { s, send, sigs, db };
 }
 const hello: Request = { type: "HELLO", extra: meta({ user_agent: "test" }) };
-const logon = (password = "pw"): Request => ({ type: "LOGON", auth: meta({ scheme: "basic", principal: "neo4j", credentials: password }) });
-const run = (query: string, extra = meta({})): Request => ({ type: "RUN", query, params: new Map(), extra });
+const logon = (password = "pw"): Request => ({
+  type: "LOGON",
+  auth: meta({ scheme: "basic", principal: "neo4j", credentials: password }),
+});
+const run = (query: string, extra = meta({})): Request => ({
+  type: "RUN",
+  query,
+  params: new Map(),
+  extra,
+});
 const pull = (n = -1n): Request => ({ type: "PULL", n, qid: -1n });
 
 describe("BoltSession state machine", () => {
@@ -34,16 +50,31 @@ describe("BoltSession state machine", () => {
 
   it("authenticates in HELLO for Bolt 5.0", () => {
     const { send, s } = session({ major: 5, minor: 0 });
-    send({ type: "HELLO", extra: meta({ scheme: "basic", principal: "neo4j", credentials: "pw" }) });
+    send({
+      type: "HELLO",
+      extra: meta({ scheme: "basic", principal: "neo4j", credentials: "pw" }),
+    });
     expect(s.state).toBe("READY");
     const bad = session({ major: 5, minor: 0 });
-    const r = bad.send({ type: "HELLO", extra: meta({ scheme: "basic", principal: "neo4j", credentials: "no" }) });
+    const r = bad.send({
+      type: "HELLO",
+      extra: meta({ scheme: "basic", principal: "neo4j", credentials: "no" }),
+    });
     expect(r.close).toBe(true);
-    expect(r.responses[0]!.fields[0]).toEqual(meta({ code: "Neo.ClientError.Security.Unauthorized", message: expect.any(String) as unknown as string }));
+    expect(r.responses[0]!.fields[0]).toEqual(
+      meta({
+        code: "Neo.ClientError.Security.Unauthorized",
+        message: expect.any(String) as unknown as string,
+      }),
+    );
   });
 
   it("refuses other schemes and wrong credentials, and closes", () => {
-    for (const auth of [meta({ scheme: "none" }), meta({ scheme: "basic", principal: "neo4j", credentials: "nope" }), meta({ scheme: "basic", principal: "other", credentials: "pw" })]) {
+    for (const auth of [
+      meta({ scheme: "none" }),
+      meta({ scheme: "basic", principal: "neo4j", credentials: "nope" }),
+      meta({ scheme: "basic", principal: "other", credentials: "pw" }),
+    ]) {
       const { send, sigs } = session();
       send(hello);
       const r = send({ type: "LOGON", auth });
@@ -57,10 +88,21 @@ describe("BoltSession state machine", () => {
     const guard = new AuthGuard({ now: () => now });
     const db = new CypherDatabase();
     const attempt = (password: string) => {
-      const s = new BoltSession({ database: () => db, user: "neo4j", password: "pw", version: { major: 5, minor: 4 }, connectionId: "c", advertisedAddress: "x:1", maxTxTimeoutMs: 1000, authGuard: guard });
-      s.handle(hello);
-      const r = s.handle(logon(password));
-      return r.responses[0]!.signature === SUCCESS ? "ok" : ((r.responses[0]!.fields[0] as Map<string, unknown>).get("code") as string);
+      const s = new BoltSession({
+        database: () => db,
+        user: "neo4j",
+        password: "pw",
+        version: { major: 5, minor: 4 },
+        connectionId: "c",
+        advertisedAddress: "x:1",
+        maxTxTimeoutMs: 1000,
+        authGuard: guard,
+      });
+      handleNow(s, hello);
+      const r = handleNow(s, logon(password));
+      return r.responses[0]!.signature === SUCCESS
+        ? "ok"
+        : ((r.responses[0]!.fields[0] as Map<string, unknown>).get("code") as string);
     };
     expect(attempt("a")).toBe("Neo.ClientError.Security.Unauthorized");
     expect(attempt("b")).toBe("Neo.ClientError.Security.Unauthorized");
@@ -119,9 +161,16 @@ describe("BoltSession state machine", () => {
     const { send, sigs } = session();
     send(hello);
     send(logon());
-    const r = send(run("UNWIND range(1, 3000) AS a UNWIND range(1, 3000) AS b WITH a WHERE a < 0 RETURN count(*)", meta({ tx_timeout: 50n })));
+    const r = send(
+      run(
+        "UNWIND range(1, 3000) AS a UNWIND range(1, 3000) AS b WITH a WHERE a < 0 RETURN count(*)",
+        meta({ tx_timeout: 50n }),
+      ),
+    );
     expect(sigs(r)).toEqual([FAILURE]);
-    expect((r.responses[0]!.fields[0] as Map<string, unknown>).get("code")).toBe("Neo.ClientError.Transaction.TransactionTimedOut");
+    expect((r.responses[0]!.fields[0] as Map<string, unknown>).get("code")).toBe(
+      "Neo.ClientError.Transaction.TransactionTimedOut",
+    );
   });
 
   it("supports LOGOFF and a new LOGON, and GOODBYE closes", () => {
@@ -139,7 +188,12 @@ describe("BoltSession state machine", () => {
     const { send } = session();
     send(hello);
     send(logon());
-    const r = send({ type: "ROUTE", routing: meta({ address: "example:7687" }), bookmarks: [], extra: meta({ db: "neo4j" }) });
+    const r = send({
+      type: "ROUTE",
+      routing: meta({ address: "example:7687" }),
+      bookmarks: [],
+      extra: meta({ db: "neo4j" }),
+    });
     const rt = (r.responses[0]!.fields[0] as Map<string, Map<string, unknown>>).get("rt")!;
     expect(rt.get("servers")).toEqual([
       meta({ addresses: ["example:7687"], role: "ROUTE" }),
@@ -153,10 +207,30 @@ describe("BoltSession under arbitrary message sequences", () => {
   const request: fc.Arbitrary<Request> = fc.oneof(
     fc.constant(hello),
     fc.constantFrom(logon(), logon("bad")),
-    fc.constantFrom<Request>({ type: "LOGOFF" }, { type: "RESET" }, { type: "COMMIT" }, { type: "ROLLBACK" }, { type: "TELEMETRY", api: 1n }),
+    fc.constantFrom<Request>(
+      { type: "LOGOFF" },
+      { type: "RESET" },
+      { type: "COMMIT" },
+      { type: "ROLLBACK" },
+      { type: "TELEMETRY", api: 1n },
+    ),
     fc.constant<Request>({ type: "BEGIN", extra: meta({}) }),
-    fc.constantFrom("RETURN 1", "UNWIND [1, 2, 3] AS x RETURN x", "CREATE (:N)", "RETURN nope", "MATCH (").map((q) => run(q)),
-    fc.tuple(fc.constantFrom<"PULL" | "DISCARD">("PULL", "DISCARD"), fc.bigInt({ min: -1n, max: 3n }), fc.constantFrom(-1n, 0n, 5n)).map(([type, n, qid]): Request => ({ type, n, qid })),
+    fc
+      .constantFrom(
+        "RETURN 1",
+        "UNWIND [1, 2, 3] AS x RETURN x",
+        "CREATE (:N)",
+        "RETURN nope",
+        "MATCH (",
+      )
+      .map((q) => run(q)),
+    fc
+      .tuple(
+        fc.constantFrom<"PULL" | "DISCARD">("PULL", "DISCARD"),
+        fc.bigInt({ min: -1n, max: 3n }),
+        fc.constantFrom(-1n, 0n, 5n),
+      )
+      .map(([type, n, qid]): Request => ({ type, n, qid })),
     fc.constant<Request>({ type: "ROUTE", routing: meta({}), bookmarks: [], extra: meta({}) }),
   );
 
@@ -166,7 +240,8 @@ describe("BoltSession under arbitrary message sequences", () => {
         const { s, send } = session();
         for (const r of requests) {
           const out = send(r);
-          for (const m of out.responses) expect([SUCCESS, RECORD, IGNORED, FAILURE]).toContain(m.signature);
+          for (const m of out.responses)
+            expect([SUCCESS, RECORD, IGNORED, FAILURE]).toContain(m.signature);
           if (out.close) break;
         }
         s.cleanup();

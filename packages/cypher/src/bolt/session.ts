@@ -12,6 +12,8 @@ import { PackStreamError, type PackStructure, type PackValue } from "./packstrea
 import { fromPack, toPack } from "./value-codec";
 import type { AuthGuard } from "./auth-guard";
 import { adminCommand } from "./admin-commands";
+import { planMeta } from "./plan-meta";
+import type { AsyncTransaction, EnginePool } from "./engine-pool";
 
 export interface BoltVersion {
   major: number;
@@ -27,8 +29,10 @@ export interface SessionOptions {
   connectionId: string;
   /** host:port clients should use, returned by ROUTE when the client sent no address. */
   advertisedAddress: string;
-  /** Upper bound for any transaction, so one runaway query cannot hold the event loop for long. */
+  /** Upper bound for any query's run time (ms); a client's tx_timeout may only lower it. */
   maxTxTimeoutMs: number;
+  /** Run queries in engine worker threads (the Bolt server); without it they run in this thread on `database()`. */
+  pool?: () => EnginePool;
   /** Shared across a server's connections: locks a user out briefly after repeated wrong passwords. */
   authGuard?: AuthGuard;
   /** The client's address; lockouts apply per user and address, so strangers cannot lock out the app. */
@@ -36,9 +40,17 @@ export interface SessionOptions {
   now?: () => number;
 }
 
-export const SERVER_AGENT = "Neo4j/5.26.0";
+const SERVER_AGENT = "Neo4j/5.26.0";
 
-type State = "CONNECTED" | "AUTHENTICATION" | "READY" | "STREAMING" | "TX_READY" | "TX_STREAMING" | "FAILED" | "DEFUNCT";
+type State =
+  | "CONNECTED"
+  | "AUTHENTICATION"
+  | "READY"
+  | "STREAMING"
+  | "TX_READY"
+  | "TX_STREAMING"
+  | "FAILED"
+  | "DEFUNCT";
 
 interface OpenResult {
   qid: bigint;
@@ -56,6 +68,11 @@ export interface HandleResult {
   close: boolean;
 }
 
+/** Results are synchronous when queries run in this thread, promises when they run in a worker. */
+export type MaybePromise<T> = T | Promise<T>;
+const then = <T, U>(v: MaybePromise<T>, f: (x: T) => MaybePromise<U>): MaybePromise<U> =>
+  v instanceof Promise ? v.then(f) : f(v);
+
 let bookmarkCounter = 0;
 const nextBookmark = (): string => `courses:tx${++bookmarkCounter}`;
 
@@ -63,9 +80,17 @@ function digest(s: string): Buffer {
   return createHash("sha256").update(s, "utf8").digest();
 }
 
+/** For sessions that run queries in this thread (no pool): their answers are never promises. */
+export function handleNow(session: BoltSession, req: Request): HandleResult {
+  const r = session.handle(req);
+  if (r instanceof Promise)
+    throw new Error("this session runs queries in engine workers; await handle()");
+  return r;
+}
+
 export class BoltSession {
   state: State = "CONNECTED";
-  private tx: Transaction | undefined;
+  private tx: Transaction | AsyncTransaction | undefined;
   private txDeadline: number | undefined;
   private results: OpenResult[] = [];
   private qidCounter = 0n;
@@ -79,7 +104,7 @@ export class BoltSession {
     return this.options.version.major > 5 || this.options.version.minor >= 1;
   }
 
-  handle(req: Request): HandleResult {
+  handle(req: Request): MaybePromise<HandleResult> {
     const one = (r: PackStructure, close = false): HandleResult => ({ responses: [r], close });
     if (req.type === "GOODBYE") {
       this.cleanup();
@@ -88,14 +113,16 @@ export class BoltSession {
     }
     if (this.state === "DEFUNCT") return { responses: [], close: true };
     if (req.type === "RESET") {
-      if (this.state === "CONNECTED" || this.state === "AUTHENTICATION") return this.protocolViolation("RESET before authentication");
+      if (this.state === "CONNECTED" || this.state === "AUTHENTICATION")
+        return this.protocolViolation("RESET before authentication");
       this.cleanup();
       this.state = "READY";
       return one(success());
     }
     if (this.state === "FAILED") return one(ignored());
     try {
-      return this.dispatch(req);
+      const r = this.dispatch(req);
+      return r instanceof Promise ? r.catch((e: unknown) => this.fail(e)) : r;
     } catch (e) {
       return this.fail(e);
     }
@@ -103,7 +130,7 @@ export class BoltSession {
 
   /** Roll back whatever is open (connection closing or RESET). */
   cleanup(): void {
-    if (this.tx?.open) this.tx.rollback();
+    if (this.tx?.open) void Promise.resolve(this.tx.rollback()).catch(() => {});
     this.tx = undefined;
     this.txDeadline = undefined;
     this.results = [];
@@ -115,7 +142,7 @@ export class BoltSession {
     return { responses: [failure("Neo.ClientError.Request.Invalid", message)], close: true };
   }
 
-  private dispatch(req: Request): HandleResult {
+  private dispatch(req: Request): MaybePromise<HandleResult> {
     const one = (r: PackStructure): HandleResult => ({ responses: [r], close: false });
     switch (req.type) {
       case "HELLO": {
@@ -126,17 +153,27 @@ export class BoltSession {
           if (denied) return denied;
           this.state = "READY";
         } else this.state = "AUTHENTICATION";
-        return one(success(meta({ server: SERVER_AGENT, connection_id: this.options.connectionId, hints: new Map() })));
+        return one(
+          success(
+            meta({
+              server: SERVER_AGENT,
+              connection_id: this.options.connectionId,
+              hints: new Map(),
+            }),
+          ),
+        );
       }
       case "LOGON": {
-        if (this.state !== "AUTHENTICATION") return this.protocolViolation(`LOGON is not allowed in state ${this.state}`);
+        if (this.state !== "AUTHENTICATION")
+          return this.protocolViolation(`LOGON is not allowed in state ${this.state}`);
         const denied = this.authenticate(req.auth);
         if (denied) return denied;
         this.state = "READY";
         return one(success());
       }
       case "LOGOFF": {
-        if (this.state !== "READY") return this.protocolViolation(`LOGOFF is not allowed in state ${this.state}`);
+        if (this.state !== "READY")
+          return this.protocolViolation(`LOGOFF is not allowed in state ${this.state}`);
         this.state = "AUTHENTICATION";
         return one(success());
       }
@@ -146,23 +183,40 @@ export class BoltSession {
       case "ROUTE": {
         if (!this.authenticated) return this.protocolViolation("ROUTE before authentication");
         const addressValue = req.routing.get("address");
-        const address = typeof addressValue === "string" && addressValue ? addressValue : this.options.advertisedAddress;
+        const address =
+          typeof addressValue === "string" && addressValue
+            ? addressValue
+            : this.options.advertisedAddress;
         const server = (role: string): PackValue => meta({ addresses: [address], role });
         const db = req.extra.get("db");
         return one(
           success(
             meta({
-              rt: meta({ ttl: 300n, db: typeof db === "string" ? db : "neo4j", servers: [server("ROUTE"), server("READ"), server("WRITE")] }),
+              rt: meta({
+                ttl: 300n,
+                db: typeof db === "string" ? db : "neo4j",
+                servers: [server("ROUTE"), server("READ"), server("WRITE")],
+              }),
             }),
           ),
         );
       }
       case "BEGIN": {
-        if (this.state !== "READY") return this.protocolViolation(`BEGIN is not allowed in state ${this.state}`);
-        this.tx = this.options.database().beginTransaction();
-        this.txDeadline = this.deadlineFrom(req.extra);
-            this.state = "TX_READY";
-        return one(success());
+        if (this.state !== "READY")
+          return this.protocolViolation(`BEGIN is not allowed in state ${this.state}`);
+        const t = req.extra.get("tx_timeout");
+        // idle time between statements does not count, unless the client asked for a transaction timeout
+        this.txDeadline =
+          typeof t === "bigint" && t > 0n ? this.deadlineFrom(req.extra) : undefined;
+        const started = (tx: Transaction | AsyncTransaction): HandleResult => {
+          this.tx = tx;
+          this.state = "TX_READY";
+          return one(success());
+        };
+        const pool = this.options.pool?.();
+        return pool
+          ? pool.begin().then(started)
+          : started(this.options.database().beginTransaction());
       }
       case "RUN":
         return this.run(req.query, req.params, req.extra);
@@ -170,19 +224,22 @@ export class BoltSession {
       case "DISCARD":
         return this.pull(req.type, req.n, req.qid);
       case "COMMIT": {
-        if (!this.tx || (this.state !== "TX_READY" && this.state !== "TX_STREAMING")) return this.protocolViolation("COMMIT outside a transaction");
+        if (!this.tx || (this.state !== "TX_READY" && this.state !== "TX_STREAMING"))
+          return this.protocolViolation("COMMIT outside a transaction");
         const tx = this.tx;
         this.tx = undefined;
         this.results = [];
         this.state = "READY";
-        tx.commit();
-        return one(success(meta({ bookmark: nextBookmark() })));
+        return then(tx.commit(), () => one(success(meta({ bookmark: nextBookmark() }))));
       }
       case "ROLLBACK": {
-        if (!this.tx || (this.state !== "TX_READY" && this.state !== "TX_STREAMING")) return this.protocolViolation("ROLLBACK outside a transaction");
+        if (!this.tx || (this.state !== "TX_READY" && this.state !== "TX_STREAMING"))
+          return this.protocolViolation("ROLLBACK outside a transaction");
+        const tx = this.tx;
+        this.tx = undefined;
         this.cleanup();
         this.state = "READY";
-        return one(success());
+        return then(tx.rollback(), () => one(success()));
       }
       case "GOODBYE":
       case "RESET":
@@ -203,7 +260,12 @@ export class BoltSession {
     if (guard?.locked(who)) {
       this.state = "DEFUNCT";
       return {
-        responses: [failure("Neo.ClientError.Security.AuthenticationRateLimit", "The client has provided incorrect authentication details too many times in a row. Try again in a few seconds.")],
+        responses: [
+          failure(
+            "Neo.ClientError.Security.AuthenticationRateLimit",
+            "The client has provided incorrect authentication details too many times in a row. Try again in a few seconds.",
+          ),
+        ],
         close: true,
       };
     }
@@ -234,49 +296,93 @@ export class BoltSession {
   }
 
   /** Tool statements (SHOW DATABASES, dbms.components()…) are answered or rewritten before the engine. */
-  private execute(tx: Transaction, query: string, params: Map<string, CypherValue>, deadline: number | undefined): QueryResult {
-    const admin = adminCommand(query, { user: this.options.user, version: SERVER_AGENT.split("/")[1] ?? "5", address: this.options.advertisedAddress });
+  private execute(
+    tx: Transaction | AsyncTransaction | "auto",
+    query: string,
+    params: Map<string, CypherValue>,
+    deadline: number,
+  ): MaybePromise<QueryResult> {
+    const admin = adminCommand(query, {
+      user: this.options.user,
+      version: SERVER_AGENT.split("/")[1] ?? "5",
+      address: this.options.advertisedAddress,
+    });
     if (admin?.kind === "result") return admin.result;
-    return tx.run(admin?.kind === "rewrite" ? admin.query : query, params, { deadline });
+    const text = admin?.kind === "rewrite" ? admin.query : query;
+    const pool = this.options.pool?.();
+    if (tx === "auto") {
+      if (pool) return pool.autoCommit(text, params, deadline);
+      const own = this.options.database().beginTransaction();
+      try {
+        const r = own.run(text, params, { deadline });
+        own.commit();
+        return r;
+      } catch (e) {
+        if (own.open) own.rollback();
+        throw e;
+      }
+    }
+    return "inWorker" in tx ? tx.run(text, params, deadline) : tx.run(text, params, { deadline });
   }
 
-  private run(query: string, packParams: Map<string, PackValue>, extra: Meta): HandleResult {
+  private run(
+    query: string,
+    packParams: Map<string, PackValue>,
+    extra: Meta,
+  ): MaybePromise<HandleResult> {
     const params = new Map<string, CypherValue>();
     for (const [k, v] of packParams) params.set(k, fromPack(v));
     const started = this.now();
     if (this.state === "READY") {
-      const tx = this.options.database().beginTransaction();
-      let result: QueryResult;
-      try {
-        result = this.execute(tx, query, params, this.deadlineFrom(extra));
-        tx.commit();
-      } catch (e) {
-        if (tx.open) tx.rollback();
-        throw e;
-      }
-      this.results = [{ qid: -1n, columns: result.columns, rows: result.rows, next: 0, result, bookmark: nextBookmark() }];
-      this.state = "STREAMING";
-      return { responses: [success(meta({ fields: result.columns, t_first: BigInt(this.now() - started) }))], close: false };
+      return then(this.execute("auto", query, params, this.deadlineFrom(extra)), (result) => {
+        this.results = [
+          {
+            qid: -1n,
+            columns: result.columns,
+            rows: result.rows,
+            next: 0,
+            result,
+            bookmark: nextBookmark(),
+          },
+        ];
+        this.state = "STREAMING";
+        return {
+          responses: [
+            success(meta({ fields: result.columns, t_first: BigInt(this.now() - started) })),
+          ],
+          close: false,
+        };
+      });
     }
     if ((this.state === "TX_READY" || this.state === "TX_STREAMING") && this.tx) {
-      const result = this.execute(this.tx, query, params, this.txDeadline);
-      const qid = this.qidCounter++;
-      this.results.push({ qid, columns: result.columns, rows: result.rows, next: 0, result });
-      this.state = "TX_STREAMING";
-      return { responses: [success(meta({ fields: result.columns, t_first: BigInt(this.now() - started), qid }))], close: false };
+      const deadline = Math.min(this.txDeadline ?? Infinity, this.deadlineFrom(extra));
+      return then(this.execute(this.tx, query, params, deadline), (result) => {
+        const qid = this.qidCounter++;
+        this.results.push({ qid, columns: result.columns, rows: result.rows, next: 0, result });
+        this.state = "TX_STREAMING";
+        return {
+          responses: [
+            success(meta({ fields: result.columns, t_first: BigInt(this.now() - started), qid })),
+          ],
+          close: false,
+        };
+      });
     }
     return this.protocolViolation(`RUN is not allowed in state ${this.state}`);
   }
 
   private pull(kind: "PULL" | "DISCARD", n: bigint, qid: bigint): HandleResult {
-    if (this.state !== "STREAMING" && this.state !== "TX_STREAMING") return this.protocolViolation(`${kind} without an open result`);
-    const index = qid === -1n ? this.results.length - 1 : this.results.findIndex((r) => r.qid === qid);
+    if (this.state !== "STREAMING" && this.state !== "TX_STREAMING")
+      return this.protocolViolation(`${kind} without an open result`);
+    const index =
+      qid === -1n ? this.results.length - 1 : this.results.findIndex((r) => r.qid === qid);
     const open = this.results[index];
     if (!open) return this.protocolViolation(`${kind} for an unknown query id ${qid}`);
     const responses: PackStructure[] = [];
     const end = n < 0n ? open.rows.length : Math.min(open.rows.length, open.next + Number(n));
     // Encode (and so validate) every value here, where a failure becomes a FAILURE message.
-    if (kind === "PULL") for (let i = open.next; i < end; i++) responses.push(record(open.rows[i]!.map(toPack)));
+    if (kind === "PULL")
+      for (let i = open.next; i < end; i++) responses.push(record(open.rows[i]!.map(toPack)));
     open.next = kind === "PULL" ? end : n < 0n ? open.rows.length : end;
     if (open.next < open.rows.length) {
       responses.push(success(meta({ has_more: true })));
@@ -289,6 +395,14 @@ export class BoltSession {
       db: "neo4j",
       stats: statsMeta(open.result),
       bookmark: open.bookmark,
+      plan:
+        open.result.plan && open.result.planKind === "explain"
+          ? planMeta(open.result.plan, false)
+          : undefined,
+      profile:
+        open.result.plan && open.result.planKind === "profile"
+          ? planMeta(open.result.plan, true)
+          : undefined,
     });
     responses.push(success(summary));
     if (this.state === "STREAMING") this.state = "READY";
@@ -322,14 +436,22 @@ function statsMeta(r: QueryResult): Meta | undefined {
 }
 
 /** Engine errors keep their Neo4j code; the TCK type/phase/detail and the position travel in the diagnostic record. */
-export function failureFor(e: unknown): PackStructure {
+function failureFor(e: unknown): PackStructure {
   if (e instanceof CypherError) {
     const diagnostic: Meta = meta({
       OPERATION: "",
       OPERATION_CODE: "0",
       CURRENT_SCHEMA: "/",
-      _classification: e.neo4jCode.startsWith("Neo.ClientError") ? "CLIENT_ERROR" : "DATABASE_ERROR",
-      _position: e.position ? meta({ offset: BigInt(e.position.offset), line: BigInt(e.position.line), column: BigInt(e.position.column) }) : undefined,
+      _classification: e.neo4jCode.startsWith("Neo.ClientError")
+        ? "CLIENT_ERROR"
+        : "DATABASE_ERROR",
+      _position: e.position
+        ? meta({
+            offset: BigInt(e.position.offset),
+            line: BigInt(e.position.line),
+            column: BigInt(e.position.column),
+          })
+        : undefined,
       _cypher_type: e.type,
       _cypher_phase: e.phase,
       _cypher_detail: e.detail,

@@ -7,7 +7,7 @@ import { isValidZone, offsetAtInstant } from "../timezone";
 
 const floorDiv = (a: bigint, b: bigint): bigint => {
   const q = a / b;
-  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 };
 const floorMod = (a: bigint, b: bigint): bigint => a - floorDiv(a, b) * b;
 
@@ -39,14 +39,29 @@ export function civilOf(epochDay: bigint): { year: number; month: number; day: n
 
 const NANOS_PER_SECOND = 1_000_000_000n;
 
-export function nanoOfDay(hour: number, minute: number, second: number, nanosecond: number): bigint {
+export function nanoOfDay(
+  hour: number,
+  minute: number,
+  second: number,
+  nanosecond: number,
+): bigint {
   return BigInt(hour * 3600 + minute * 60 + second) * NANOS_PER_SECOND + BigInt(nanosecond);
 }
 
-export function timeOfNanoOfDay(nod: bigint): { hour: number; minute: number; second: number; nanosecond: number } {
+export function timeOfNanoOfDay(nod: bigint): {
+  hour: number;
+  minute: number;
+  second: number;
+  nanosecond: number;
+} {
   const n = floorMod(nod, 86_400n * NANOS_PER_SECOND);
   const secs = Number(n / NANOS_PER_SECOND);
-  return { hour: Math.floor(secs / 3600), minute: Math.floor((secs % 3600) / 60), second: secs % 60, nanosecond: Number(n % NANOS_PER_SECOND) };
+  return {
+    hour: Math.floor(secs / 3600),
+    minute: Math.floor((secs % 3600) / 60),
+    second: secs % 60,
+    nanosecond: Number(n % NANOS_PER_SECOND),
+  };
 }
 
 export interface LocalDateTimeParts {
@@ -61,7 +76,9 @@ export interface LocalDateTimeParts {
 
 /** Seconds since the epoch of a local date-time read as if it were UTC. */
 export function localEpochSecond(v: LocalDateTimeParts): bigint {
-  return epochDayOf(v.year, v.month, v.day) * 86_400n + BigInt(v.hour * 3600 + v.minute * 60 + v.second);
+  return (
+    epochDayOf(v.year, v.month, v.day) * 86_400n + BigInt(v.hour * 3600 + v.minute * 60 + v.second)
+  );
 }
 
 export function localOfEpochSecond(epochSecond: bigint, nanosecond: number): LocalDateTimeParts {

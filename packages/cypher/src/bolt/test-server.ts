@@ -16,7 +16,9 @@ export function setupTestBoltServer(): TestBolt {
   let driver: Driver | undefined;
   beforeAll(async () => {
     server = await startBoltServer({ port: 0, user: "neo4j", password: "pw" });
-    driver = neo4j.driver(`bolt://127.0.0.1:${server.port}`, neo4j.auth.basic("neo4j", "pw"), { useBigInt: true });
+    driver = neo4j.driver(`bolt://127.0.0.1:${server.port}`, neo4j.auth.basic("neo4j", "pw"), {
+      useBigInt: true,
+    });
   });
   afterAll(async () => {
     await driver?.close();

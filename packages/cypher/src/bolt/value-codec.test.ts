@@ -5,8 +5,20 @@ import { pack, unpack, type PackStructure } from "./packstream";
 import { fromPack, SIG, toPack } from "./value-codec";
 import { civilOf, epochDayOf, zoneOffsetAt } from "./temporal-wire";
 
-const node = (id: bigint, name: string): NodeValue => ({ kind: "node", id, labels: ["Person"], properties: new Map([["name", name]]) });
-const rel = (id: bigint, s: bigint, e: bigint): RelationshipValue => ({ kind: "relationship", id, type: "KNOWS", startId: s, endId: e, properties: new Map() });
+const node = (id: bigint, name: string): NodeValue => ({
+  kind: "node",
+  id,
+  labels: ["Person"],
+  properties: new Map([["name", name]]),
+});
+const rel = (id: bigint, s: bigint, e: bigint): RelationshipValue => ({
+  kind: "relationship",
+  id,
+  type: "KNOWS",
+  startId: s,
+  endId: e,
+  properties: new Map(),
+});
 
 describe("value codec", () => {
   it("matches the calendar: epoch days round-trip and agree with Date", () => {
@@ -33,7 +45,11 @@ describe("value codec", () => {
     const a = node(1n, "a");
     const b = node(2n, "b");
     // a -[r1]-> b <-[r2]- a : r2 goes from a to b but is traversed backwards from b
-    const p = toPack({ kind: "path", nodes: [a, b, a], relationships: [rel(10n, 1n, 2n), rel(11n, 1n, 2n)] }) as PackStructure;
+    const p = toPack({
+      kind: "path",
+      nodes: [a, b, a],
+      relationships: [rel(10n, 1n, 2n), rel(11n, 1n, 2n)],
+    }) as PackStructure;
     expect(p.signature).toBe(SIG.path);
     expect((p.fields[0] as unknown[]).length).toBe(2);
     expect(p.fields[2]).toEqual([1n, 1n, -2n, 0n]);
@@ -45,9 +61,39 @@ describe("value codec", () => {
       { kind: "date", year: -400, month: 2, day: 29 },
       { kind: "localtime", hour: 12, minute: 31, second: 14, nanosecond: 645876123 },
       { kind: "time", hour: 23, minute: 0, second: 0, nanosecond: 1, offsetSeconds: -3600 * 5 },
-      { kind: "localdatetime", year: 2015, month: 7, day: 21, hour: 21, minute: 40, second: 32, nanosecond: 142000000 },
-      { kind: "datetime", year: 2015, month: 6, day: 24, hour: 12, minute: 50, second: 35, nanosecond: 556000000, offsetSeconds: 7200 },
-      { kind: "datetime", year: 2015, month: 7, day: 21, hour: 21, minute: 40, second: 32, nanosecond: 0, offsetSeconds: 7200, timezone: "Europe/Stockholm" },
+      {
+        kind: "localdatetime",
+        year: 2015,
+        month: 7,
+        day: 21,
+        hour: 21,
+        minute: 40,
+        second: 32,
+        nanosecond: 142000000,
+      },
+      {
+        kind: "datetime",
+        year: 2015,
+        month: 6,
+        day: 24,
+        hour: 12,
+        minute: 50,
+        second: 35,
+        nanosecond: 556000000,
+        offsetSeconds: 7200,
+      },
+      {
+        kind: "datetime",
+        year: 2015,
+        month: 7,
+        day: 21,
+        hour: 21,
+        minute: 40,
+        second: 32,
+        nanosecond: 0,
+        offsetSeconds: 7200,
+        timezone: "Europe/Stockholm",
+      },
       { kind: "duration", months: 14n, days: 3n, seconds: 45296n, nanoseconds: 1n },
     ];
     for (const v of values) expect(fromPack(unpack(pack(toPack(v))))).toEqual(v);

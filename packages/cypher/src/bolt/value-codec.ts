@@ -31,7 +31,7 @@ export const SIG = {
 } as const;
 
 /** Element ids look like Neo4j 5's (`4:<database>:<id>`) so tools that display them feel at home. */
-export const elementId = (id: bigint): string => `4:courses:${id}`;
+const elementId = (id: bigint): string => `4:courses:${id}`;
 
 function props(p: ReadonlyMap<string, CypherValue>): Map<string, PackValue> {
   const out = new Map<string, PackValue>();
@@ -39,13 +39,30 @@ function props(p: ReadonlyMap<string, CypherValue>): Map<string, PackValue> {
   return out;
 }
 
-const nodeStruct = (n: NodeValue): PackValue => structure(SIG.node, [n.id, [...n.labels], props(n.properties), elementId(n.id)]);
+const nodeStruct = (n: NodeValue): PackValue =>
+  structure(SIG.node, [n.id, [...n.labels], props(n.properties), elementId(n.id)]);
 const relStruct = (r: RelationshipValue): PackValue =>
-  structure(SIG.relationship, [r.id, r.startId, r.endId, r.type, props(r.properties), elementId(r.id), elementId(r.startId), elementId(r.endId)]);
+  structure(SIG.relationship, [
+    r.id,
+    r.startId,
+    r.endId,
+    r.type,
+    props(r.properties),
+    elementId(r.id),
+    elementId(r.startId),
+    elementId(r.endId),
+  ]);
 
 export function toPack(v: CypherValue): PackValue {
   if (v === undefined) throw new Error("the engine produced an undefined value");
-  if (v === null || typeof v === "boolean" || typeof v === "bigint" || typeof v === "number" || typeof v === "string") return v;
+  if (
+    v === null ||
+    typeof v === "boolean" ||
+    typeof v === "bigint" ||
+    typeof v === "number" ||
+    typeof v === "string"
+  )
+    return v;
   if (Array.isArray(v)) return v.map(toPack);
   switch (v.kind) {
     case "map":
@@ -80,7 +97,14 @@ export function toPack(v: CypherValue): PackValue {
         if (ri === undefined) {
           ri = rels.length + 1;
           relIndex.set(r.id, ri);
-          rels.push(structure(SIG.unboundRelationship, [r.id, r.type, props(r.properties), elementId(r.id)]));
+          rels.push(
+            structure(SIG.unboundRelationship, [
+              r.id,
+              r.type,
+              props(r.properties),
+              elementId(r.id),
+            ]),
+          );
         }
         const forward = r.startId === prev.id && r.endId === next.id;
         sequence.push(BigInt(forward ? ri : -ri), BigInt(addNode(next)));
@@ -92,7 +116,10 @@ export function toPack(v: CypherValue): PackValue {
     case "localtime":
       return structure(SIG.localTime, [nanoOfDay(v.hour, v.minute, v.second, v.nanosecond)]);
     case "time":
-      return structure(SIG.time, [nanoOfDay(v.hour, v.minute, v.second, v.nanosecond), BigInt(v.offsetSeconds)]);
+      return structure(SIG.time, [
+        nanoOfDay(v.hour, v.minute, v.second, v.nanosecond),
+        BigInt(v.offsetSeconds),
+      ]);
     case "localdatetime":
       return structure(SIG.localDateTime, [localEpochSecond(v), BigInt(v.nanosecond)]);
     case "datetime": {
@@ -104,7 +131,9 @@ export function toPack(v: CypherValue): PackValue {
     case "duration":
       return structure(SIG.duration, [v.months, v.days, v.seconds, v.nanoseconds]);
     default:
-      throw new Error(`cannot send a value of kind '${String((v as { kind?: unknown }).kind)}' over Bolt`);
+      throw new Error(
+        `cannot send a value of kind '${String((v as { kind?: unknown }).kind)}' over Bolt`,
+      );
   }
 }
 
@@ -115,8 +144,16 @@ const int = (v: PackValue | undefined, what: string): bigint => {
 
 /** A client-sent value → engine value; throws PackStreamError for shapes we cannot accept. */
 export function fromPack(v: PackValue): CypherValue {
-  if (v === null || typeof v === "boolean" || typeof v === "bigint" || typeof v === "number" || typeof v === "string") return v;
-  if (v instanceof Uint8Array) throw new PackStreamError("byte arrays are not supported as parameters");
+  if (
+    v === null ||
+    typeof v === "boolean" ||
+    typeof v === "bigint" ||
+    typeof v === "number" ||
+    typeof v === "string"
+  )
+    return v;
+  if (v instanceof Uint8Array)
+    throw new PackStreamError("byte arrays are not supported as parameters");
   if (Array.isArray(v)) return v.map(fromPack);
   if (v instanceof Map) {
     const entries: [string, CypherValue][] = [];
@@ -138,30 +175,55 @@ export function fromPack(v: PackValue): CypherValue {
       return { kind: "localtime", ...timeOfNanoOfDay(int(f[0], "LocalTime.nanoseconds")) };
     case SIG.time:
       arity(2, "Time");
-      return { kind: "time", ...timeOfNanoOfDay(int(f[0], "Time.nanoseconds")), offsetSeconds: Number(int(f[1], "Time.offset")) };
+      return {
+        kind: "time",
+        ...timeOfNanoOfDay(int(f[0], "Time.nanoseconds")),
+        offsetSeconds: Number(int(f[1], "Time.offset")),
+      };
     case SIG.localDateTime: {
       arity(2, "LocalDateTime");
-      return { kind: "localdatetime", ...localOfEpochSecond(int(f[0], "LocalDateTime.seconds"), nanos(f[1])) };
+      return {
+        kind: "localdatetime",
+        ...localOfEpochSecond(int(f[0], "LocalDateTime.seconds"), nanos(f[1])),
+      };
     }
     case SIG.dateTimeOffset: {
       arity(3, "DateTime");
       const offset = Number(int(f[2], "DateTime.offset"));
-      return { kind: "datetime", ...localOfEpochSecond(int(f[0], "DateTime.seconds") + BigInt(offset), nanos(f[1])), offsetSeconds: offset };
+      return {
+        kind: "datetime",
+        ...localOfEpochSecond(int(f[0], "DateTime.seconds") + BigInt(offset), nanos(f[1])),
+        offsetSeconds: offset,
+      };
     }
     case SIG.dateTimeZone: {
       arity(3, "DateTimeZoneId");
       const zone = f[2];
-      if (typeof zone !== "string") throw new PackStreamError("DateTimeZoneId.tz_id must be a string");
+      if (typeof zone !== "string")
+        throw new PackStreamError("DateTimeZoneId.tz_id must be a string");
       const utc = int(f[0], "DateTimeZoneId.seconds");
       const offset = zoneOffsetAt(zone, utc);
       if (offset === null) throw new PackStreamError(`unknown time zone '${zone}'`);
-      return { kind: "datetime", ...localOfEpochSecond(utc + BigInt(offset), nanos(f[1])), offsetSeconds: offset, timezone: zone };
+      return {
+        kind: "datetime",
+        ...localOfEpochSecond(utc + BigInt(offset), nanos(f[1])),
+        offsetSeconds: offset,
+        timezone: zone,
+      };
     }
     case SIG.duration:
       arity(4, "Duration");
-      return { kind: "duration", months: int(f[0], "months"), days: int(f[1], "days"), seconds: int(f[2], "seconds"), nanoseconds: int(f[3], "nanoseconds") };
+      return {
+        kind: "duration",
+        months: int(f[0], "months"),
+        days: int(f[1], "days"),
+        seconds: int(f[2], "seconds"),
+        nanoseconds: int(f[3], "nanoseconds"),
+      };
     default:
-      throw new PackStreamError(`structure 0x${v.signature.toString(16)} is not supported as a parameter`);
+      throw new PackStreamError(
+        `structure 0x${v.signature.toString(16)} is not supported as a parameter`,
+      );
   }
 }
 

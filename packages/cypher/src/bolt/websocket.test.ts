@@ -11,7 +11,10 @@ import { acceptKey, encodeFrame, FrameDecoder, handleUpgrade, WebSocketError } f
 function clientFrame(payload: Uint8Array, opcode = 0x2, fin = true): Uint8Array {
   const mask = Uint8Array.of(0x12, 0x34, 0x56, 0x78);
   const n = payload.length;
-  const header = n < 126 ? [(fin ? 0x80 : 0) | opcode, 0x80 | n] : [(fin ? 0x80 : 0) | opcode, 0x80 | 126, n >> 8, n & 0xff];
+  const header =
+    n < 126
+      ? [(fin ? 0x80 : 0) | opcode, 0x80 | n]
+      : [(fin ? 0x80 : 0) | opcode, 0x80 | 126, n >> 8, n & 0xff];
   const body = payload.map((b, i) => b ^ mask[i & 3]!);
   return Uint8Array.from([...header, ...mask, ...body]);
 }
@@ -22,24 +25,41 @@ describe("WebSocket framing", () => {
   });
 
   it("upgrades only real WebSocket requests", () => {
-    const ok = handleUpgrade(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\nrest"));
+    const ok = handleUpgrade(
+      new TextEncoder().encode(
+        "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\nrest",
+      ),
+    );
     expect(ok.status).toBe("ok");
-    expect(ok.status === "ok" && new TextDecoder().decode(ok.response)).toContain("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    expect(ok.status === "ok" && new TextDecoder().decode(ok.response)).toContain(
+      "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
+    );
     expect(ok.status === "ok" && new TextDecoder().decode(ok.rest)).toBe("rest");
-    expect(handleUpgrade(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x")).status).toBe("incomplete");
-    expect(handleUpgrade(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n")).status).toBe("refused");
+    expect(handleUpgrade(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x")).status).toBe(
+      "incomplete",
+    );
+    expect(
+      handleUpgrade(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: x\r\n\r\n")).status,
+    ).toBe("refused");
   });
 
   it("decodes masked frames however they are split, fragments included", () => {
     fc.assert(
-      fc.property(fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 1, max: 40 }), (payloads, cut) => {
-        const stream = Buffer.concat(payloads.map((p, i) => clientFrame(p, i === 0 ? 0x2 : 0x0, i === payloads.length - 1)));
-        const decoder = new FrameDecoder();
-        const got: number[] = [];
-        for (let i = 0; i < stream.length; i += cut)
-          for (const e of decoder.push(stream.subarray(i, i + cut))) if (e.type === "data") got.push(...e.payload);
-        expect(got).toEqual(payloads.flatMap((p) => [...p]));
-      }),
+      fc.property(
+        fc.array(fc.uint8Array({ maxLength: 300 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 40 }),
+        (payloads, cut) => {
+          const stream = Buffer.concat(
+            payloads.map((p, i) => clientFrame(p, i === 0 ? 0x2 : 0x0, i === payloads.length - 1)),
+          );
+          const decoder = new FrameDecoder();
+          const got: number[] = [];
+          for (let i = 0; i < stream.length; i += cut)
+            for (const e of decoder.push(stream.subarray(i, i + cut)))
+              if (e.type === "data") got.push(...e.payload);
+          expect(got).toEqual(payloads.flatMap((p) => [...p]));
+        },
+      ),
     );
   });
 
@@ -67,16 +87,24 @@ describe("Bolt over WebSocket on the Bolt port", () => {
     let received = Buffer.alloc(0);
     socket.on("data", (d) => (received = Buffer.concat([received, d])));
     await new Promise<void>((r) => socket.on("connect", () => r()));
-    socket.write("GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    socket.write(
+      "GET / HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+    );
     const until = async (cond: () => boolean) => {
       for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
     };
     await until(() => received.includes("\r\n\r\n"));
     expect(received.toString("latin1")).toMatch(/^HTTP\/1\.1 101 /);
     received = Buffer.alloc(0);
-    socket.write(clientFrame(Uint8Array.from([0x60, 0x60, 0xb0, 0x17, 0, 0, 4, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])));
+    socket.write(
+      clientFrame(
+        Uint8Array.from([0x60, 0x60, 0xb0, 0x17, 0, 0, 4, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]),
+      ),
+    );
     const hello = encodeChunks(pack(structure(0x01, [meta({ user_agent: "ws-test" })])));
-    const logon = encodeChunks(pack(structure(0x6a, [meta({ scheme: "basic", principal: "neo4j", credentials: "pw" })])));
+    const logon = encodeChunks(
+      pack(structure(0x6a, [meta({ scheme: "basic", principal: "neo4j", credentials: "pw" })])),
+    );
     const run = encodeChunks(pack(structure(0x10, ["RETURN 6 * 7 AS x", new Map(), new Map()])));
     const pull = encodeChunks(pack(structure(0x3f, [meta({ n: -1n })])));
     socket.write(clientFrame(Buffer.concat([hello, logon, run, pull])));

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-export const MAX_HTTP_HEADER_BYTES = 16 * 1024;
+const MAX_HTTP_HEADER_BYTES = 16 * 1024;
 
 export class WebSocketError extends Error {
   constructor(message: string) {
@@ -22,7 +22,9 @@ export function looksLikeHttp(bytes: Uint8Array): boolean {
 }
 
 export function acceptKey(key: string): string {
-  return createHash("sha1").update(key + GUID).digest("base64");
+  return createHash("sha1")
+    .update(key + GUID)
+    .digest("base64");
 }
 
 export type UpgradeOutcome =
@@ -31,35 +33,70 @@ export type UpgradeOutcome =
   | { status: "refused"; response: Uint8Array; reason: string };
 
 const httpResponse = (status: string, headers: string[] = [], body = ""): Uint8Array =>
-  new TextEncoder().encode([`HTTP/1.1 ${status}`, ...headers, `Content-Length: ${Buffer.byteLength(body)}`, "Connection: close", "", body].join("\r\n"));
+  new TextEncoder().encode(
+    [
+      `HTTP/1.1 ${status}`,
+      ...headers,
+      `Content-Length: ${Buffer.byteLength(body)}`,
+      "Connection: close",
+      "",
+      body,
+    ].join("\r\n"),
+  );
 
 /** Parses the HTTP upgrade request once its headers are complete. */
 export function handleUpgrade(bytes: Uint8Array): UpgradeOutcome {
   const text = Buffer.from(bytes).toString("latin1");
   const end = text.indexOf("\r\n\r\n");
   if (end < 0) {
-    if (bytes.length > MAX_HTTP_HEADER_BYTES) return { status: "refused", response: httpResponse("431 Request Header Fields Too Large"), reason: "HTTP headers too large" };
+    if (bytes.length > MAX_HTTP_HEADER_BYTES)
+      return {
+        status: "refused",
+        response: httpResponse("431 Request Header Fields Too Large"),
+        reason: "HTTP headers too large",
+      };
     return { status: "incomplete" };
   }
   const [requestLine = "", ...lines] = text.slice(0, end).split("\r\n");
   const headers = new Map<string, string>();
   for (const line of lines) {
     const colon = line.indexOf(":");
-    if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+    if (colon > 0)
+      headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
   }
   const key = headers.get("sec-websocket-key");
-  const isUpgrade = /^GET \S+ HTTP\/1\.1$/.test(requestLine) && headers.get("upgrade")?.toLowerCase() === "websocket" && key;
+  const isUpgrade =
+    /^GET \S+ HTTP\/1\.1$/.test(requestLine) &&
+    headers.get("upgrade")?.toLowerCase() === "websocket" &&
+    key;
   if (!isUpgrade) {
-    const body = "This is a Bolt server (neo4j-driver, cypher-shell, Neo4j Browser). It speaks Bolt over TCP and over WebSocket, not HTTP.\n";
-    return { status: "refused", response: httpResponse("426 Upgrade Required", ["Upgrade: websocket", "Content-Type: text/plain; charset=utf-8"], body), reason: "plain HTTP request" };
+    const body =
+      "This is a Bolt server (neo4j-driver, cypher-shell, Neo4j Browser). It speaks Bolt over TCP and over WebSocket, not HTTP.\n";
+    return {
+      status: "refused",
+      response: httpResponse(
+        "426 Upgrade Required",
+        ["Upgrade: websocket", "Content-Type: text/plain; charset=utf-8"],
+        body,
+      ),
+      reason: "plain HTTP request",
+    };
   }
   const response = new TextEncoder().encode(
-    ["HTTP/1.1 101 Switching Protocols", "Upgrade: websocket", "Connection: Upgrade", `Sec-WebSocket-Accept: ${acceptKey(key)}`, "", ""].join("\r\n"),
+    [
+      "HTTP/1.1 101 Switching Protocols",
+      "Upgrade: websocket",
+      "Connection: Upgrade",
+      `Sec-WebSocket-Accept: ${acceptKey(key)}`,
+      "",
+      "",
+    ].join("\r\n"),
   );
   return { status: "ok", response, rest: bytes.subarray(end + 4) };
 }
 
-export type FrameEvent = { type: "data"; payload: Uint8Array } | { type: "ping"; payload: Uint8Array } | { type: "close" };
+export type FrameEvent =
+  { type: "data"; payload: Uint8Array } | { type: "ping"; payload: Uint8Array } | { type: "close" };
 
 /** Incremental frame decoder for client → server frames. */
 export class FrameDecoder {
@@ -99,7 +136,8 @@ export class FrameDecoder {
       for (let i = 0; i < length; i++) payload[i] = buf[offset + 4 + i]! ^ mask[i & 3]!;
       buf = buf.subarray(offset + 4 + length);
       // Bolt does not care about message boundaries, so fragments are simply streamed in order.
-      if (opcode === 0x0 || opcode === 0x1 || opcode === 0x2) events.push({ type: "data", payload });
+      if (opcode === 0x0 || opcode === 0x1 || opcode === 0x2)
+        events.push({ type: "data", payload });
       else if (opcode === 0x8) {
         events.push({ type: "close" });
         break;

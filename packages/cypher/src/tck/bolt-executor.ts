@@ -14,11 +14,21 @@ import type { TckError, TckExecutor, TckRunResult } from "./executor";
 
 export async function createBoltExecutor(): Promise<TckExecutor> {
   const password = randomBytes(12).toString("hex");
-  const server = await startBoltServer({ port: 0, user: "neo4j", password });
-  const driver: Driver = neo4j.driver(`bolt://127.0.0.1:${server.port}`, neo4j.auth.basic("neo4j", password), {
-    useBigInt: true,
-    maxConnectionPoolSize: 2,
+  // the TCK checks semantics, not the server's 5 s query limit (some scenarios build million-element lists)
+  const server = await startBoltServer({
+    port: 0,
+    user: "neo4j",
+    password,
+    maxTxTimeoutMs: 120_000,
   });
+  const driver: Driver = neo4j.driver(
+    `bolt://127.0.0.1:${server.port}`,
+    neo4j.auth.basic("neo4j", password),
+    {
+      useBigInt: true,
+      maxConnectionPoolSize: 2,
+    },
+  );
   await driver.verifyConnectivity();
 
   return {
@@ -26,7 +36,7 @@ export async function createBoltExecutor(): Promise<TckExecutor> {
       server.replaceDatabase(new CypherDatabase());
     },
     async registerProcedure(signature, table) {
-      server.database.registerProcedure(signature, table);
+      server.registerProcedure(signature, table);
     },
     async run(query, params) {
       return runThroughDriver(driver, query, params);
@@ -38,10 +48,16 @@ export async function createBoltExecutor(): Promise<TckExecutor> {
   };
 }
 
-export async function runThroughDriver(driver: Driver, query: string, params: Record<string, CypherValue>): Promise<TckRunResult> {
+async function runThroughDriver(
+  driver: Driver,
+  query: string,
+  params: Record<string, CypherValue>,
+): Promise<TckRunResult> {
   const session = driver.session();
   try {
-    const driverParams = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, toDriverValue(v)]));
+    const driverParams = Object.fromEntries(
+      Object.entries(params).map(([k, v]) => [k, toDriverValue(v)]),
+    );
     // Auto-commit, like the in-process executor's db.run: the query's writes commit only if it succeeds.
     const running = session.run(query, driverParams);
     const columns = (await running.keys()).map(String);
@@ -66,10 +82,11 @@ export async function runThroughDriver(driver: Driver, query: string, params: Re
 }
 
 /** The server puts the TCK type/phase/detail in the failure's diagnostic record. */
-export function driverErrorToTck(e: unknown): TckError {
+function driverErrorToTck(e: unknown): TckError {
   if (e instanceof neo4j.Neo4jError) {
     const record = (e.diagnosticRecord ?? {}) as Record<string, unknown>;
-    const str = (k: string): string | undefined => (typeof record[k] === "string" ? (record[k] as string) : undefined);
+    const str = (k: string): string | undefined =>
+      typeof record[k] === "string" ? (record[k] as string) : undefined;
     const out: TckError = { code: e.code, message: e.message };
     const type = str("_cypher_type");
     const phase = str("_cypher_phase");

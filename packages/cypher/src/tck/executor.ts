@@ -10,19 +10,30 @@ export interface TckError {
   code?: string;
   message: string;
 }
-export type TckRunResult = { columns: string[]; rows: CypherValue[][]; stats: QueryStats } | { error: TckError };
+export type TckRunResult =
+  { columns: string[]; rows: CypherValue[][]; stats: QueryStats } | { error: TckError };
 
 /** The seam between the TCK runner and an engine: in-process (here) or over Bolt (bolt-executor.ts). */
 export interface TckExecutor {
   /** fresh empty graph */
   reset(): Promise<void>;
-  registerProcedure(signature: string, table: { columns: string[]; rows: CypherValue[][] }): Promise<void>;
+  registerProcedure(
+    signature: string,
+    table: { columns: string[]; rows: CypherValue[][] },
+  ): Promise<void>;
   run(query: string, params: Record<string, CypherValue>): Promise<TckRunResult>;
   close(): Promise<void>;
 }
 
 export function errorToTck(e: unknown): TckError {
-  if (e instanceof CypherError) return { type: e.type, phase: e.phase, detail: e.detail, code: e.neo4jCode, message: e.message };
+  if (e instanceof CypherError)
+    return {
+      type: e.type,
+      phase: e.phase,
+      detail: e.detail,
+      code: e.neo4jCode,
+      message: e.message,
+    };
   return { message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) };
 }
 

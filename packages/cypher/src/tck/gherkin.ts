@@ -1,5 +1,5 @@
 /** Minimal Gherkin reader for the openCypher TCK feature files (Scenario Outline rows are expanded). */
-export interface Step {
+interface Step {
   keyword: string;
   text: string;
   docString?: string;
@@ -51,7 +51,16 @@ export function parseFeature(text: string): Scenario[] {
   const out: Scenario[] = [];
   let background: Step[] = [];
   let pendingTags: string[] = [];
-  let cur: { name: string; tags: string[]; steps: Step[]; outline: boolean; line: number; examples: string[][][] } | undefined;
+  let cur:
+    | {
+        name: string;
+        tags: string[];
+        steps: Step[];
+        outline: boolean;
+        line: number;
+        examples: string[][][];
+      }
+    | undefined;
   let inBackground = false;
   let inExamples = false;
   const flush = (): void => {
@@ -63,10 +72,11 @@ export function parseFeature(text: string): Scenario[] {
         const [header, ...rows] = ex;
         if (!header) continue;
         rows.forEach((r, idx) => {
-          const sub = (s: string): string => s.replace(/<([^<>]+)>/g, (m, k: string) => {
-            const i = header.indexOf(k);
-            return i >= 0 ? r[i]! : m;
-          });
+          const sub = (s: string): string =>
+            s.replace(/<([^<>]+)>/g, (m, k: string) => {
+              const i = header.indexOf(k);
+              return i >= 0 ? r[i]! : m;
+            });
           out.push({
             feature,
             name: `${cur!.name} #${idx + 1}`,
@@ -111,7 +121,14 @@ export function parseFeature(text: string): Scenario[] {
       flush();
       inBackground = false;
       inExamples = false;
-      cur = { name: sm[2]!, tags: pendingTags, steps: [], outline: sm[1] !== "Scenario" && sm[1] !== "Example", line: i, examples: [] };
+      cur = {
+        name: sm[2]!,
+        tags: pendingTags,
+        steps: [],
+        outline: sm[1] !== "Scenario" && sm[1] !== "Example",
+        line: i,
+        examples: [],
+      };
       pendingTags = [];
       lastSteps = cur.steps;
       continue;

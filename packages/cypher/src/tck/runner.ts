@@ -60,7 +60,9 @@ function sideEffects(before: GraphState, after: GraphState): Record<string, numb
 class Fail extends Error {}
 
 function formatRows(r: { columns: string[]; rows: CypherValue[][] }): string {
-  return [r.columns.join(" | "), ...r.rows.map((row) => row.map(formatValue).join(" | "))].join("\n      ");
+  return [r.columns.join(" | "), ...r.rows.map((row) => row.map(formatValue).join(" | "))].join(
+    "\n      ",
+  );
 }
 
 export async function runScenario(sc: Scenario, ex: TckExecutor, graphsDir: string): Promise<void> {
@@ -82,7 +84,8 @@ export async function runScenario(sc: Scenario, ex: TckExecutor, graphsDir: stri
     }
     if (t.startsWith("having executed")) {
       const r = await ex.run(step.docString ?? "", params);
-      if ("error" in r) throw new Fail(`setup query failed: ${r.error.message}\n      ${step.docString}`);
+      if ("error" in r)
+        throw new Fail(`setup query failed: ${r.error.message}\n      ${step.docString}`);
       continue;
     }
     if (t.startsWith("parameters are")) {
@@ -111,36 +114,55 @@ export async function runScenario(sc: Scenario, ex: TckExecutor, graphsDir: stri
     const ctxMsg = `\n    query:\n      ${lastQuery.split("\n").join("\n      ")}`;
     m = /^an? (\w+) should be raised at (.+): (\w+|\*)$/.exec(t);
     if (m) {
-      if (!("error" in last)) throw new Fail(`expected ${m[1]} (${m[3]}) but the query succeeded:\n      ${formatRows(last)}${ctxMsg}`);
+      if (!("error" in last))
+        throw new Fail(
+          `expected ${m[1]} (${m[3]}) but the query succeeded:\n      ${formatRows(last)}${ctxMsg}`,
+        );
       const e = last.error;
       const phaseOk = m[2] === "any time" || e.phase === undefined || e.phase === m[2];
       if (e.type !== m[1] || (m[3] !== "*" && e.detail !== m[3]) || !phaseOk)
-        throw new Fail(`expected ${m[1]} at ${m[2]}: ${m[3]}, got ${e.type} at ${e.phase}: ${e.detail} (${e.message})${ctxMsg}`);
+        throw new Fail(
+          `expected ${m[1]} at ${m[2]}: ${m[3]}, got ${e.type} at ${e.phase}: ${e.detail} (${e.message})${ctxMsg}`,
+        );
       continue;
     }
-    if ("error" in last) throw new Fail(`query failed: ${last.error.type ?? ""} ${last.error.detail ?? ""} ${last.error.message}${ctxMsg}`);
+    if ("error" in last)
+      throw new Fail(
+        `query failed: ${last.error.type ?? ""} ${last.error.detail ?? ""} ${last.error.message}${ctxMsg}`,
+      );
     if (t === "the result should be empty") {
-      if (last.rows.length !== 0) throw new Fail(`expected no rows, got:\n      ${formatRows(last)}${ctxMsg}`);
+      if (last.rows.length !== 0)
+        throw new Fail(`expected no rows, got:\n      ${formatRows(last)}${ctxMsg}`);
       continue;
     }
-    m = /^the result should be(?:, in (any order|order)| \(ignoring element order for lists\)):$/.exec(t);
+    m =
+      /^the result should be(?:, in (any order|order)| \(ignoring element order for lists\)):$/.exec(
+        t,
+      );
     if (m) {
       const [header, ...rows] = step.table ?? [[]];
       const cols = header ?? [];
       const ordered = m[1] === "order";
       const unorderedLists = m[1] === undefined;
       const res = last;
-      const sameCols = cols.length === res.columns.length && cols.every((c) => res.columns.includes(c));
-      if (!sameCols) throw new Fail(`columns ${JSON.stringify(last.columns)} != expected ${JSON.stringify(cols)}${ctxMsg}`);
+      const sameCols =
+        cols.length === res.columns.length && cols.every((c) => res.columns.includes(c));
+      if (!sameCols)
+        throw new Fail(
+          `columns ${JSON.stringify(last.columns)} != expected ${JSON.stringify(cols)}${ctxMsg}`,
+        );
       const expected = rows.map((r) => r.map((c) => parseExpected(c)));
       const idx = cols.map((c) => res.columns.indexOf(c));
       const actual = last.rows.map((r) => idx.map((i) => r[i] ?? null));
-      const rowEq = (a: CypherValue[], e: ReturnType<typeof parseExpected>[]): boolean => a.every((v, i) => matches(v, e[i]!, unorderedLists));
+      const rowEq = (a: CypherValue[], e: ReturnType<typeof parseExpected>[]): boolean =>
+        a.every((v, i) => matches(v, e[i]!, unorderedLists));
       const ok = ordered
         ? actual.length === expected.length && actual.every((a, i) => rowEq(a, expected[i]!))
         : bagMatch(actual, expected, rowEq);
       if (!ok)
-        throw new Fail(`result mismatch; got:\n      ${formatRows({ columns: cols, rows: actual })}\n    expected:\n      ${[cols, ...rows].map((r) => r.join(" | ")).join("\n      ")}${ctxMsg}`);
+        throw new Fail(
+          `result mismatch; got:\n      ${formatRows({ columns: cols, rows: actual })}\n    expected:\n      ${[cols, ...rows].map((r) => r.join(" | ")).join("\n      ")}${ctxMsg}`,
+        );
       continue;
     }
     if (t === "no side effects" || t.startsWith("the side effects should be")) {
@@ -150,7 +172,10 @@ export async function runScenario(sc: Scenario, ex: TckExecutor, graphsDir: stri
       for (const k of Object.keys(got)) want[k] = 0;
       for (const row of step.table ?? []) want[row[0]!] = Number(row[1]);
       const bad = Object.keys(want).filter((k) => want[k] !== got[k]);
-      if (bad.length) throw new Fail(`side effects: got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}${ctxMsg}`);
+      if (bad.length)
+        throw new Fail(
+          `side effects: got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}${ctxMsg}`,
+        );
       continue;
     }
     throw new Fail(`unsupported step: ${step.keyword} ${t}`);
@@ -171,7 +196,11 @@ export function listFeatureFiles(dir: string): string[] {
 }
 
 export function graphsDirFor(featuresDir: string): string {
-  const candidates = [join(featuresDir, "..", "graphs"), join(dirname(featuresDir), "graphs"), join(featuresDir, "graphs")];
+  const candidates = [
+    join(featuresDir, "..", "graphs"),
+    join(dirname(featuresDir), "graphs"),
+    join(featuresDir, "graphs"),
+  ];
   return candidates.find((c) => existsSync(c)) ?? candidates[0]!;
 }
 
@@ -182,7 +211,8 @@ export async function runFeatures(
 ): Promise<ScenarioResult[]> {
   const graphs = graphsDirFor(dir);
   const all: { file: string; sc: Scenario }[] = [];
-  for (const f of listFeatureFiles(dir)) for (const sc of parseFeature(readFileSync(f, "utf8"))) all.push({ file: f, sc });
+  for (const f of listFeatureFiles(dir))
+    for (const sc of parseFeature(readFileSync(f, "utf8"))) all.push({ file: f, sc });
   const results: ScenarioResult[] = [];
   let passed = 0;
   for (const { file, sc } of all) {
@@ -197,7 +227,11 @@ export async function runFeatures(
         results.push({ ...base, status: "passed" });
         passed++;
       } catch (e) {
-        results.push({ ...base, status: "failed", message: e instanceof Error ? e.message : String(e) });
+        results.push({
+          ...base,
+          status: "failed",
+          message: e instanceof Error ? e.message : String(e),
+        });
       }
     }
     onProgress?.(results.length, all.length, passed);
@@ -205,12 +239,16 @@ export async function runFeatures(
   return results;
 }
 
-export function folderTable(results: ScenarioResult[]): { folder: string; passed: number; failed: number; skipped: number; total: number }[] {
+export function folderTable(
+  results: ScenarioResult[],
+): { folder: string; passed: number; failed: number; skipped: number; total: number }[] {
   const m = new Map<string, { passed: number; failed: number; skipped: number }>();
   for (const r of results) {
     const e = m.get(r.folder) ?? { passed: 0, failed: 0, skipped: 0 };
     e[r.status]++;
     m.set(r.folder, e);
   }
-  return [...m].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([folder, e]) => ({ folder, ...e, total: e.passed + e.failed + e.skipped }));
+  return [...m]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([folder, e]) => ({ folder, ...e, total: e.passed + e.failed + e.skipped }));
 }

@@ -1,5 +1,13 @@
 import type { CypherValue } from "../values";
-import { makeMap, isMap, isNode, isRelationship, isPath, isTemporal, formatTemporal } from "../values";
+import {
+  makeMap,
+  isMap,
+  isNode,
+  isRelationship,
+  isPath,
+  isTemporal,
+  formatTemporal,
+} from "../values";
 
 /** Expected values as written in TCK tables. */
 export type Expected =
@@ -26,7 +34,8 @@ class ValueParser {
   }
   eat(c: string): void {
     this.ws();
-    if (!this.s.startsWith(c, this.i)) throw new Error(`TCK value: expected '${c}' at ${this.i} in ${this.s}`);
+    if (!this.s.startsWith(c, this.i))
+      throw new Error(`TCK value: expected '${c}' at ${this.i} in ${this.s}`);
     this.i += c.length;
   }
   tryEat(c: string): boolean {
@@ -166,14 +175,24 @@ export function parseExpected(text: string): Expected {
 /** Parameter values (no graph entities). */
 export function expectedToValue(e: Expected): CypherValue {
   switch (e.k) {
-    case "null": return null;
-    case "bool": return e.v;
-    case "int": return e.v;
-    case "float": return e.v;
-    case "string": return e.v;
-    case "list": return e.items.map(expectedToValue);
-    case "map": return makeMap([...e.entries].map(([k, v]): [string, CypherValue] => [k, expectedToValue(v)]));
-    default: throw new Error("graph entities cannot be parameters");
+    case "null":
+      return null;
+    case "bool":
+      return e.v;
+    case "int":
+      return e.v;
+    case "float":
+      return e.v;
+    case "string":
+      return e.v;
+    case "list":
+      return e.items.map(expectedToValue);
+    case "map":
+      return makeMap(
+        [...e.entries].map(([k, v]): [string, CypherValue] => [k, expectedToValue(v)]),
+      );
+    default:
+      throw new Error("graph entities cannot be parameters");
   }
 }
 
@@ -183,7 +202,11 @@ function floatEq(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b));
 }
 
-function propsMatch(actual: Map<string, CypherValue>, exp: Map<string, Expected>, unordered: boolean): boolean {
+function propsMatch(
+  actual: Map<string, CypherValue>,
+  exp: Map<string, Expected>,
+  unordered: boolean,
+): boolean {
   if (actual.size !== exp.size) return false;
   for (const [k, e] of exp) {
     const a = actual.get(k);
@@ -195,10 +218,14 @@ function propsMatch(actual: Map<string, CypherValue>, exp: Map<string, Expected>
 /** Does an actual result value match the expected TCK value? */
 export function matches(a: CypherValue, e: Expected, unorderedLists = false): boolean {
   switch (e.k) {
-    case "null": return a === null;
-    case "bool": return a === e.v;
-    case "int": return typeof a === "bigint" && a === e.v;
-    case "float": return typeof a === "number" && floatEq(a, e.v);
+    case "null":
+      return a === null;
+    case "bool":
+      return a === e.v;
+    case "int":
+      return typeof a === "bigint" && a === e.v;
+    case "float":
+      return typeof a === "number" && floatEq(a, e.v);
     case "string":
       if (typeof a === "string") return a === e.v;
       return a !== null && isTemporal(a) && formatTemporal(a) === e.v;
@@ -210,9 +237,20 @@ export function matches(a: CypherValue, e: Expected, unorderedLists = false): bo
     case "map":
       return a !== null && isMap(a) && propsMatch(new Map(a.entries), e.entries, unorderedLists);
     case "node":
-      return a !== null && isNode(a) && a.labels.length === e.labels.length && e.labels.every((l) => a.labels.includes(l)) && propsMatch(a.properties, e.props, unorderedLists);
+      return (
+        a !== null &&
+        isNode(a) &&
+        a.labels.length === e.labels.length &&
+        e.labels.every((l) => a.labels.includes(l)) &&
+        propsMatch(a.properties, e.props, unorderedLists)
+      );
     case "rel":
-      return a !== null && isRelationship(a) && a.type === e.type && propsMatch(a.properties, e.props, unorderedLists);
+      return (
+        a !== null &&
+        isRelationship(a) &&
+        a.type === e.type &&
+        propsMatch(a.properties, e.props, unorderedLists)
+      );
     case "path": {
       if (a === null || !isPath(a) || a.relationships.length !== e.steps.length) return false;
       if (!matches(a.nodes[0]!, e.start, unorderedLists)) return false;
@@ -220,7 +258,11 @@ export function matches(a: CypherValue, e: Expected, unorderedLists = false): bo
         const r = a.relationships[i]!;
         const prev = a.nodes[i]!;
         const fwd = r.startId === prev.id;
-        return fwd === s.forward && matches(r, s.rel, unorderedLists) && matches(a.nodes[i + 1]!, s.node, unorderedLists);
+        return (
+          fwd === s.forward &&
+          matches(r, s.rel, unorderedLists) &&
+          matches(a.nodes[i + 1]!, s.node, unorderedLists)
+        );
       });
     }
   }

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { exerciseCsv, lessonCsv } from "@/components/instructor/analytics-model";
-import { loadTracksAnalytics } from "@/components/instructor/load-analytics";
+import { exerciseCsv, lessonCsv } from "@/lib/instructor/analytics-model";
+import { loadTracksAnalytics } from "@/lib/instructor/load-analytics";
 import { instructorOrResponse } from "@/lib/auth/instructor";
 import { readCatalog } from "@/lib/content/catalog";
 
@@ -12,14 +12,21 @@ const querySchema = z.object({ kind: z.enum(["exercises", "lessons"]).default("e
 export async function GET(request: Request): Promise<Response> {
   const user = await instructorOrResponse(request);
   if (user instanceof Response) return user;
-  const parsed = querySchema.safeParse({ kind: new URL(request.url).searchParams.get("kind") ?? undefined });
-  if (!parsed.success) return Response.json({ error: "kind is exercises or lessons" }, { status: 422 });
+  const parsed = querySchema.safeParse({
+    kind: new URL(request.url).searchParams.get("kind") ?? undefined,
+  });
+  if (!parsed.success)
+    return Response.json({ error: "kind is exercises or lessons" }, { status: 422 });
   const catalog = readCatalog();
   const chapters = await loadTracksAnalytics(catalog, catalog.tracks);
   const csv =
     parsed.data.kind === "exercises"
       ? exerciseCsv(chapters.flatMap((c) => c.exercises))
-      : lessonCsv(chapters.flatMap((c) => c.steps.map((step) => ({ track: c.track.slug, chapter: c.chapter.slug, step }))));
+      : lessonCsv(
+          chapters.flatMap((c) =>
+            c.steps.map((step) => ({ track: c.track.slug, chapter: c.chapter.slug, step })),
+          ),
+        );
   const day = new Date().toISOString().slice(0, 10);
   return new Response(csv, {
     headers: {

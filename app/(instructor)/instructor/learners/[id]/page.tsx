@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { InstructorNav, StatusBadge } from "@/components/instructor/instructor-nav";
 import styles from "@/components/instructor/instructor.module.css";
-import { formatDuration } from "@/components/instructor/analytics-model";
+import { formatDuration } from "@/lib/instructor/analytics-model";
 import { requireInstructor } from "@/lib/auth/instructor";
 import { readCatalog } from "@/lib/content/catalog";
 import { learnerDetail } from "@/lib/db/analytics-repository";
@@ -43,7 +43,9 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
                 <th scope="col">Lesson</th>
                 <th scope="col">Status</th>
                 <th scope="col">Started</th>
-                <th scope="col" className={styles.num}>Time to complete</th>
+                <th scope="col" className={styles.num}>
+                  Time to complete
+                </th>
                 <th scope="col">Last visit</th>
               </tr>
             </thead>
@@ -51,9 +53,17 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
               {detail.lessons.map((l) => (
                 <tr key={l.lessonKey}>
                   <th scope="row">{title(l.lessonKey)}</th>
-                  <td>{l.completedAt === null ? <StatusBadge tone="neutral">in progress</StatusBadge> : <StatusBadge tone="ok">completed</StatusBadge>}</td>
+                  <td>
+                    {l.completedAt === null ? (
+                      <StatusBadge tone="neutral">in progress</StatusBadge>
+                    ) : (
+                      <StatusBadge tone="ok">completed</StatusBadge>
+                    )}
+                  </td>
                   <td>{when(l.startedAt)}</td>
-                  <td className={styles.num}>{l.completedAt === null ? "—" : formatDuration(l.completedAt - l.startedAt)}</td>
+                  <td className={styles.num}>
+                    {l.completedAt === null ? "—" : formatDuration(l.completedAt - l.startedAt)}
+                  </td>
                   <td>{when(l.lastVisitAt)}</td>
                 </tr>
               ))}
@@ -69,8 +79,12 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
               <tr>
                 <th scope="col">Lesson › exercise</th>
                 <th scope="col">Result</th>
-                <th scope="col" className={styles.num}>Attempts</th>
-                <th scope="col" className={styles.num}>Time to pass</th>
+                <th scope="col" className={styles.num}>
+                  Attempts
+                </th>
+                <th scope="col" className={styles.num}>
+                  Time to pass
+                </th>
                 <th scope="col">Last error</th>
               </tr>
             </thead>
@@ -80,10 +94,26 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
                   <th scope="row">
                     {title(e.lessonKey)} › <code>{e.cellId}</code>
                   </th>
-                  <td>{e.passed ? <StatusBadge tone="ok">passed</StatusBadge> : <StatusBadge tone="bad">not yet</StatusBadge>}</td>
+                  <td>
+                    {e.passed ? (
+                      <StatusBadge tone="ok">passed</StatusBadge>
+                    ) : (
+                      <StatusBadge tone="bad">not yet</StatusBadge>
+                    )}
+                  </td>
                   <td className={styles.num}>{e.attempts}</td>
-                  <td className={styles.num}>{e.firstPassAt === null ? "—" : formatDuration(e.firstPassAt - e.firstAttemptAt)}</td>
-                  <td>{e.lastError ? <code>{e.lastError}</code> : <span className={styles.muted}>—</span>}</td>
+                  <td className={styles.num}>
+                    {e.firstPassAt === null
+                      ? "—"
+                      : formatDuration(e.firstPassAt - e.firstAttemptAt)}
+                  </td>
+                  <td>
+                    {e.lastError ? (
+                      <code>{e.lastError}</code>
+                    ) : (
+                      <span className={styles.muted}>—</span>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,9 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { readContentCheck } from "@/components/instructor/content-check-result";
+import { readContentCheck } from "@/lib/instructor/content-check-result";
 import { InPlaceProblems } from "@/components/instructor/in-place-problems";
-import { problemsInPlace } from "@/components/instructor/preview-problems";
+import { problemsInPlace } from "@/lib/instructor/preview-problems";
 import { InstructorNav } from "@/components/instructor/instructor-nav";
 import { LiveReload } from "@/components/instructor/live-reload";
 import styles from "@/components/instructor/instructor.module.css";
@@ -39,12 +39,17 @@ export default async function LessonPreview({ params }: { params: Promise<Params
       <main id="main" className={lessonStyles.article}>
         <div className={lessonStyles.prose}>
           <p className={lessonStyles.breadcrumb}>
-            <Link href="/instructor">Lessons</Link> / preview of <code>{meta.file}</code> · <Link href={meta.href}>open as a learner</Link>
+            <Link href="/instructor">Lessons</Link> / preview of <code>{meta.file}</code> ·{" "}
+            <Link href={meta.href}>open as a learner</Link>
           </p>
           {problems.length === 0 && failedChecks.length === 0 ? (
             <p className={styles.info} role="status">
               Valid · content:check{" "}
-              {check.state !== "ok" ? "not run" : !checked ? "has not run this lesson" : `${checked.status}`}
+              {check.state !== "ok"
+                ? "not run"
+                : !checked
+                  ? "has not run this lesson"
+                  : `${checked.status}`}
               {process.env.NODE_ENV === "development" ? " · reloads when the file is saved" : ""}
             </p>
           ) : (

@@ -11,7 +11,11 @@ type Params = { track: string; chapter: string; lesson: string };
 export const dynamicParams = false;
 
 export function generateStaticParams(): Params[] {
-  return [...getCatalog().lessons.values()].map(({ meta }) => ({ track: meta.track, chapter: meta.chapter, lesson: meta.lesson }));
+  return [...getCatalog().lessons.values()].map(({ meta }) => ({
+    track: meta.track,
+    chapter: meta.chapter,
+    lesson: meta.lesson,
+  }));
 }
 
 export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {

@@ -1,0 +1,19 @@
+/**
+ * What the notebook knows of a cell kind: one descriptor per kind, registered in
+ * `registry.ts`. Everything heavy (the runtime, the editor setup) is loaded on demand, so a
+ * lesson page ships none of it until a cell needs it.
+ */
+import type * as Monaco from "monaco-editor";
+import type { CellRuntime } from "@/lib/notebook/types";
+
+export interface CellKindDescriptor {
+  /** Shown on the cell's badge and in its accessible name. */
+  label: string;
+  editor: {
+    /** Monaco language id. */
+    language: string;
+    /** Per-language editor setup, run once per page before the language is used. */
+    configure?: (monaco: typeof Monaco) => Promise<void>;
+  };
+  loadRuntime(): Promise<CellRuntime>;
+}

@@ -1,0 +1,8 @@
+import type { CellKindDescriptor } from "../descriptor";
+
+export const rustCell: CellKindDescriptor = {
+  label: "Rust",
+  // Monaco ships Rust colouring.
+  editor: { language: "rust" },
+  loadRuntime: () => import("./rust-runtime").then((m) => m.rustRuntime),
+};
