@@ -57,8 +57,15 @@ describe("the embedded server's watchdog", () => {
         { driver },
       );
       expect(first.outputs[0]).toMatchObject({ type: "error", name: "Timeout" });
-      const next = await runCypherCell({ previousQueries: [], query: "RETURN 2 AS x" }, { driver });
-      expect(next.outputs[0]).toMatchObject({ type: "table", rows: [["2"]] });
+      // The restarted child boots its query workers (~3 s on a loaded 2-core machine) before it answers.
+      const next = await runCypherCell(
+        { previousQueries: [], query: "RETURN 2 AS x", timeoutMs: 15_000 },
+        { driver },
+      );
+      expect(next.outputs[0], JSON.stringify(next.outputs[0])).toMatchObject({
+        type: "table",
+        rows: [["2"]],
+      });
       expect(embedded.pid()).not.toBe(pid);
     } finally {
       await driver.close();

@@ -13,7 +13,6 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { connect } from "node:net";
 import { join } from "node:path";
-import { startBoltServer } from "@courses/cypher/bolt";
 import { logger } from "../http/log";
 import { isShuttingDown } from "../http/shutdown";
 
@@ -47,6 +46,11 @@ export async function startEmbeddedCypher(
   const port = options.port ?? Number(process.env.CYPHER_PORT ?? 0);
   const log = options.log ?? ((m: string) => logger.warn({ component: "cypher" }, m));
   if (options.inProcess) {
+    // Tests and tools only: the app's bundle never carries the Bolt server (its query workers are
+    // files of their own), so it is loaded at run time, where TypeScript is understood.
+    const { startBoltServer } = (await import(
+      /* turbopackIgnore: true */ /* webpackIgnore: true */ "@courses/cypher/bolt"
+    )) as typeof import("@courses/cypher/bolt");
     const server = await startBoltServer({
       host: "127.0.0.1",
       port,

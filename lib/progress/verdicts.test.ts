@@ -165,7 +165,7 @@ describe("catalogLessonIndex", () => {
       role: "cell",
     });
     // Solutions and checks are parts of their exercise, not cells of their own.
-    expect(index.get("sequence-models/forecasting/sine-wave-lstm")?.cells.size).toBe(6);
+    expect(index.get("sequence-models/forecasting/sine-wave-lstm")?.cells.size).toBe(9);
     expect(catalogLessonIndex()).toBe(index);
   });
 });

@@ -11,7 +11,7 @@ import neo4j, {
   type Session,
   type Transaction,
 } from "neo4j-driver";
-import { fromDriverValue, toDriverValue } from "@courses/cypher/bolt";
+import { fromDriverValue, toDriverValue } from "@courses/cypher/driver-values";
 import type { CypherValue } from "@courses/cypher";
 import type { CellOutput, CodeMarker } from "@/lib/notebook/types";
 import { checkParameters, evaluateCheckRows } from "./cypher-check";
