@@ -22,11 +22,9 @@ test("the catalogue lists tracks, chapters and lessons", async ({ page }) => {
   for (const track of ["Sequence models with TensorFlow.js", "Graph queries with Cypher", "Rust"]) {
     await expect(page.getByRole("heading", { level: 2, name: track })).toBeVisible();
   }
-  await page.getByRole("link", { name: "Forecasting a noisy sine wave with an LSTM" }).click();
+  await page.getByRole("link", { name: "LSTMs: gates and a cell state" }).click();
   await expect(page).toHaveURL(LESSON);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(
-    "Forecasting a noisy sine wave with an LSTM",
-  );
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("LSTMs: gates and a cell state");
   expect(errors).toEqual([]);
 });
 
@@ -40,7 +38,7 @@ test("a lesson has its chapter sidebar, on-page contents and highlighted cells i
   await page.goto(LESSON);
   const sidebar = page.getByRole("navigation", { name: "Chapters and lessons" });
   await expect(
-    sidebar.getByRole("link", { name: "Forecasting a noisy sine wave with an LSTM" }),
+    sidebar.getByRole("link", { name: "LSTMs: gates and a cell state" }),
   ).toHaveAttribute("aria-current", "page");
   const toc = page.getByRole("complementary", { name: "On this page" });
   await toc.getByRole("link", { name: "The model" }).click();

@@ -29,7 +29,7 @@ test("passing the exercise completes the lesson; the catalogue shows it; reload 
   await expect(page.getByTestId("lesson-complete")).toHaveCount(0);
   await passExercise(page);
 
-  // The catalogue: this lesson completed, its chapter 1 of 2.
+  // The catalogue: this lesson completed, its chapter 1 of 3.
   await page.goto("/");
   await expect(lessonRow(page).locator("[data-progress]")).toHaveAttribute(
     "data-progress",
@@ -37,9 +37,9 @@ test("passing the exercise completes the lesson; the catalogue shows it; reload 
   );
   await expect(chapterOf(page).locator("[data-chapter-progress]")).toHaveAttribute(
     "data-chapter-progress",
-    "1/2",
+    "1/3",
   );
-  await expect(chapterOf(page)).toContainText("1 of 2 completed");
+  await expect(chapterOf(page)).toContainText("1 of 3 completed");
 
   // Back to the lesson: it opens where the learner stopped, with the check still passed.
   await lessonRow(page).getByRole("link").click();
@@ -94,7 +94,7 @@ test("a signed-in learner's completed lesson shows in the catalogue on another d
   );
   await expect(chapterOf(other).locator("[data-chapter-progress]")).toHaveAttribute(
     "data-chapter-progress",
-    "1/2",
+    "1/3",
   );
 
   // And the lesson opens at the exercise there too.
