@@ -143,7 +143,7 @@ test("the lesson is usable from the keyboard", async ({ page }) => {
     .toBeFocused()
     .catch(() => undefined);
   // Tab through the page until the first cell's code has focus: the editor loads and takes it.
-  const code = page.locator('[data-cell-id="make-series"] [data-editor-state]');
+  const code = page.locator('[data-cell-id="gates-layer"] [data-editor-state]');
   for (let i = 0; i < 40; i++) {
     await page.keyboard.press("Tab");
     if (await code.evaluate((el) => el.contains(document.activeElement))) break;
