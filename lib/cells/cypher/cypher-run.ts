@@ -14,8 +14,8 @@ import {
   type LookupFailure,
 } from "@/lib/exercises/lesson-cells";
 import { RouteError } from "@/lib/http/route";
-import { logger } from "@/lib/http/log";
 import { cellIdSchema, lessonKeySchema } from "@/lib/progress/schemas";
+import { recordVerdictOrLog } from "@/lib/exercises/record-verdict";
 import { recordServerVerdict, type ServerVerdictInput } from "@/lib/progress/verdicts";
 import type { CellOutput, CodeMarker } from "@/lib/notebook/types";
 import { runCypherCell, type CypherCellInput, type CypherCellResult } from "./run-cypher-cell";
@@ -90,26 +90,20 @@ export async function runCypherRequest(
   if (check === undefined) return result;
 
   const verdict = verdictOf(result);
-  let recorded = false;
-  if (user) {
-    try {
-      await deps.record({
-        userId: user.id,
-        lessonKey: body.lessonKey,
-        cellId: body.cellId,
-        passed: verdict.passed,
-        durationMs: result.durationMs,
-        errorMessage: verdict.passed ? undefined : verdict.detail,
-      });
-      recorded = true;
-    } catch (error) {
-      // The learner still sees the verdict; only the saved record is missing.
-      logger.error(
-        { err: error, lessonKey: body.lessonKey, cellId: body.cellId },
-        "recording a Cypher verdict failed",
-      );
-    }
-  }
+  const recorded = user
+    ? await recordVerdictOrLog(
+        deps.record,
+        {
+          userId: user.id,
+          lessonKey: body.lessonKey,
+          cellId: body.cellId,
+          passed: verdict.passed,
+          durationMs: result.durationMs,
+          errorMessage: verdict.passed ? undefined : verdict.detail,
+        },
+        "Cypher",
+      )
+    : false;
   return {
     ...result,
     verdict: { passed: verdict.passed, message: verdict.message, verifiedBy: "server", recorded },

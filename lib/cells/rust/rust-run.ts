@@ -12,6 +12,7 @@ import { findExercise, findLessonCell, rustProjectForCell } from "@/lib/exercise
 import { logger } from "@/lib/http/log";
 import { RouteError } from "@/lib/http/route";
 import { cellIdSchema, lessonKeySchema } from "@/lib/progress/schemas";
+import { recordVerdictOrLog } from "@/lib/exercises/record-verdict";
 import { recordServerVerdict, type ServerVerdictInput } from "@/lib/progress/verdicts";
 import {
   encodeRunEvent,
@@ -210,24 +211,18 @@ async function record(
   checked: Checked,
   deps: RustRunDeps,
 ): Promise<RustVerdict> {
-  let recorded = false;
-  try {
-    await deps.record({
+  const recorded = await recordVerdictOrLog(
+    deps.record,
+    {
       userId: user.id,
       lessonKey: body.lessonKey,
       cellId: body.cellId,
       passed: checked.passed,
       durationMs: checked.durationMs,
       errorMessage: checked.passed ? undefined : checked.message,
-    });
-    recorded = true;
-  } catch (error) {
-    // The learner still sees the verdict; only the saved record is missing.
-    logger.error(
-      { err: error, lessonKey: body.lessonKey, cellId: body.cellId },
-      "recording a Rust verdict failed",
-    );
-  }
+    },
+    "Rust",
+  );
   return { passed: checked.passed, message: checked.message, verifiedBy: "server", recorded };
 }
 
