@@ -66,7 +66,23 @@ export interface RelPat {
   dir: "out" | "in" | "both";
   props?: Expr;
   varLength?: { min?: number; max?: number };
+  /**
+   * A quantified path pattern `((a)-[r:R]->(b) WHERE …){m,n}` (Neo4j 5.9) stands in the pattern's
+   * relationship list between the nodes it is juxtaposed with; it then has no type, variable or props.
+   */
+  qpp?: QuantifiedPath;
   pos: number;
+}
+/** The body of a quantified path pattern, repeated min..max times (max undefined: unbounded). */
+export interface QuantifiedPath {
+  nodes: NodePat[];
+  rels: RelPat[];
+  /** checked on every iteration, with the inner variables bound to that iteration's values */
+  where?: Expr;
+  min: number;
+  max?: number;
+  /** the group variables: declared inside, a list of each iteration's values outside */
+  vars: string[];
 }
 export interface PatternPart {
   v?: string;

@@ -34,7 +34,7 @@ export interface EvalCtx {
   prof?: Profiler;
 }
 
-const AGGREGATES = new Set([
+export const AGGREGATES = new Set([
   "count",
   "sum",
   "avg",

@@ -316,6 +316,7 @@ function patternVars(patterns: PatternPart[]): string[] {
     if (p.v) vs.push(p.v);
     for (const n of p.nodes) if (n.v) vs.push(n.v);
     for (const r of p.rels) if (r.v) vs.push(r.v);
+    for (const r of p.rels) if (r.qpp) vs.push(...r.qpp.vars);
   }
   return vs;
 }

@@ -12,7 +12,7 @@ import {
 } from "./values";
 import { CypherError } from "./errors";
 import type { EvalCtx, Row } from "./eval";
-import { evaluate, propertyOf } from "./eval";
+import { AGGREGATES, evaluate, propertyOf } from "./eval";
 import { checkInt } from "./arith";
 import { TEMPORAL_FUNCTIONS, formatTemporalString } from "./temporal";
 
@@ -509,6 +509,11 @@ function listConv(
   if (v === null || v === undefined) return null;
   if (!Array.isArray(v)) throw argType(fn, v, "a list");
   return v.map(f);
+}
+
+/** Every function the engine knows, lower-case as it looks them up (for editor completion). */
+export function functionNames(): string[] {
+  return [...Object.keys(FUNCTIONS), ...Object.keys(TEMPORAL_FUNCTIONS), ...AGGREGATES].sort();
 }
 
 export function hasFunction(name: string): boolean {

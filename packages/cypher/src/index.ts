@@ -9,6 +9,7 @@ export {
   type RunOptions,
   type Transaction,
 } from "./database";
+export { functionNames } from "./functions";
 export {
   CypherError,
   positionAt,

@@ -1,4 +1,4 @@
-import type { Expr, LabelExpr, NodePat, PatternPart, RelPat } from "./ast";
+import type { Expr, LabelExpr, NodePat, PatternPart, QuantifiedPath, RelPat } from "./ast";
 import type { CypherValue, NodeValue, PathValue, RelationshipValue } from "./values";
 import { isMap, isNode, isRelationship } from "./values";
 import { equalValues } from "./compare";
@@ -257,9 +257,13 @@ function matchPart(
   emit: (s: State) => void,
   hints?: Hints,
 ): void {
-  if (part.shortest) return matchShortest(part, st, ctx, emit);
+  if (part.shortest)
+    return part.rels.some((r) => r.qpp)
+      ? matchShortestQuantified(part, st, ctx, emit, hints)
+      : matchShortest(part, st, ctx, emit);
   const nodeProps = part.nodes.map((n) => (n.props ? evaluate(n.props, st.row, ctx) : null));
   const relProps = part.rels.map((r) => (r.props ? evaluate(r.props, st.row, ctx) : null));
+  const qppProps = part.rels.map((r) => (r.qpp ? innerProps(r.qpp, st.row, ctx) : undefined));
   const n = part.nodes.length;
   // start at the most selective node, then walk right to the end and left to the beginning
   let s0 = 0;
@@ -314,6 +318,22 @@ function matchPart(
       relsSeq[step.rel] = rel;
       extend(k + 1, row3, used2);
     };
+    if (rp.qpp) {
+      const walker: QppWalk = {
+        q: rp.qpp,
+        props: qppProps[step.rel]!,
+        reversed: step.reversed,
+        outer: st.row,
+        ctx,
+        onHop: (count) => ctx.prof?.expandHits(part, step.rel, count + 1),
+      };
+      walkQuantified(walker, cur, used, (end, rels, groups) => {
+        const row2 = new Map(row);
+        for (const [v, values] of groups) row2.set(v, values);
+        accept(end, rels, row2, used);
+      });
+      return;
+    }
     const bound = rp.v !== undefined ? (st.row.get(rp.v) ?? row.get(rp.v)) : undefined;
     if (!rp.varLength) {
       const candidates = relsFrom(ctx, cur.id, rp, step.reversed);
@@ -381,6 +401,134 @@ function matchPart(
   }
 }
 
+/** Property maps of a quantified path pattern's inner node and relationship patterns. */
+interface InnerProps {
+  nodes: CypherValue[];
+  rels: CypherValue[];
+}
+
+function innerProps(q: QuantifiedPath, row: Row, ctx: EvalCtx): InnerProps {
+  return {
+    nodes: q.nodes.map((n) => (n.props ? evaluate(n.props, row, ctx) : null)),
+    rels: q.rels.map((r) => (r.props ? evaluate(r.props, row, ctx) : null)),
+  };
+}
+
+interface QppWalk {
+  q: QuantifiedPath;
+  props: InnerProps;
+  /** walking from the pattern's right end towards its left (the start node was on the right) */
+  reversed: boolean;
+  /** the row the MATCH began with: what the inner WHERE may see besides the iteration's variables */
+  outer: Row;
+  ctx: EvalCtx;
+  onHop: (candidates: number) => void;
+}
+
+/**
+ * Repeats a quantified path pattern from `start`, min..max times. Each iteration matches the inner
+ * chain (its first node is the previous iteration's last), binds the inner variables to single
+ * values for its WHERE, and marks its relationships used: a relationship is traversed at most once
+ * per MATCH (trail semantics), which also bounds unbounded quantifiers by the relationship count.
+ * `emit` gets the end node, the relationships in the pattern's left-to-right order and the group
+ * variables as lists in iteration order.
+ */
+function walkQuantified(
+  w: QppWalk,
+  start: NodeValue,
+  used: Set<bigint>,
+  emit: (end: NodeValue, rels: RelationshipValue[], groups: Map<string, CypherValue[]>) => void,
+): void {
+  const { q, ctx } = w;
+  const max = q.max ?? Infinity;
+  const iterations: Map<string, CypherValue>[] = [];
+  const path: RelationshipValue[] = [];
+  const repeat = (node: NodeValue): void => {
+    ctx.tick();
+    if (iterations.length >= q.min) {
+      const ordered = w.reversed ? [...iterations].reverse() : iterations;
+      const groups = new Map<string, CypherValue[]>();
+      for (const v of q.vars)
+        groups.set(
+          v,
+          ordered.map((it) => it.get(v) ?? null),
+        );
+      emit(node, w.reversed ? [...path].reverse() : [...path], groups);
+    }
+    if (iterations.length >= max) return;
+    iterate(w, node, used, (end, binds, rels) => {
+      iterations.push(binds);
+      path.push(...rels);
+      repeat(end);
+      path.length -= rels.length;
+      iterations.pop();
+    });
+  };
+  repeat(start);
+}
+
+/** One iteration of a quantified path pattern from `start`, in the walk's direction. */
+function iterate(
+  w: QppWalk,
+  start: NodeValue,
+  used: Set<bigint>,
+  emit: (end: NodeValue, binds: Map<string, CypherValue>, rels: RelationshipValue[]) => void,
+): void {
+  const { q, ctx, props } = w;
+  const last = q.nodes.length - 1;
+  const bindInner = (
+    binds: Map<string, CypherValue>,
+    v: string | undefined,
+    value: NodeValue | RelationshipValue,
+  ): Map<string, CypherValue> | null => {
+    if (v === undefined) return binds;
+    const prev = binds.get(v);
+    if (prev !== undefined)
+      return (isNode(prev) || isRelationship(prev)) && prev.id === value.id ? binds : null;
+    return new Map(binds).set(v, value);
+  };
+  const nodeOk = (k: number, node: NodeValue, binds: Map<string, CypherValue>) =>
+    nodeMatches(node, q.nodes[k]!, props.nodes[k]!, ctx)
+      ? bindInner(binds, q.nodes[k]!.v, node)
+      : null;
+  const first = w.reversed ? last : 0;
+  const startBinds = nodeOk(first, start, new Map());
+  if (!startBinds) return;
+  const rels: RelationshipValue[] = [];
+  // hop j goes over inner relationship j (forwards) or last-1-j (backwards)
+  const hop = (j: number, node: NodeValue, binds: Map<string, CypherValue>): void => {
+    ctx.tick();
+    if (j === last) {
+      if (q.where) {
+        const row = new Map(w.outer);
+        for (const [k, v] of binds) row.set(k, v);
+        if (evaluate(q.where, row, ctx) !== true) return;
+      }
+      emit(node, binds, [...rels]);
+      return;
+    }
+    const ri = w.reversed ? last - 1 - j : j;
+    const to = w.reversed ? ri : ri + 1;
+    const rp = q.rels[ri]!;
+    const candidates = relsFrom(ctx, node.id, rp, w.reversed);
+    w.onHop(candidates.length);
+    for (const [rel, otherId] of candidates) {
+      if (used.has(rel.id) || !propsMatch(rel, props.rels[ri]!, ctx)) continue;
+      const withRel = bindInner(binds, rp.v, rel);
+      if (!withRel) continue;
+      const other = ctx.graph.nodes.get(otherId)!;
+      const withNode = nodeOk(to, other, withRel);
+      if (!withNode) continue;
+      used.add(rel.id);
+      rels.push(rel);
+      hop(j + 1, other, withNode);
+      rels.pop();
+      used.delete(rel.id);
+    }
+  };
+  hop(0, start, startBinds);
+}
+
 export function buildPath(
   nodes: NodeValue[],
   rels: (RelationshipValue | RelationshipValue[])[],
@@ -400,6 +548,61 @@ export function buildPath(
     if (list.length === 0 && nodes[i + 1]!.id !== cur.id) pn.push(nodes[i + 1]!);
   });
   return { kind: "path", nodes: pn, relationships: pr };
+}
+
+/** Hidden variable for the path of a pattern under a selector (names with two leading spaces never reach results). */
+const SELECTED_PATH = "  selected path";
+const unselectedParts = new WeakMap<PatternPart, PatternPart>();
+
+/**
+ * `SHORTEST k`, `ALL SHORTEST`, `ANY k` over a pattern with a quantified path pattern: every match
+ * (trail semantics) is found, then per pair of end nodes the k shortest (or all of the least length)
+ * are kept. The parsed pattern is shared between runs, so the selector-free copy is cached, never
+ * written into the AST.
+ */
+function matchShortestQuantified(
+  part: PatternPart,
+  st: State,
+  ctx: EvalCtx,
+  emit: (s: State) => void,
+  hints?: Hints,
+): void {
+  let plain = unselectedParts.get(part);
+  if (!plain) {
+    plain = { ...part, shortest: undefined, k: undefined, v: SELECTED_PATH };
+    unselectedParts.set(part, plain);
+  }
+  const groups = new Map<string, { row: Row; path: PathValue }[]>();
+  matchPart(
+    plain,
+    st,
+    ctx,
+    (s) => {
+      const path = s.row.get(SELECTED_PATH) as PathValue;
+      const key = `${path.nodes[0]!.id}:${path.nodes[path.nodes.length - 1]!.id}`;
+      const list = groups.get(key) ?? [];
+      list.push({ row: s.row, path });
+      groups.set(key, list);
+    },
+    hints,
+  );
+  for (const list of groups.values()) {
+    ctx.tick();
+    list.sort((a, b) => a.path.relationships.length - b.path.relationships.length);
+    const least = list[0]!.path.relationships.length;
+    const chosen =
+      part.shortest === "all"
+        ? list.filter((m) => m.path.relationships.length === least)
+        : list.slice(0, part.k ?? 1);
+    for (const m of chosen) {
+      const row = new Map(m.row);
+      row.delete(SELECTED_PATH);
+      if (part.v !== undefined) row.set(part.v, m.path);
+      const used = new Set(st.used);
+      for (const r of m.path.relationships) used.add(r.id);
+      emit({ row, used });
+    }
+  }
 }
 
 /** shortestPath / allShortestPaths over a single (variable-length) relationship pattern, by BFS. */

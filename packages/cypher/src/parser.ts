@@ -26,6 +26,8 @@ export class Parser {
   readonly toks: Token[];
   /** >0 while parsing the WHERE of a list/pattern comprehension, where `|` ends the predicate */
   private noLabelOr = 0;
+  /** while parsing a quantified path pattern's body: inline `(n WHERE …)` / `[r WHERE …]` predicates */
+  private inlineWhere: Expr[] | undefined;
   constructor(readonly src: string) {
     this.toks = tokenize(src);
   }
@@ -419,9 +421,10 @@ export class Parser {
     const selector = this.pathSelector();
     if (selector) {
       const p = this.patternElement(pos);
-      if (p.rels.length !== 1 || !p.rels[0]!.varLength)
+      const qpp = p.rels.some((r) => r.qpp);
+      if (!qpp && (p.rels.length !== 1 || !p.rels[0]!.varLength))
         throw this.err(
-          `${selector.text} needs a pattern with one quantified relationship here, such as (a)-[:R]-+(b): quantified path patterns (Neo4j 5.9) are not supported yet`,
+          `${selector.text} needs a quantified relationship such as (a)-[:R]-+(b) or a quantified path pattern such as (a) ((x)-[:R]->(y)){1,5} (b)`,
           this.tok,
           "UnsupportedSyntax",
         );
@@ -432,6 +435,12 @@ export class Parser {
       this.i++;
       this.expectP("(");
       const p = this.patternElement(pos);
+      if (p.rels.some((r) => r.qpp))
+        throw this.err(
+          `${shortest === "all" ? "allShortestPaths" : "shortestPath"}() takes one relationship pattern; for a quantified path pattern write ${shortest === "all" ? "ALL SHORTEST" : "SHORTEST 1"} (a) ((x)-[:R]->(y)){1,5} (b)`,
+          this.tok,
+          "InvalidShortestPath",
+        );
       this.expectP(")");
       return { ...p, v, shortest };
     }
@@ -474,23 +483,162 @@ export class Parser {
     return sel;
   }
 
+  /**
+   * A path pattern: node and relationship patterns, and quantified path patterns
+   * `((a)-[:R]->(b) WHERE …){m,n}` juxtaposed with node patterns (Neo4j 5.9). A quantified path
+   * pattern takes a relationship slot; a missing node pattern beside it is an anonymous node.
+   */
   private patternElement(pos: number): PatternPart {
-    if (this.isP("(") && this.isP("(", this.peek())) {
-      // parenthesised pattern element, or a quantified path pattern `((a)-->(b)){1,3}`
-      this.i++;
-      const p = this.patternElement(pos);
-      this.expectP(")");
-      if (this.isP("{") || this.isP("+") || this.isP("*")) throw qppUnsupported(this);
-      return p;
-    }
-    const nodes: NodePat[] = [this.nodePattern()];
+    const nodes: NodePat[] = [];
     const rels: RelPat[] = [];
-    while (this.isDash() || ((this.isP("<") || this.isP(UNICODE_LT)) && this.isDash(this.peek()))) {
-      rels.push(this.relPattern());
-      nodes.push(this.nodePattern());
+    /** node patterns written in the text (the others are implied beside quantified path patterns) */
+    const written: NodePat[] = [];
+    for (;;) {
+      if (this.isP("(") && this.isP("(", this.peek())) {
+        const groupTok = this.tok;
+        this.i++;
+        const { where: inlineWhere, ...inner } = this.pathChain(pos);
+        const predicates = inlineWhere;
+        if (this.acceptKw("WHERE")) predicates.push(this.expr());
+        this.expectP(")");
+        const where = predicates.reduce<Expr | undefined>(
+          (acc, e) => (acc ? { t: "bin", op: "AND", l: acc, r: e } : e),
+          undefined,
+        );
+        const quantifier = this.pathQuantifier();
+        if (!quantifier) {
+          // a parenthesised path pattern on its own: the same as the pattern inside
+          if (nodes.length === 0 && !where) return inner;
+          throw this.err(
+            "A parenthesised path pattern with a WHERE or beside other patterns needs a quantifier such as {1,3}, {2}, + or *",
+            this.tok,
+            "InvalidQuantifier",
+          );
+        }
+        if (inner.rels.length === 0)
+          throw this.err(
+            "A quantified path pattern needs at least one relationship, such as ((a)-[:R]->(b)){1,3}",
+            groupTok,
+            "InvalidQuantifier",
+          );
+        if (inner.rels.some((r) => r.varLength))
+          throw this.err(
+            "A quantified path pattern cannot contain a variable-length or quantified relationship",
+            groupTok,
+            "InvalidQuantifier",
+          );
+        if (nodes.length === rels.length) nodes.push(anonymousNode(groupTok.pos));
+        const vars = [
+          ...new Set(
+            [...inner.nodes, ...inner.rels].flatMap((e) => (e.v === undefined ? [] : [e.v])),
+          ),
+        ];
+        rels.push({
+          types: [],
+          dir: "out",
+          pos: groupTok.pos,
+          qpp: { nodes: inner.nodes, rels: inner.rels, where, vars, ...quantifier },
+        });
+        continue;
+      }
+      if (nodes.length === rels.length) {
+        // the pattern's first node, or the node juxtaposed after a quantified path pattern
+        if (nodes.length === 0 || this.isP("(")) {
+          nodes.push(this.nodePattern());
+          written.push(nodes[nodes.length - 1]!);
+        } else nodes.push(anonymousNode(this.tok.pos));
+        continue;
+      }
+      if (this.isDash() || ((this.isP("<") || this.isP(UNICODE_LT)) && this.isDash(this.peek()))) {
+        if (written[written.length - 1] !== nodes[nodes.length - 1])
+          throw this.err(
+            "A relationship pattern after a quantified path pattern needs a node pattern before it, e.g. ((a)-->(b))+ (c)-->(d)",
+          );
+        rels.push(this.relPattern());
+        nodes.push(this.nodePattern());
+        written.push(nodes[nodes.length - 1]!);
+        continue;
+      }
+      if (written.length === 0 && rels.every((r) => r.qpp!.min === 0))
+        throw this.err(
+          "A path pattern made only of quantified path patterns with lower bound 0 could match nothing at all: write a node pattern beside it, e.g. (x) ((a)-->(b)){0,3}",
+          this.toks[this.i - 1]!,
+          "InvalidQuantifier",
+        );
+      return { nodes, rels, pos };
     }
-    if (this.isP("(") && this.isP("(", this.peek())) throw qppUnsupported(this);
-    return { nodes, rels, pos };
+  }
+
+  /**
+   * `(n WHERE …)` / `[r WHERE …]` (Neo4j 5): taken inside a quantified path pattern's body, where it
+   * joins the body's WHERE (checked on every iteration with that iteration's variables).
+   */
+  private inlineWherePredicate(v: string | undefined): void {
+    if (!this.isKw("WHERE")) return;
+    if (!this.inlineWhere)
+      throw this.unexpected(
+        "')' (a WHERE inside a node or relationship pattern is supported inside quantified path patterns only)",
+      );
+    if (v === undefined) throw this.err("A WHERE inside a pattern needs a variable to refer to");
+    this.i++;
+    this.inlineWhere.push(this.expr());
+  }
+
+  /**
+   * The inside of a quantified path pattern: a node, then relationship and node patterns; inline
+   * WHERE predicates of its node and relationship patterns come back in `where`.
+   */
+  private pathChain(pos: number): PatternPart & { where: Expr[] } {
+    const where: Expr[] = [];
+    const outer = this.inlineWhere;
+    this.inlineWhere = where;
+    const nodes: NodePat[] = [];
+    const rels: RelPat[] = [];
+    try {
+      nodes.push(this.nodePattern());
+      while (
+        this.isDash() ||
+        ((this.isP("<") || this.isP(UNICODE_LT)) && this.isDash(this.peek()))
+      ) {
+        rels.push(this.relPattern());
+        nodes.push(this.nodePattern());
+      }
+    } finally {
+      this.inlineWhere = outer;
+    }
+    if (this.isP("(") && this.isP("(", this.peek()))
+      throw this.err("Quantified path patterns cannot be nested", this.tok, "InvalidQuantifier");
+    return { nodes, rels, pos, where };
+  }
+
+  /**
+   * The quantifier of a quantified path pattern: `{n}`, `{m,n}`, `{m,}`, `{,n}`, `+`, `*`
+   * (undefined when none follows). Malformed quantifiers are errors that show the accepted forms.
+   */
+  private pathQuantifier(): { min: number; max?: number } | undefined {
+    if (this.acceptP("+")) return { min: 1 };
+    if (this.acceptP("*")) return { min: 0 };
+    if (!this.isP("{")) return undefined;
+    const open = this.tok;
+    const bad = (why: string): CypherError =>
+      this.err(
+        `Invalid quantifier${why}: write {n}, {m,n}, {m,}, {,n}, + or * after a parenthesised path pattern`,
+        open,
+        "InvalidQuantifier",
+      );
+    this.i++;
+    let min: number | undefined;
+    let max: number | undefined;
+    if (this.kindIs("int")) min = this.smallInt();
+    const comma = this.acceptP(",");
+    if (comma && this.kindIs("int")) max = this.smallInt();
+    else if (!comma) max = min;
+    if (!this.acceptP("}")) throw bad("");
+    if (!comma && min === undefined) throw bad(" {}");
+    if (max !== undefined && max === 0) throw bad(" (its upper bound must be at least 1)");
+    if (min !== undefined && max !== undefined && min > max)
+      throw bad(` (lower bound ${min} is greater than upper bound ${max})`);
+    return max === undefined ? { min: min ?? 0 } : { min: min ?? 0, max };
   }
 
   private nodePattern(): NodePat {
@@ -517,7 +665,7 @@ export class Parser {
     let props: Expr | undefined;
     if (this.isP("{")) props = this.mapLiteral();
     else if (this.tok.k === "param") props = { t: "param", name: this.toks[this.i++]!.s };
-    if (this.isKw("WHERE")) throw this.unexpected("')'");
+    this.inlineWherePredicate(v);
     this.expectP(")");
     if (labelExpr) return { v, labels, labelExpr, props, pos };
     if (anyOf) {
@@ -574,6 +722,7 @@ export class Parser {
       }
       if (this.isP("{")) props = this.mapLiteral();
       else if (this.tok.k === "param") props = { t: "param", name: this.toks[this.i++]!.s };
+      this.inlineWherePredicate(v);
       this.expectP("]");
     }
     if (!this.acceptAny("-", UNICODE_DASH)) throw this.unexpected("'-'");
@@ -1104,13 +1253,7 @@ export class Parser {
   }
 }
 
-const qppUnsupported = (p: Parser): CypherError =>
-  unsupported(
-    p,
-    "Quantified path patterns ((a)-->(b)){m,n}",
-    "5.9",
-    "write a quantified relationship such as (a)-[:R]->{1,3}(b) or (a)-[:R*1..3]->(b) instead",
-  );
+const anonymousNode = (pos: number): NodePat => ({ labels: [], pos });
 
 /** `A&B&C` (or `:A:B`) as its label names; undefined for anything else. */
 function conjunctionNames(e: LabelExpr): string[] | undefined {

@@ -6,7 +6,7 @@
  * traversed, property reads). The engine interprets clause by clause, so an operator's counts are
  * those of the clause part it stands for.
  */
-import type { Clause, Expr, NodePat, PatternPart, Query, SingleQuery } from "./ast";
+import type { Clause, Expr, NodePat, PatternPart, QuantifiedPath, Query, SingleQuery } from "./ast";
 import type { Graph } from "./graph";
 import { isUniqueIndex, indexFor } from "./schema";
 import { scanLabels } from "./match";
@@ -246,6 +246,7 @@ class Planner {
     if (p.v) bound.add(p.v);
     for (const n of p.nodes) if (n.v) bound.add(n.v);
     for (const r of p.rels) if (r.v) bound.add(r.v);
+    for (const r of p.rels) for (const v of r.qpp?.vars ?? []) bound.add(v);
   }
 
   /** Leaf operator and expands for one pattern part, starting where the matcher will start. */
@@ -286,18 +287,23 @@ class Planner {
       const into = p.nodes[to]!.v !== undefined && bound.has(p.nodes[to]!.v!);
       const type = p.shortest
         ? "ShortestPath"
-        : r.varLength
-          ? into
-            ? "VarLengthExpand(Into)"
-            : "VarLengthExpand(All)"
-          : into
-            ? "Expand(Into)"
-            : "Expand(All)";
+        : r.qpp
+          ? "Repeat(Trail)"
+          : r.varLength
+            ? into
+              ? "VarLengthExpand(Into)"
+              : "VarLengthExpand(All)"
+            : into
+              ? "Expand(Into)"
+              : "Expand(All)";
       const types = r.types.length ? ":" + r.types.join("|") : "";
       const len = r.varLength ? `*${r.varLength.min ?? 1}..${r.varLength.max ?? ""}` : "";
       const arrowL = (r.dir === "in") !== from > to ? "<-" : "-";
       const arrowR = (r.dir === "out") !== from > to ? "->" : "-";
-      const details = `(${nodeNames[from]})${arrowL}[${rName}${types}${len}]${arrowR}(${nodeNames[to]})`;
+      const details = r.qpp
+        ? `(${nodeNames[Math.min(from, to)]}) (${quantifiedText(r.qpp)}){${r.qpp.min},${r.qpp.max ?? ""}} (${nodeNames[Math.max(from, to)]})`
+        : `(${nodeNames[from]})${arrowL}[${rName}${types}${len}]${arrowR}(${nodeNames[to]})`;
+      if (r.qpp) for (const v of r.qpp.vars) bound.add(v);
       bound.add(nodeNames[to]!);
       bound.add(rName);
       top = node(type, [...bound], details, top ? [top] : []);
@@ -461,4 +467,16 @@ export function formatPlan(root: PlanNode): string {
   };
   walk(root, 0);
   return lines.join("\n");
+}
+
+/** A quantified path pattern's inner chain as the plan shows it, e.g. `(a)-[r:R]->(b)`. */
+function quantifiedText(q: QuantifiedPath): string {
+  const node = (n: NodePat): string => `(${n.v ?? ""}${n.labels.map((l) => ":" + l).join("")})`;
+  let text = node(q.nodes[0]!);
+  q.rels.forEach((r, i) => {
+    const types = r.types.length ? ":" + r.types.join("|") : "";
+    const body = r.v !== undefined || types ? `[${r.v ?? ""}${types}]` : "";
+    text += `${r.dir === "in" ? "<-" : "-"}${body}${r.dir === "out" ? "->" : "-"}${node(q.nodes[i + 1]!)}`;
+  });
+  return text;
 }

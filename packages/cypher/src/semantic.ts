@@ -257,7 +257,7 @@ class Analyzer {
         if (mode !== "match" && mode !== "expr")
           this.fail("UnexpectedSyntax", "shortestPath is only allowed in MATCH", part.pos);
         const r = part.rels[0];
-        if (part.rels.length !== 1)
+        if (part.rels.length !== 1 && !part.rels.some((x) => x.qpp))
           this.fail(
             "InvalidShortestPath",
             "shortestPath requires a single relationship pattern",
@@ -276,9 +276,46 @@ class Analyzer {
           i,
         );
       });
-      for (const r of part.rels) this.relPattern(r, scope, before, mode, relsHere);
+      for (const r of part.rels)
+        if (r.qpp) this.quantifiedPath(r, scope, before, mode, relsHere);
+        else this.relPattern(r, scope, before, mode, relsHere);
       if (part.v !== undefined) scope.set(part.v, "path");
     }
+  }
+
+  /**
+   * A quantified path pattern: its variables are new (group variables), single values inside (and in
+   * its WHERE, which sees them and the variables bound before the MATCH), lists of every iteration's
+   * values after it.
+   */
+  quantifiedPath(
+    r: RelPat,
+    scope: Scope,
+    before: Scope,
+    mode: string,
+    relsHere: Set<string>,
+  ): void {
+    const q = r.qpp!;
+    if (mode === "create" || mode === "merge")
+      this.fail(
+        "UnexpectedSyntax",
+        `Quantified path patterns cannot be used in ${mode.toUpperCase()}`,
+        r.pos,
+      );
+    for (const v of q.vars)
+      if (scope.has(v))
+        this.fail(
+          "VariableAlreadyBound",
+          `Variable \`${v}\` is already declared: the variables of a quantified path pattern must be new (they become lists of each iteration's values)`,
+          r.pos,
+        );
+    // inside, only variables bound before this MATCH are visible (as in Neo4j)
+    const inner = new Map(before);
+    const innerBefore = new Map(before);
+    q.nodes.forEach((n, i) => this.nodePattern(n, inner, innerBefore, "match", false, i));
+    for (const rel of q.rels) this.relPattern(rel, inner, innerBefore, "match", relsHere);
+    if (q.where) this.expr(q.where, inner, { noAgg: "WHERE" });
+    for (const v of q.vars) scope.set(v, "list");
   }
 
   nodePattern(
