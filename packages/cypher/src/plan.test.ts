@@ -56,6 +56,27 @@ describe("PROFILE", () => {
     expect(r.plan!.rows).toBe(3);
     expect(formatPlan(r.plan!)).toMatch(/\+NodeByLabelScan {2}p:Person {2}rows 200, db hits 201/);
   });
+  it("seeks the index for `v.key = …` in WHERE as for a property map, and only for values known before matching", () => {
+    const db = graph();
+    db.run("CREATE INDEX FOR (p:Person) ON (p.name)");
+    const where = db.run(
+      "PROFILE MATCH (p:Person) WHERE p.name = 'p42' AND p.name <> 'x' RETURN p.name",
+    );
+    expect(where.rows).toEqual([["p42"]]);
+    expect(op(where.plan!, "NodeIndexSeek")!.rows).toBe(1);
+    expect(op(where.plan!, "NodeByLabelScan")).toBeUndefined();
+    const param = db.run("PROFILE MATCH (p:Person) WHERE $n = p.name RETURN p.name", { n: "q7" });
+    expect(param.rows).toEqual([["q7"]]);
+    expect(op(param.plan!, "NodeIndexSeek")).toBeDefined();
+    // the other side needs another variable of the same MATCH: no seek for p on it
+    const joined = db.run(
+      "EXPLAIN MATCH (p:Person), (q:Person) WHERE p.name = q.name RETURN count(*)",
+    );
+    expect(op(joined.plan!, "NodeIndexSeek")).toBeUndefined();
+    // OR is not a conjunct: both sides must be scanned
+    const either = db.run("EXPLAIN MATCH (p:Person) WHERE p.name = 'p1' OR p.name = 'p2' RETURN p");
+    expect(op(either.plan!, "NodeByLabelScan")).toBeDefined();
+  });
   it("shows an index seek and fewer db hits once the index exists (the indexes lesson)", () => {
     const db = graph();
     const q = "PROFILE MATCH (p:Person {name: 'p42'}) RETURN p.name";

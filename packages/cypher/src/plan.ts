@@ -56,6 +56,8 @@ const node = (
 
 /** Plan builder: walks the clauses keeping the bound variables, as the executor will. */
 class Planner {
+  /** Equality keys from the WHERE of the MATCH being planned, by variable. */
+  private whereKeys = new Map<string, string[]>();
   private anon = 0;
   readonly byClause = new Map<Clause, ClauseOps>();
   readonly scans = new Map<PatternPart, PlanNode>();
@@ -125,7 +127,9 @@ class Planner {
       case "match": {
         let top = input;
         const extra: PlanNode[] = [];
+        this.whereKeys = whereEqualityKeys(c.where, c.patterns, bound);
         for (const part of c.patterns) top = this.part(part, top, bound, extra);
+        this.whereKeys = new Map();
         const filterText = /\bWHERE\b([\s\S]*)$/i.exec(details)?.[1]?.trim();
         let work = top!;
         if (
@@ -323,10 +327,15 @@ class Planner {
     return this.seekKey(n) ? Math.min(count, 1 + count / 10) : count;
   }
 
+  /** A property the start node is looked up by: in its map, or `v.key = …` in the MATCH's WHERE. */
   private seekKey(n: NodePat): string | undefined {
-    const labels = scanLabels(n);
-    if (!labels[0] || !n.props || n.props.t !== "map") return undefined;
-    return n.props.entries.map(([k]) => k).find((k) => indexFor(this.graph.schema, labels[0]!, k));
+    const label = scanLabels(n)[0];
+    if (!label) return undefined;
+    const keys = [
+      ...(n.props?.t === "map" ? n.props.entries.map(([k]) => k) : []),
+      ...((n.v !== undefined && this.whereKeys.get(n.v)) || []),
+    ];
+    return keys.find((k) => indexFor(this.graph.schema, label, k));
   }
 
   private leaf(n: NodePat, name: string): PlanNode {
@@ -344,6 +353,49 @@ class Planner {
     if (labels[0]) return node("NodeByLabelScan", [name], `${name}:${labels[0]}`);
     return node("AllNodesScan", [name], name);
   }
+}
+
+/**
+ * The matcher's predicate push-down, seen statically: top-level `v.key = expr` conjuncts of a
+ * MATCH's WHERE, for a variable v the MATCH binds, where expr uses none of the MATCH's new
+ * variables (so it is known before matching) and nothing random.
+ */
+function whereEqualityKeys(
+  where: Expr | undefined,
+  patterns: PatternPart[],
+  bound: Set<string>,
+): Map<string, string[]> {
+  const keys = new Map<string, string[]>();
+  if (!where) return keys;
+  const local = new Set<string>();
+  for (const p of patterns) for (const n of p.nodes) if (n.v && !bound.has(n.v)) local.add(n.v);
+  const knownBefore = (e: Expr): boolean => {
+    let known = true;
+    walkExpr(e, (x) => {
+      if (x.t === "var" && local.has(x.name)) known = false;
+      if (x.t === "call" && /^(rand|randomuuid)$/i.test(x.name)) known = false;
+      return known;
+    });
+    return known;
+  };
+  const visit = (e: Expr): void => {
+    if (e.t === "bin" && e.op === "AND") {
+      visit(e.l);
+      visit(e.r);
+      return;
+    }
+    if (e.t !== "bin" || e.op !== "=") return;
+    for (const [side, other] of [
+      [e.l, e.r],
+      [e.r, e.l],
+    ] as const) {
+      if (side.t !== "prop" || side.obj.t !== "var" || !local.has(side.obj.name)) continue;
+      if (!knownBefore(other)) continue;
+      keys.set(side.obj.name, [...(keys.get(side.obj.name) ?? []), side.key]);
+    }
+  };
+  visit(where);
+  return keys;
 }
 
 function hasAggregate(e: Expr): boolean {
