@@ -1,6 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { signUp, uniqueEmail } from "./accounts";
 import { openWithSavedEdit } from "./seed-progress";
+import { loadEditor, monacoText } from "./editor";
 
 // Cypher cells through neo4j-driver against the embedded Bolt server, and Rust cells through the
 // sandboxed runner, in the browser against the production server.
@@ -80,7 +81,7 @@ test("a signed-in learner's Rust cell builds in the sandbox; a compile error is 
   await expect(moves.getByTestId("cell-output")).toContainText("3 3 hello");
 
   // Use the moved String again: E0382 on line 7, shown in the output and as a squiggle.
-  await expect(moves.locator('[data-editor-state="ready"]')).toBeVisible();
+  await loadEditor(page, moves);
   await moves.locator(".monaco-editor .view-lines").click();
   await page.keyboard.press("Control+End");
   await page.keyboard.press("Home");
@@ -107,4 +108,96 @@ test("a signed-in learner's Rust cell builds in the sandbox; a compile error is 
     });
   await expect.poll(async () => (await squiggleOnTypedLine())?.dy ?? Infinity).toBeLessThan(4);
   expect((await squiggleOnTypedLine())?.width).toBeGreaterThan(10); // under `greeting`, not a zero-width mark
+});
+
+const SHAPES_LESSON = "/learn/rust/types/structs-enums-and-match";
+
+test("Rust cells show their file, and the project's Cargo.toml is a read-only cell", async ({
+  page,
+}) => {
+  await page.goto(SHAPES_LESSON);
+  await expect(cell(page, "shape").getByTestId("cell-file")).toHaveText("src/shape.rs");
+  await expect(cell(page, "main").getByTestId("cell-file")).toHaveText("src/main.rs");
+  await expect(cell(page, "book").getByTestId("cell-file")).toHaveText("src/main.rs");
+
+  const manifest = page.getByRole("region", {
+    name: "Cargo.toml of project shapes (read-only)",
+    exact: true,
+  });
+  await expect(manifest).toContainText('name = "shapes"');
+  await expect(manifest).toContainText("read-only");
+  // Highlighted, and neither editable nor runnable.
+  await expect(manifest.locator("pre.shiki span[style]").first()).toBeVisible();
+  await expect(manifest.getByRole("button")).toHaveCount(0);
+  await expect(manifest.locator("[contenteditable], textarea, [role='textbox']")).toHaveCount(0);
+  // The standalone cell's manifest (package "playground") stands above the first such cell.
+  await expect(
+    page.getByRole("region", { name: "Cargo.toml of the Rust cells (read-only)", exact: true }),
+  ).toContainText('name = "playground"');
+
+  await manifest.scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, -40));
+  await page.screenshot({ path: "docs/screenshots/rust-cargo-toml.png" });
+});
+
+test("signed out, Rust Run buttons are disabled from the first paint and never flip", async ({
+  page,
+}) => {
+  // The static HTML already has them disabled…
+  const html = await (await page.request.get(RUST_LESSON)).text();
+  const runButtons = html.match(/<button[^>]*aria-label="Run Rust cell [^"]*"[^>]*>/g) ?? [];
+  expect(runButtons.length).toBeGreaterThan(0);
+  expect(runButtons.every((b) => / disabled=""/.test(b))).toBe(true);
+
+  // …and no frame from navigation to the answer shows one enabled.
+  await page.addInitScript(() => {
+    const w = window as unknown as { rustRunEnabledAt?: number };
+    const watch = () => {
+      const enabled = [
+        ...document.querySelectorAll<HTMLButtonElement>('button[aria-label^="Run Rust cell"]'),
+      ].some((b) => !b.disabled);
+      if (enabled && w.rustRunEnabledAt === undefined) w.rustRunEnabledAt = performance.now();
+      requestAnimationFrame(watch);
+    };
+    requestAnimationFrame(watch);
+  });
+  await page.goto(RUST_LESSON);
+  const moves = cell(page, "moves");
+  await expect(moves.getByTestId("run-unavailable")).toBeVisible();
+  await expect(moves.getByRole("button", { name: "Run Rust cell moves" })).toBeDisabled();
+  expect(
+    await page.evaluate(() => (window as { rustRunEnabledAt?: number }).rustRunEnabledAt),
+  ).toBe(undefined);
+});
+
+test("the Cypher editor colours keywords with the engine's lexer and completes the graph's labels", async ({
+  page,
+}) => {
+  await page.goto(CYPHER_LESSON);
+  const c = cell(page, "find-keanu");
+  await c.scrollIntoViewIfNeeded();
+  await loadEditor(page, c);
+  const colourOf = (word: string) =>
+    c.evaluate((section, w) => {
+      const span = [...section.querySelectorAll(".monaco-editor .view-line span span")].find(
+        (s) => s.textContent === w,
+      );
+      return span ? getComputedStyle(span).color : null;
+    }, word);
+  // Keywords in the theme's keyword red, labels in its type colour, names plain.
+  await expect.poll(() => colourOf("MATCH")).toBe("rgb(207, 34, 46)");
+  expect(await colourOf("RETURN")).toBe("rgb(207, 34, 46)");
+  expect(await colourOf("Person")).toBe("rgb(149, 56, 0)");
+
+  await c.locator(".monaco-editor .view-lines").click();
+  await page.keyboard.press("Control+End");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("MATCH (p:Pe", { delay: 30 });
+  const suggestions = c.locator(".monaco-editor .suggest-widget");
+  await expect(suggestions).toBeVisible();
+  // Monaco labels each suggestion "<name>, <kind>".
+  await expect(suggestions.getByRole("listitem", { name: "Person, Class" })).toBeVisible();
+  await page.screenshot({ path: "docs/screenshots/cypher-completion.png" });
+  await page.keyboard.press("Enter");
+  await expect.poll(async () => (await monacoText(c)).includes("MATCH (p:Person")).toBe(true);
 });

@@ -1,5 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
+import { loadEditor } from "./editor";
 
 const LESSON = "/learn/sequence-models/forecasting/sine-wave-lstm";
 
@@ -51,10 +52,9 @@ test("edits made in Monaco survive a reload and reset restores the lesson code",
   const errors = collectConsoleErrors(page);
   await page.goto(LESSON);
   const cell = page.locator('[data-cell-id="build-model"]');
-  // The editor starts as highlighted HTML and becomes Monaco once the cell scrolls into view.
+  // The editor starts as highlighted HTML and becomes Monaco when the pointer rests on it.
   await expect(cell.locator('[data-editor-state="static"]')).toBeVisible();
-  await cell.scrollIntoViewIfNeeded();
-  await expect(cell.locator('[data-editor-state="ready"]')).toBeVisible();
+  await loadEditor(page, cell);
   const editor = cell.locator(".monaco-editor");
   await editor.locator(".view-lines").click();
   await page.keyboard.press("Control+End");
@@ -62,7 +62,7 @@ test("edits made in Monaco survive a reload and reset restores the lesson code",
   await expect(cell.getByText("edited")).toBeVisible();
   // Not signed in: the indicator says the work stays in this browser, never "saved".
   await expect(page.locator("[data-sync-state]")).toHaveAttribute("data-sync-state", "local");
-  await expect(page.locator("[data-sync-state]")).toContainText("Saved in this browser only");
+  await expect(page.locator("[data-sync-state]")).toContainText("Saved in this browser. Sign in to keep it everywhere.");
   await page.reload();
   const reloaded = page.locator('[data-cell-id="build-model"]');
   await expect(reloaded).toContainText("// my note: 32 units is plenty");

@@ -1,6 +1,7 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { signInFreshContext, signUp, uniqueEmail } from "./accounts";
 import { CPU_THROTTLE_RATE, throttleCpu } from "./throttle";
+import { loadEditor } from "./editor";
 
 // Accounts and progress, end to end in Chromium against the production server:
 // sign up → edit → sign out → sign in from a new browser context → find the edit.
@@ -131,10 +132,9 @@ async function editFollowsLearner(page: Page, browser: Browser, rate: number) {
   const cell = page.locator("section[data-cell-id]").first();
   const cellId = await cell.getAttribute("data-cell-id");
   expect(cellId).toBeTruthy();
-  // The editor starts as highlighted HTML and becomes Monaco once the cell scrolls into view
+  // The editor starts as highlighted HTML and becomes Monaco when the pointer rests on it
   // (the same steps as the foundation spec).
-  await cell.scrollIntoViewIfNeeded();
-  await expect(cell.locator('[data-editor-state="ready"]')).toBeVisible({ timeout: 60_000 });
+  await loadEditor(page, cell);
   await cell.locator(".monaco-editor .view-lines").click();
   const marker = `e2e_edit_${Date.now().toString(36)}`;
   const synced = page.waitForResponse(
@@ -161,7 +161,9 @@ async function editFollowsLearner(page: Page, browser: Browser, rate: number) {
   const last = `${marker}_last`;
   await page.keyboard.type(`\n// ${last}`, { delay: 40 });
   await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible({
+    timeout: 30_000,
+  });
   await expect(page.locator("[data-kept-changes]")).toHaveCount(0);
 
   const other = await signInFreshContext(browser, email, LESSON_PATH);
@@ -169,8 +171,7 @@ async function editFollowsLearner(page: Page, browser: Browser, rate: number) {
   // through the "edited" mark and the code text once the editor is ready).
   const restored = other.locator(`section[data-cell-id="${cellId}"]`);
   await expect(restored.getByText("edited")).toBeVisible({ timeout: 30_000 });
-  await restored.scrollIntoViewIfNeeded();
-  await expect(restored.locator('[data-editor-state="ready"]')).toBeVisible({ timeout: 60_000 });
+  await loadEditor(other, restored);
   await restored.locator(".monaco-editor .view-lines").click();
   await other.keyboard.press("Control+End");
   await expect(restored.locator(".monaco-editor .view-lines")).toContainText(last);

@@ -10,10 +10,15 @@ export interface MonacoEditorProps {
   language: string;
   ariaLabel: string;
   markers: CodeMarker[];
-  autoFocus: boolean;
   onChange(value: string): void;
+  /** Ctrl/Cmd+Enter. */
   onRun(): void;
-  onReady(): void;
+  /** Shift+Enter. */
+  onRunAndAdvance(): void;
+  /** Esc when no suggestion, find or parameter-hint widget is open. */
+  onLeave(): void;
+  /** The editor exists and shows the text; the caller may move the caret and focus it. */
+  onMount(editor: Monaco.editor.IStandaloneCodeEditor): void;
   /** Language-specific setup (types for tfjs, a grammar for Cypher), run once per Monaco. */
   configure?: (monaco: typeof Monaco) => Promise<void>;
 }
@@ -22,6 +27,19 @@ const LINE_HEIGHT = 20;
 const PADDING = 12;
 const monacoInstance = setupMonaco();
 const configuredLanguages = new Map<string, Promise<void>>();
+
+/** Esc belongs to these editor widgets while they are open (Monaco's own context keys). */
+const ESC_OWNED_BY_WIDGET = [
+  "suggestWidgetVisible",
+  "findWidgetVisible",
+  "parameterHintsVisible",
+  "renameInputVisible",
+  "referenceSearchVisible",
+  "inlineSuggestionVisible",
+  "editorHasMultipleSelections",
+  "inSnippetMode",
+  "accessibilityHelpWidgetVisible",
+];
 
 const darkQuery = "(prefers-color-scheme: dark)";
 function subscribeToScheme(onChange: () => void): () => void {
@@ -40,9 +58,10 @@ function usePrefersDark(): boolean {
 
 /** The real editor. Grows with its content, so the page does not jump when it replaces the <pre>. */
 export function MonacoEditor(props: MonacoEditorProps) {
-  const { markers, onRun, onReady, configure, language, ariaLabel } = props;
+  const { markers, onRun, onRunAndAdvance, onLeave, onMount, configure, language, ariaLabel } =
+    props;
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
-  const onRunRef = useRef(onRun);
+  const keyHandlers = useRef({ onRun, onRunAndAdvance, onLeave });
   // The last text this editor reported: a value prop equal to it is our own change coming back.
   const lastReported = useRef(props.value);
   const [height, setHeight] = useState(
@@ -51,8 +70,8 @@ export function MonacoEditor(props: MonacoEditorProps) {
   const dark = usePrefersDark();
 
   useEffect(() => {
-    onRunRef.current = onRun;
-  }, [onRun]);
+    keyHandlers.current = { onRun, onRunAndAdvance, onLeave };
+  }, [onRun, onRunAndAdvance, onLeave]);
 
   // The editor owns its text while the learner types (a controlled value drops keystrokes);
   // changes from outside (reset, restore, "use this solution") are pushed in as one undoable edit.
@@ -101,7 +120,9 @@ export function MonacoEditor(props: MonacoEditorProps) {
         'ui-monospace, "SFMono-Regular", "Cascadia Code", "Roboto Mono", Menlo, Consolas, "DejaVu Sans Mono", monospace',
       minimap: { enabled: false },
       scrollBeyondLastLine: false,
-      scrollbar: { alwaysConsumeMouseWheel: false, vertical: "hidden" },
+      // No scrollbars take room: the editor is exactly its lines' height, like the static view
+      // it replaces (long lines still scroll sideways by wheel, trackpad and caret).
+      scrollbar: { alwaysConsumeMouseWheel: false, vertical: "hidden", horizontal: "hidden" },
       overviewRulerLanes: 0,
       lineNumbers: "off",
       glyphMargin: false,
@@ -144,13 +165,39 @@ export function MonacoEditor(props: MonacoEditorProps) {
         },
       );
     }
-    editor.addCommand(monaco.KeyMod.Shift | monaco.KeyCode.Enter, () => onRunRef.current());
-    editor.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter, () => onRunRef.current());
+    // Keybindings are global to Monaco (the last editor to register a key wins); a context key
+    // that only this editor sets scopes them to it while it has focus.
+    const scope = `coursesEditor${editor.getId().replace(/[^A-Za-z0-9]/g, "")}`;
+    editor.createContextKey(scope, true);
+    const actions = [
+      editor.addAction({
+        id: "courses.runCellAndAdvance",
+        label: "Run cell and move to the next",
+        keybindings: [monaco.KeyMod.Shift | monaco.KeyCode.Enter],
+        precondition: scope,
+        run: () => keyHandlers.current.onRunAndAdvance(),
+      }),
+      editor.addAction({
+        id: "courses.runCell",
+        label: "Run cell",
+        keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
+        precondition: scope,
+        run: () => keyHandlers.current.onRun(),
+      }),
+      editor.addAction({
+        id: "courses.leaveEditor",
+        label: "Leave the editor (focus the cell)",
+        keybindings: [monaco.KeyCode.Escape],
+        precondition: scope,
+        keybindingContext: ESC_OWNED_BY_WIDGET.map((key) => `!${key}`).join(" && "),
+        run: () => keyHandlers.current.onLeave(),
+      }),
+    ];
+    editor.onDidDispose(() => actions.forEach((action) => action.dispose()));
     const resize = () => setHeight(Math.max(editor.getContentHeight(), LINE_HEIGHT + 2 * PADDING));
     editor.onDidContentSizeChange(resize);
     resize();
-    if (props.autoFocus) editor.focus();
-    onReady();
+    onMount(editor);
   };
 
   return (

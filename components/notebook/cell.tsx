@@ -1,13 +1,15 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { focusNextCell, handleCellKeyDown } from "@/components/editor/cell-focus";
 import { CodeEditor } from "@/components/editor/code-editor";
 import { CELL_KINDS } from "@/lib/cells/registry";
 import type { CellState } from "@/lib/notebook/reducer";
 import { isEdited } from "@/lib/notebook/reducer";
 import type { CellKind } from "@/lib/notebook/types";
-import { OutputView } from "./outputs/output-view";
+import { CheckVerdictNote, FailureCauseNote } from "./cell-verdict";
+import { CellOutputs } from "./outputs/cell-outputs";
 import { useNotebook } from "./notebook-context";
 import styles from "./cell.module.css";
 
@@ -19,6 +21,8 @@ export interface CellProps {
   hidden: boolean;
   hints: ReactNode[];
   solution?: string;
+  /** A Rust cell's file in its Cargo project (src/main.rs, src/lib.rs, tests/…). */
+  file?: string;
 }
 
 function useElapsed(cell: CellState | undefined): number | null {
@@ -45,13 +49,17 @@ function StatusLine({ cell }: { cell: CellState }) {
         ? `Running… ${formatMs(elapsed ?? 0)}`
         : cell.status === "done"
           ? `Done in ${formatMs(cell.durationMs ?? 0)}`
-          : cell.status === "error"
-            ? "Error"
-            : cell.status === "interrupted"
-              ? "Interrupted"
-              : cell.runCount === 0
-                ? "Not run yet"
-                : "";
+          : cell.status === "check-failed"
+            ? "✗ Check failed"
+            : cell.status === "error"
+              ? "Error"
+              : cell.status === "interrupted"
+                ? "Interrupted"
+                : cell.earlierRun
+                  ? "Ran on an earlier visit"
+                  : cell.runCount === 0
+                    ? "Not run yet"
+                    : "";
   return (
     <span
       className={`${styles.status} ${styles[`status-${cell.status}`]}`}
@@ -70,14 +78,21 @@ export function Cell(props: CellProps) {
   const [solutionShown, setSolutionShown] = useState(false);
   const [expanded, setExpanded] = useState(!props.hidden);
   const pathname = usePathname();
+  const sectionRef = useRef<HTMLElement>(null);
   if (!cell) return null;
   const unavailable = notebook.unavailable[props.kind];
   const conflict = cell.conflict;
   const busy = cell.status === "running" || cell.status === "queued";
   const label = `${CELL_KINDS[props.kind].label} cell ${props.id}`;
+  const runByKey = () => {
+    if (!busy && !unavailable) notebook.run(props.id);
+  };
 
   return (
     <section
+      ref={sectionRef}
+      tabIndex={-1}
+      onKeyDown={handleCellKeyDown}
       className={`${styles.cell} ${props.role === "exercise" ? styles.exercise : ""} ${notebook.resumeCellId === props.id ? styles.resumed : ""}`}
       aria-label={label}
       data-cell-id={props.id}
@@ -88,6 +103,11 @@ export function Cell(props: CellProps) {
         <span className={`${styles.badge} ${styles[props.kind]}`}>
           {CELL_KINDS[props.kind].label}
         </span>
+        {props.file && (
+          <code className={styles.filePath} data-testid="cell-file">
+            {props.file}
+          </code>
+        )}
         {props.role === "exercise" && <span className={styles.exerciseBadge}>Exercise</span>}
         {isEdited(cell) && <span className={styles.edited}>edited</span>}
         {notebook.resumeCellId === props.id && (
@@ -138,7 +158,7 @@ export function Cell(props: CellProps) {
           </details>
         </div>
       </div>
-      {unavailable && (
+      {unavailable && !unavailable.pending && (
         <p className={styles.unavailable} data-testid="run-unavailable">
           {unavailable.reason}
           {unavailable.signIn && (
@@ -182,14 +202,7 @@ export function Cell(props: CellProps) {
         </button>
       )}
       {expanded && (
-        <div
-          onKeyDown={(event) => {
-            if (event.key === "Enter" && event.shiftKey && !busy && !unavailable) {
-              event.preventDefault();
-              notebook.run(props.id);
-            }
-          }}
-        >
+        <div>
           <CodeEditor
             highlightedHtml={props.highlightedHtml}
             edited={isEdited(cell)}
@@ -198,7 +211,12 @@ export function Cell(props: CellProps) {
             ariaLabel={`${label} code`}
             markers={cell.markers}
             onChange={(code) => notebook.edit(props.id, code)}
-            onRun={() => notebook.run(props.id)}
+            onRun={runByKey}
+            onRunAndAdvance={() => {
+              runByKey();
+              if (sectionRef.current) focusNextCell(sectionRef.current);
+            }}
+            onLeave={() => sectionRef.current?.focus()}
             configure={CELL_KINDS[props.kind].editor.configure}
           />
         </div>
@@ -210,23 +228,14 @@ export function Cell(props: CellProps) {
           role="region"
           data-testid="cell-output"
         >
-          {cell.outputs.map((output, i) => (
-            <OutputView
-              key={i}
-              output={output}
-              onShown={(shown) => notebook.outputShown(props.id, shown)}
-            />
-          ))}
-          {cell.check && (
-            <p
-              className={cell.check.passed ? styles.passed : styles.failed}
-              role="status"
-              data-check={cell.check.passed ? "passed" : "failed"}
-            >
-              {cell.check.passed ? "✓ " : "✗ "}
-              {cell.check.message}
-            </p>
-          )}
+          {cell.cause && <FailureCauseNote cause={cell.cause} />}
+          <CellOutputs
+            outputs={cell.outputs}
+            earlierRun={cell.earlierRun}
+            label={label}
+            onShown={(shown) => notebook.outputShown(props.id, shown)}
+          />
+          {cell.check && <CheckVerdictNote verdict={cell.check} />}
         </div>
       )}
       {props.role === "exercise" && props.hints.length > 0 && (

@@ -1,7 +1,8 @@
 "use client";
 /**
  * The lesson's kernel controls: status (off / starting / idle / busy), backend choice, live
- * tensor memory, a leak warning, and Interrupt / Restart. Everything is a native control, so
+ * tensor memory, a leak warning, and Interrupt / Restart. Mounting it warm-starts the kernel
+ * and Plotly at idle (lib/cells/tfjs/use-warm-start.ts). Everything is a native control, so
  * it works from the keyboard; state changes are announced politely.
  */
 import { useId } from "react";
@@ -9,6 +10,7 @@ import { getKernel, rememberBackend, rememberFastRnn } from "@/lib/cells/tfjs/ke
 import { BACKENDS, backendSchema } from "@/lib/kernel/protocol";
 import type { KernelStatus } from "@/lib/kernel/kernel-client";
 import { useKernelStatus } from "@/lib/cells/tfjs/use-kernel-status";
+import { useKernelWarmStart } from "@/lib/cells/tfjs/use-warm-start";
 import styles from "./kernel-bar.module.css";
 
 export interface KernelBarProps {
@@ -39,6 +41,8 @@ function formatBytes(bytes: number): string {
 
 export function KernelBar({ lessonKey, className }: KernelBarProps) {
   const snapshot = useKernelStatus(lessonKey);
+  // The bar is only on lessons with tfjs cells, and mounts after hydration.
+  useKernelWarmStart(lessonKey);
   const selectId = useId();
   const fastId = useId();
   const kernel = () => getKernel(lessonKey);

@@ -11,7 +11,7 @@ import {
   type ReactNode,
 } from "react";
 import { useSessionUserId } from "@/lib/auth/use-session-user";
-import { loadRuntime } from "@/lib/cells/registry";
+import { initialUnavailable, loadRuntime } from "@/lib/cells/registry";
 import {
   createCompletionTracker,
   rememberRun,
@@ -27,7 +27,7 @@ import {
 import { runCell } from "@/lib/notebook/run-cell";
 import { createRunQueue, type RunQueue } from "@/lib/notebook/run-queue";
 import { buildRunRequest, type NotebookCellSpec } from "@/lib/notebook/run-request";
-import type { CellKind, CellOutput, Unavailable } from "@/lib/notebook/types";
+import type { CellKind, CellOutput, RunRequest, Unavailable } from "@/lib/notebook/types";
 import { createLessonProgress } from "@/lib/progress/browser";
 import type { ProgressStore } from "@/lib/progress/store";
 
@@ -76,7 +76,9 @@ export function NotebookProvider({
   children: ReactNode;
 }) {
   const [state, dispatch] = useReducer(notebookReducer, cells, createNotebookState);
-  const [unavailable, setUnavailable] = useState<Partial<Record<CellKind, Unavailable>>>({});
+  const [unavailable, setUnavailable] = useState<Partial<Record<CellKind, Unavailable>>>(() =>
+    initialUnavailable(cells.map((c) => c.kind)),
+  );
   const stateRef = useRef(state);
   const specs = useMemo(() => new Map(cells.map((c) => [c.id, c])), [cells]);
   const progress = useRef<ProgressStore | null>(null);
@@ -86,6 +88,11 @@ export function NotebookProvider({
   const userId = useSessionUserId();
   const completion = useRef<CompletionTracker | null>(null);
   const queue = useRef<RunQueue | null>(null);
+  // Cells queued by one Run all / Run all above, by cell id, so that each run knows its batch.
+  const batches = useRef(new Map<string, NonNullable<RunRequest["batch"]>>());
+  // Outputs already handed to the store (by identity), and who the session was last time.
+  const savedOutputs = useRef(new Map<string, readonly CellOutput[]>());
+  const previousUserId = useRef<string | null | undefined>(undefined);
 
   useEffect(() => {
     stateRef.current = state;
@@ -110,9 +117,14 @@ export function NotebookProvider({
             reason ? { ...others, [kind]: reason } : others,
           );
         })
-        .catch((error: unknown) =>
-          console.error(`[notebook] could not load the ${kind} runtime:`, error),
-        );
+        .catch((error: unknown) => {
+          console.error(`[notebook] could not load the ${kind} runtime:`, error);
+          // Unknown is not "cannot": let Run try (and explain) rather than stay pending.
+          if (!cancelled)
+            setUnavailable(({ [kind]: previous, ...others }) =>
+              previous?.pending ? others : previous ? { ...others, [kind]: previous } : others,
+            );
+        });
     }
     return () => {
       cancelled = true;
@@ -124,6 +136,16 @@ export function NotebookProvider({
   // The store is made once the session is known, and again if the learner signs in or out.
   useEffect(() => {
     if (userId === undefined) return;
+    // Signed out (a shared computer): the account's work leaves the page too; their local copy
+    // is deleted by the sign-out itself (components/auth/user-menu.tsx).
+    if (typeof previousUserId.current === "string" && userId === null) {
+      queue.current?.stop();
+      dispatch({ type: "reset-all" });
+      editedThisVisit.current.clear();
+      completion.current?.reset();
+      setResumeCellId(null);
+    }
+    previousUserId.current = userId;
     const lessonCode = Object.fromEntries(cells.map((c) => [c.id, c.code]));
     const store = createLessonProgress(lessonKey, lessonCode, userId);
     progress.current = store;
@@ -138,7 +160,7 @@ export function NotebookProvider({
       .then((loaded) => {
         if (cancelled) return;
         const restore = restoreFromSaved(loaded, specs, editedThisVisit.current);
-        dispatch(restore);
+        dispatch({ ...restore, outputs: loaded.outputs ?? {} });
         completion.current?.restore(restore.passed ?? [], loaded.completed);
         const last = loaded.lastCellId;
         if (last && specs.has(last) && stateRef.current.cells[last]?.runCount === 0) {
@@ -158,6 +180,20 @@ export function NotebookProvider({
     };
   }, [cells, lessonKey, specs, userId]);
 
+  // A finished run's outputs are kept in this browser (bounded by the store) for the next visit.
+  useEffect(() => {
+    const store = progress.current;
+    if (!store) return;
+    for (const id of state.order) {
+      const cell = state.cells[id];
+      const finished =
+        cell && cell.runCount > 0 && !["idle", "queued", "running"].includes(cell.status);
+      if (!cell || !finished || savedOutputs.current.get(id) === cell.outputs) continue;
+      savedOutputs.current.set(id, cell.outputs);
+      store.saveOutputs(id, cell.outputs);
+    }
+  }, [state]);
+
   useEffect(() => {
     const created = createRunQueue({
       queued: (id) => dispatch({ type: "queue", id }),
@@ -167,7 +203,12 @@ export function NotebookProvider({
         if (!spec) return;
         const runtime = await loadRuntime(spec.kind);
         if (signal.aborted) return; // stopped while the runtime loaded: the cell stays unrun
-        const request = buildRunRequest(lessonKey, cells, stateRef.current, id);
+        const batch = batches.current.get(id);
+        batches.current.delete(id);
+        const request = {
+          ...buildRunRequest(lessonKey, cells, stateRef.current, id),
+          ...(batch ? { batch } : {}),
+        };
         const result = await runCell(runtime, spec, request, signal, dispatch);
         setResumeCellId(null);
         if (progress.current) rememberRun(progress.current, spec, result);
@@ -181,7 +222,15 @@ export function NotebookProvider({
       if (queue.current === created) queue.current = null;
     };
   }, [cells, lessonKey, specs]);
-  const stopAll = useCallback(() => queue.current?.stop(), []);
+  const stopAll = useCallback(() => {
+    batches.current.clear();
+    queue.current?.stop();
+  }, []);
+  const enqueueBatch = useCallback((ids: readonly string[]) => {
+    const batch = { id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`, cellIds: ids };
+    for (const id of ids) batches.current.set(id, batch);
+    queue.current?.enqueue(ids);
+  }, []);
 
   const api = useMemo<NotebookApi>(
     () => ({
@@ -191,6 +240,8 @@ export function NotebookProvider({
       completed,
       resumeCellId,
       edit(id, code) {
+        // An editor reporting the code it was given (as it loads) is not a change to save.
+        if (stateRef.current.cells[id]?.code === code) return;
         dispatch({ type: "edit", id, code });
         editedThisVisit.current.add(id);
         progress.current?.saveCode(id, code);
@@ -214,8 +265,8 @@ export function NotebookProvider({
         progress.current?.resolveConflict(id, choice);
       },
       run: (id) => queue.current?.enqueue([id]),
-      runAll: () => queue.current?.enqueue(stateRef.current.order),
-      runAbove: (id) => queue.current?.enqueue(cellsAbove(stateRef.current, id)),
+      runAll: () => enqueueBatch(stateRef.current.order),
+      runAbove: (id) => enqueueBatch(cellsAbove(stateRef.current, id)),
       interrupt: stopAll,
       outputShown(id, output) {
         const kind = specs.get(id)?.kind;
@@ -223,7 +274,7 @@ export function NotebookProvider({
           void loadRuntime(kind).then((runtime) => runtime.outputShown?.(lessonKey, output));
       },
     }),
-    [lessonKey, state, unavailable, completed, resumeCellId, stopAll, specs],
+    [lessonKey, state, unavailable, completed, resumeCellId, stopAll, enqueueBatch, specs],
   );
 
   return <NotebookContext.Provider value={api}>{children}</NotebookContext.Provider>;

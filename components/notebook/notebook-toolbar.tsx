@@ -3,6 +3,7 @@ import dynamic from "next/dynamic";
 import { SyncStatus } from "@/components/progress/sync-status";
 import { useNotebook } from "./notebook-context";
 import { ResetLessonButton } from "./reset-lesson-button";
+import { ShortcutsHint } from "./shortcuts-dialog";
 import styles from "./notebook-toolbar.module.css";
 
 // The kernel bar pulls in the kernel client and its protocol: load it after first paint, in a
@@ -41,10 +42,11 @@ export function NotebookToolbar() {
             ✓ Lesson complete
           </span>
         )}
-        <span className={styles.tip}>
-          <kbd>Shift</kbd>+<kbd>Enter</kbd> runs the cell you are editing
-        </span>
-        <SyncStatus />
+        <ShortcutsHint />
+        {/* On a row of its own: its text changes after hydration and must not rewrap the row. */}
+        <div className={styles.sync}>
+          <SyncStatus />
+        </div>
       </div>
       {hasTfjs && <KernelBar lessonKey={notebook.lessonKey} />}
     </>

@@ -20,8 +20,9 @@ export function ResetLessonButton({ onReset }: { onReset(): void }) {
         >
           <h2 id="reset-lesson-title">Reset this lesson?</h2>
           <p>
-            Every cell goes back to the lesson&rsquo;s code. Your edits, outputs and passed
-            exercises in this lesson are discarded, here and on your other devices.
+            Every cell goes back to the lesson&rsquo;s code. Your edits and passed exercises in this
+            lesson are discarded, here and on your other devices, and the outputs kept in this
+            browser are cleared.
           </p>
           <div className={styles.dialogActions}>
             <button type="submit" className="button" value="cancel" autoFocus>

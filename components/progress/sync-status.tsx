@@ -1,5 +1,7 @@
 "use client";
 
+import Link from "next/link";
+import { usePathname } from "next/navigation";
 import { useState } from "react";
 import { truncateText } from "@/lib/progress/text";
 import {
@@ -11,11 +13,14 @@ import styles from "./sync-status.module.css";
 
 /**
  * The small "is my work saved?" indicator: saved (every change is on the server) · saving ·
- * offline (n waiting) · kept in this browser (not signed in) · not all saved (some refused). Announced politely to screen readers when it changes. Changes the
- * server refused are listed apart, with the server's reason, to try again or discard.
+ * offline (n waiting) · saved in this browser (not signed in, with a sign-in link: the work
+ * joins the account) · not all saved (some refused). Announced politely to screen readers
+ * when it changes. Changes the server refused are listed apart, with the server's reason, to
+ * try again or discard.
  */
 export function SyncStatus() {
   const { state, pending, parked, parkedReason } = useSyncStatus();
+  const pathname = usePathname();
   const waiting = pending === 1 ? "1 change waiting" : `${pending} changes waiting`;
   const text =
     state === "saved"
@@ -26,9 +31,7 @@ export function SyncStatus() {
           ? `Offline — ${waiting}, will retry`
           : state === "refused"
             ? "Not all changes saved"
-            : pending > 0
-              ? `Saved in this browser only — sign in to keep it (${waiting})`
-              : "Saved in this browser only";
+            : "Saved in this browser.";
   return (
     <span className={styles.wrapper}>
       <span
@@ -39,7 +42,16 @@ export function SyncStatus() {
         data-pending={pending}
       >
         <span className={styles.dot} aria-hidden="true" />
-        {text}
+        <span>
+          {text}
+          {state === "local" ? (
+            <>
+              {" "}
+              <Link href={`/sign-in?next=${encodeURIComponent(pathname)}`}>Sign in</Link> to keep it
+              everywhere.
+            </>
+          ) : null}
+        </span>
       </span>
       {parked > 0 ? <ParkedChanges count={parked} reason={parkedReason} /> : null}
     </span>

@@ -16,4 +16,9 @@ export interface CellKindDescriptor {
     configure?: (monaco: typeof Monaco) => Promise<void>;
   };
   loadRuntime(): Promise<CellRuntime>;
+  /**
+   * Whether this kind can run is known only once the server answered (a session, a toolchain):
+   * its Run buttons start disabled ("checking") so that they never flip from enabled to disabled.
+   */
+  availabilityFromServer?: boolean;
 }

@@ -3,7 +3,7 @@
  * lib/cells with its descriptor, one line here, one line in `check-runners.ts` (Node only,
  * kept apart so no browser bundle reaches the checkers' node: imports).
  */
-import type { CellKind, CellRuntime } from "@/lib/notebook/types";
+import type { CellKind, CellRuntime, Unavailable } from "@/lib/notebook/types";
 import { cypherCell } from "./cypher/descriptor";
 import type { CellKindDescriptor } from "./descriptor";
 import { rustCell } from "./rust/descriptor";
@@ -14,6 +14,26 @@ export const CELL_KINDS: Record<CellKind, CellKindDescriptor> = {
   cypher: cypherCell,
   rust: rustCell,
 };
+
+/**
+ * What the notebook assumes before any runtime answered: kinds whose availability comes from
+ * the server start "pending" (Run disabled, no message), the others runnable. The static page
+ * is rendered with this, so a Run button is never shown enabled and then greyed out.
+ */
+export function initialUnavailable(
+  kinds: Iterable<CellKind>,
+): Partial<Record<CellKind, Unavailable>> {
+  const pending: Partial<Record<CellKind, Unavailable>> = {};
+  for (const kind of new Set(kinds)) {
+    const descriptor = CELL_KINDS[kind];
+    if (descriptor.availabilityFromServer)
+      pending[kind] = {
+        reason: `Checking whether ${descriptor.label} cells can run here…`,
+        pending: true,
+      };
+  }
+  return pending;
+}
 
 const runtimes = new Map<CellKind, Promise<CellRuntime>>();
 

@@ -3,11 +3,24 @@
  * with these schemas: a worker is a boundary like any other.
  */
 import { z } from "zod";
-import type { CellOutput } from "@/lib/notebook/types";
+import type { CellOutput, PlanOperator } from "@/lib/notebook/types";
 
 export const BACKENDS = ["wasm", "cpu", "webgl", "webgpu"] as const;
 export const backendSchema = z.enum(BACKENDS);
 export type Backend = z.infer<typeof backendSchema>;
+
+// Cypher's EXPLAIN/PROFILE tree: part of the shared output contract (the kernel never sends one).
+const planOperatorSchema: z.ZodType<PlanOperator> = z.lazy(() =>
+  z.object({
+    operator: z.string(),
+    details: z.string().optional(),
+    identifiers: z.array(z.string()),
+    estimatedRows: z.number().optional(),
+    rows: z.number().optional(),
+    dbHits: z.number().optional(),
+    children: z.array(planOperatorSchema),
+  }),
+);
 
 const graphNodeSchema = z.object({
   id: z.string(),
@@ -67,8 +80,16 @@ const cellOutputSchema = z.discriminatedUnion("type", [
     message: z.string(),
     line: z.number().int().positive().optional(),
     column: z.number().int().positive().optional(),
+    causeCellId: z.string().optional(),
   }),
   z.object({ type: z.literal("success"), message: z.string() }),
+  z.object({
+    type: z.literal("plan"),
+    mode: z.enum(["explain", "profile"]),
+    root: planOperatorSchema,
+    totalDbHits: z.number().optional(),
+    omitted: z.number().optional(),
+  }),
 ]);
 
 // Compile-time guard: the schema and the shared contract must describe the same thing.

@@ -1,7 +1,10 @@
+import { findFailureCause, type FailureCause } from "./failure-cause";
 import { mergeOutput } from "./outputs";
+import type { StoredOutputs } from "./stored-outputs";
 import type { CellKind, CellOutput, CheckVerdict, CodeMarker, RunOutcome } from "./types";
 
-type CellStatus = "idle" | "queued" | "running" | "done" | "error" | "interrupted";
+/** "check-failed": the exercise ran, but its check did not pass (a failure, not "done"). */
+type CellStatus = "idle" | "queued" | "running" | "done" | "check-failed" | "error" | "interrupted";
 
 export interface CellState {
   id: string;
@@ -16,8 +19,12 @@ export interface CellState {
   markers: CodeMarker[];
   runCount: number;
   check: CheckVerdict | null;
+  /** The cell above that made the last run fail (see failure-cause.ts), or null. */
+  cause: FailureCause | null;
   /** The lesson's code changed under a saved edit: the learner chooses which to keep. */
   conflict: { mine: string; lessonCode: string } | null;
+  /** The outputs shown were kept from a run on an earlier visit (until the cell runs again). */
+  earlierRun: { savedAt: number; trimmed: boolean } | null;
 }
 
 export interface NotebookState {
@@ -33,6 +40,8 @@ export type NotebookAction =
       codes: Record<string, string>;
       conflicts?: Record<string, { mine: string; lessonCode: string }>;
       passed?: string[];
+      /** Outputs kept in this browser from earlier runs: shown in cells not run on this visit. */
+      outputs?: Record<string, StoredOutputs>;
     }
   | { type: "reset-all" }
   | { type: "resolve-conflict"; id: string; choice: "mine" | "lesson" }
@@ -44,7 +53,7 @@ export type NotebookAction =
   | { type: "cancel-queued" }
   | { type: "clear-outputs"; id: string };
 
-/** An exercise passed on an earlier visit or another device (its outputs are not kept). */
+/** An exercise passed on an earlier visit or another device (outputs are kept per browser only). */
 export const PASSED_BEFORE: CheckVerdict = {
   passed: true,
   message: "Passed on an earlier visit. Run it again any time.",
@@ -70,7 +79,9 @@ export function createNotebookState(
           markers: [],
           runCount: 0,
           check: null,
+          cause: null,
           conflict: null,
+          earlierRun: null,
         } satisfies CellState,
       ]),
     ),
@@ -101,8 +112,10 @@ export function notebookReducer(state: NotebookState, action: NotebookAction): N
         outputs: [],
         status: "idle",
         check: null,
+        cause: null,
         durationMs: null,
         conflict: null,
+        earlierRun: null,
       }));
     case "restore": {
       let next = state;
@@ -113,6 +126,16 @@ export function notebookReducer(state: NotebookState, action: NotebookAction): N
       }
       for (const id of action.passed ?? [])
         next = update(next, id, (c) => (c.check ? c : { ...c, check: PASSED_BEFORE }));
+      for (const [id, kept] of Object.entries(action.outputs ?? {}))
+        next = update(next, id, (c) =>
+          c.runCount > 0 || c.status !== "idle" || c.outputs.length > 0 || kept.outputs.length === 0
+            ? c
+            : {
+                ...c,
+                outputs: kept.outputs,
+                earlierRun: { savedAt: kept.savedAt, trimmed: kept.trimmed },
+              },
+        );
       return next;
     }
     case "reset-all": {
@@ -143,6 +166,8 @@ export function notebookReducer(state: NotebookState, action: NotebookAction): N
         outputs: [],
         markers: [],
         check: null,
+        cause: null,
+        earlierRun: null,
         runCount: c.runCount + 1,
       }));
     case "output":
@@ -154,12 +179,15 @@ export function notebookReducer(state: NotebookState, action: NotebookAction): N
         ...c,
         status:
           action.outcome.status === "ok"
-            ? "done"
+            ? c.check && !c.check.passed
+              ? "check-failed"
+              : "done"
             : action.outcome.status === "error"
               ? "error"
               : "interrupted",
         durationMs: action.outcome.durationMs,
         markers: action.outcome.status === "error" ? (action.outcome.markers ?? []) : [],
+        cause: action.outcome.status === "error" ? findFailureCause(state, action.id) : null,
       }));
     case "check":
       return update(state, action.id, (c) => ({ ...c, check: action.result }));
@@ -171,7 +199,13 @@ export function notebookReducer(state: NotebookState, action: NotebookAction): N
       return next;
     }
     case "clear-outputs":
-      return update(state, action.id, (c) => ({ ...c, outputs: [], check: null }));
+      return update(state, action.id, (c) => ({
+        ...c,
+        outputs: [],
+        check: null,
+        cause: null,
+        earlierRun: null,
+      }));
     default: {
       const unreachable: never = action;
       return unreachable;

@@ -54,6 +54,35 @@ describe("runCell", () => {
     expect(seen[1]?.previousCells.map((c) => c.id)).toEqual(["setup", "ex"]);
   });
 
+  it("turns a failed check block into the verdict, never an error citing the hidden check", async () => {
+    const { all, result } = await collect(
+      runtime(async (req, emit) => {
+        if (req.cell.id !== "ex--check") return { status: "ok", durationMs: 5 };
+        emit({
+          type: "error",
+          name: "Error",
+          message: "ys should have shape [4, 1]",
+          line: 1,
+          column: 61,
+        });
+        emit({
+          type: "text",
+          stream: "info",
+          text: "This run left 1 tensor that no variable refers to",
+        });
+        return { status: "error", durationMs: 1, markers: [{ line: 1, column: 61, message: "x" }] };
+      }),
+    );
+    expect(result.verdict).toEqual({ passed: false, message: "ys should have shape [4, 1]" });
+    expect(result.firstError).toBeUndefined();
+    expect(all.filter((a) => a.type === "output")).toEqual([]);
+    expect(all.at(-1)).toEqual({
+      type: "finish",
+      id: "ex",
+      outcome: { status: "ok", durationMs: 5 },
+    });
+  });
+
   it("uses the runtime's own check when it has one, and keeps the first error", async () => {
     const { result } = await collect(
       runtime(

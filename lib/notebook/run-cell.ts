@@ -3,6 +3,7 @@
  * the run, then for an exercise its check while the cell still counts as running (so the
  * check's messages show under it). What to remember about the run is the caller's business.
  */
+import { checkOutputForLearner, checkRunVerdict } from "./check-result";
 import type { NotebookAction } from "./reducer";
 import type { NotebookCellSpec } from "./run-request";
 import type { CellOutput, CellRuntime, CheckVerdict, RunOutcome, RunRequest } from "./types";
@@ -71,7 +72,11 @@ export async function runCell(
   return finish({ outcome, verdict });
 }
 
-/** Without a runtime check, the check block runs as a cell after the exercise; running is passing. */
+/**
+ * Without a runtime check, the check block runs as a cell after the exercise; running is
+ * passing. Its errors become the verdict's message (never an error output citing a line of the
+ * hidden check): see check-result.ts.
+ */
 async function runCheckAsCell(
   runtime: CellRuntime,
   request: RunRequest,
@@ -84,8 +89,15 @@ async function runCheckAsCell(
     cell: { ...request.cell, id: `${request.cell.id}--check`, code: check },
     previousCells: [...request.previousCells, request.cell],
   };
-  const outcome = await runtime.run(checkRequest, emit, signal);
-  return outcome.status === "ok"
-    ? { passed: true, message: "Check passed." }
-    : { passed: false, message: "Not yet: the check failed (see the message above)." };
+  const errors: Extract<CellOutput, { type: "error" }>[] = [];
+  const outcome = await runtime.run(
+    checkRequest,
+    (output) => {
+      if (output.type === "error") errors.push(output);
+      const shown = checkOutputForLearner(output);
+      if (shown) emit(shown);
+    },
+    signal,
+  );
+  return checkRunVerdict(outcome.status, errors);
 }

@@ -21,8 +21,35 @@ export type CellOutput =
       detail?: string;
     }
   | { type: "graph"; nodes: GraphNode[]; relationships: GraphRelationship[] }
-  | { type: "error"; name: string; message: string; line?: number; column?: number }
-  | { type: "success"; message: string };
+  | {
+      type: "error";
+      name: string;
+      message: string;
+      line?: number;
+      column?: number;
+      /** The cell above whose failure made this one fail (set by a runtime that knows, e.g. a replay). */
+      causeCellId?: string;
+    }
+  | { type: "success"; message: string }
+  | {
+      /** EXPLAIN / PROFILE: the operator tree, root first; `omitted` operators past the cap. */
+      type: "plan";
+      mode: "explain" | "profile";
+      root: PlanOperator;
+      totalDbHits?: number;
+      omitted?: number;
+    };
+
+/** One operator of a query plan (Neo4j's names); rows and dbHits under PROFILE only. */
+export interface PlanOperator {
+  operator: string;
+  details?: string;
+  identifiers: string[];
+  estimatedRows?: number;
+  rows?: number;
+  dbHits?: number;
+  children: PlanOperator[];
+}
 
 export interface GraphNode {
   id: string;
@@ -72,6 +99,11 @@ export interface RunRequest {
   lessonCells: LessonCellSource[];
   /** This cell's attributes from the lesson, plus its `role`. */
   attributes: Record<string, string | boolean>;
+  /**
+   * The cells queued together with this one (Run all, Run all above), in order; absent for a
+   * single run. A runtime may serve several of them with one request (Rust: one per project).
+   */
+  batch?: { id: string; cellIds: readonly string[] };
 }
 
 export type RunOutcome =
@@ -79,8 +111,11 @@ export type RunOutcome =
   | { status: "error"; durationMs: number; markers?: CodeMarker[] }
   | { status: "interrupted"; durationMs: number };
 
-/** Why a kind of cell cannot run; `signIn` when signing in would let it. */
-export type Unavailable = { reason: string; signIn?: boolean };
+/**
+ * Why a kind of cell cannot run; `signIn` when signing in would let it; `pending` while the
+ * notebook has not yet heard whether it can (Run stays disabled, no message shown).
+ */
+export type Unavailable = { reason: string; signIn?: boolean; pending?: boolean };
 
 /**
  * What each cell kind implements. `emit` appends or replaces outputs while the cell runs

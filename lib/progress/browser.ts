@@ -18,6 +18,8 @@ type BrowserProgress = {
   outbox: Outbox;
   storage: ProgressStorage;
   beforeHide: Set<() => Promise<void>>;
+  /** The lesson stores open in this tab (to silence them when their learner signs out). */
+  stores: Set<ProgressStore>;
 };
 let singleton: BrowserProgress | null = null;
 
@@ -54,7 +56,7 @@ export function getBrowserProgress(): BrowserProgress {
     onSnapshots: snapshotApplier(storage),
   });
   const beforeHide = new Set<() => Promise<void>>();
-  singleton = { outbox, storage, beforeHide };
+  singleton = { outbox, storage, beforeHide, stores: new Set() };
   if (typeof window !== "undefined") {
     let hiding: Promise<void> | null = null;
     // Debounced edits go to the outbox first (a few ms of IndexedDB), then one beacon; its
@@ -105,6 +107,20 @@ export async function flushProgressBeforeSignOut(
   });
 }
 
+/**
+ * After a sign-out (shared computers): everything this browser keeps for `userId` — code,
+ * outputs, where they were, and the outbox — is deleted. Their work is on the server (the
+ * sign-out flushed it first, or the learner chose to let the rest go); anonymous work and
+ * other accounts' copies are not touched.
+ */
+export async function clearLearnerFromThisBrowser(userId: string): Promise<void> {
+  const { outbox, storage, stores } = getBrowserProgress();
+  await Promise.all([...stores].map((store) => store.discardFor(userId)));
+  await storage.deleteOwner(userId);
+  if (outbox.getOwner() === userId) await outbox.setOwner(null);
+  else await outbox.pending(); // recount what waits
+}
+
 async function fetchLessonProgress(lessonKey: string): Promise<LessonProgressDto | null> {
   const response = await fetch(`/api/progress?lesson=${encodeURIComponent(lessonKey)}`, {
     credentials: "same-origin",
@@ -123,7 +139,7 @@ export function createLessonProgress(
   lessonCode: Record<string, string>,
   userId: string | null | Promise<string | null>,
 ): ProgressStore {
-  const { outbox, storage, beforeHide } = getBrowserProgress();
+  const { outbox, storage, beforeHide, stores } = getBrowserProgress();
   const store = createProgressStore({
     lessonKey,
     lessonCode,
@@ -134,12 +150,15 @@ export function createLessonProgress(
   });
   const commit = () => store.commitEdits();
   beforeHide.add(commit);
+  stores.add(store);
   const dispose = store.dispose.bind(store);
   return {
     ...store,
     dispose() {
       beforeHide.delete(commit);
       dispose();
+      // Listed until its last writes are done: a sign-out meanwhile waits for them (discardFor).
+      void store.commitEdits().finally(() => stores.delete(store));
     },
   };
 }

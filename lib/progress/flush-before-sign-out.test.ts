@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   flushBeforeSignOut,
-  keptChangesMessage,
+  unsavedChangesWarning,
   SIGN_OUT_FLUSH_TIMEOUT_MS,
 } from "./flush-before-sign-out";
 import { Outbox, type SyncTransport } from "./outbox";
@@ -94,14 +94,12 @@ describe("flushBeforeSignOut", () => {
     expect(error).toHaveBeenCalled();
   });
 
-  it("tells the learner what was kept, in words", () => {
-    expect(keptChangesMessage(0)).toBeNull();
-    expect(keptChangesMessage(1)).toBe(
-      "1 change is kept in this browser and will be saved when you sign in again.",
+  it("asks the learner, in words, before changes not on the server are let go", () => {
+    expect(unsavedChangesWarning(0)).toBeNull();
+    expect(unsavedChangesWarning(1)).toBe(
+      "1 change is not saved to your account yet. Signing out removes your work from this browser.",
     );
-    expect(keptChangesMessage(4)).toBe(
-      "4 changes are kept in this browser and will be saved when you sign in again.",
-    );
+    expect(unsavedChangesWarning(4)).toMatch(/^4 changes are not saved to your account yet\./);
   });
 });
 

@@ -1,8 +1,9 @@
 // Signing out must not cost the learner their last keystrokes: what is still in the editor's
 // debounce goes to the outbox, the outbox is sent with the session that is about to end, and
 // only then does the session end. On a slow machine or network that may take long, so the wait
-// is bounded; whatever is not on the server by then stays in this browser under the account
-// (the outbox is keyed by owner) and goes out at the next sign-in — it is never dropped.
+// is bounded. Signing out then deletes the learner's copy from this browser (shared computers):
+// if some changes could not reach the server, the learner is asked first (stay, or sign out
+// anyway and let them go).
 
 export const SIGN_OUT_FLUSH_TIMEOUT_MS = 5_000;
 
@@ -19,7 +20,7 @@ export type SignOutFlushDeps = {
 };
 
 export type SignOutFlushResult = {
-  /** Changes kept in this browser for the account, sent when the learner signs in again. */
+  /** Changes of the account not on the server yet (still only in this browser). */
   kept: number;
   timedOut: boolean;
 };
@@ -45,9 +46,9 @@ export async function flushBeforeSignOut(deps: SignOutFlushDeps): Promise<SignOu
   return { kept: await deps.remaining(), timedOut: outcome === "timeout" };
 }
 
-/** What the learner is told when changes could not be sent before signing out. */
-export function keptChangesMessage(kept: number): string | null {
-  if (kept <= 0) return null;
-  const changes = kept === 1 ? "1 change is" : `${kept} changes are`;
-  return `${changes} kept in this browser and will be saved when you sign in again.`;
+/** The question asked before signing out when changes could not be sent, or null. */
+export function unsavedChangesWarning(unsaved: number): string | null {
+  if (unsaved <= 0) return null;
+  const changes = unsaved === 1 ? "1 change is" : `${unsaved} changes are`;
+  return `${changes} not saved to your account yet. Signing out removes your work from this browser.`;
 }

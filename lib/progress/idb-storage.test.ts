@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { IDBFactory } from "fake-indexeddb";
+import { IDBFactory, IDBKeyRange } from "fake-indexeddb";
 import { randomUUID } from "node:crypto";
 import { createIndexedDbStorage } from "./idb-storage";
 import type { SyncMutation } from "./schemas";
@@ -71,5 +71,71 @@ describe("IndexedDB storage: parked mutations", () => {
     ]);
     await reloaded.parkMutations([list[0]!.id], null);
     expect((await reloaded.listMutations())[0]?.parked).toBeUndefined();
+  });
+});
+
+describe("IndexedDB storage: outputs and clearing an owner", () => {
+  const cell = (owner: string, cellId: string) => ({
+    owner,
+    lessonKey: "t/c/l",
+    cellId,
+    code: "x",
+    lessonCodeHash: "h",
+    baseVersion: 0,
+    codeUpdatedAt: 5,
+    lastRunStatus: null,
+    lastRunAt: null,
+    passed: false,
+  });
+  const outputs = (owner: string, cellId: string, lessonKey = "t/c/l") => ({
+    owner,
+    lessonKey,
+    cellId,
+    outputs: [{ type: "text" as const, stream: "stdout" as const, text: cellId }],
+    savedAt: 7,
+    trimmed: false,
+  });
+
+  it("keeps outputs per cell and deletes one cell's or a whole lesson's", async () => {
+    const storage = createIndexedDbStorage(new IDBFactory(), IDBKeyRange);
+    await storage.putOutputs(outputs("u", "a"));
+    await storage.putOutputs(outputs("u", "b"));
+    await storage.putOutputs(outputs("u", "a", "t/c/other"));
+    expect(await storage.listOutputs("u", "t/c/l")).toEqual([outputs("u", "a"), outputs("u", "b")]);
+    await storage.deleteOutputs("u", "t/c/l", "a");
+    expect(await storage.listOutputs("u", "t/c/l")).toEqual([outputs("u", "b")]);
+    await storage.deleteOutputs("u", "t/c/l", null);
+    expect(await storage.listOutputs("u", "t/c/l")).toEqual([]);
+    expect(await storage.listOutputs("u", "t/c/other")).toHaveLength(1);
+  });
+
+  it("deletes everything of one owner and nothing of another (anonymous work stays)", async () => {
+    const storage = createIndexedDbStorage(new IDBFactory(), IDBKeyRange);
+    for (const owner of ["user-1", "anonymous", "user-10"]) {
+      await storage.putCell(cell(owner, "a"));
+      await storage.putOutputs(outputs(owner, "a"));
+      await storage.putLesson({
+        owner,
+        lessonKey: "t/c/l",
+        startedAt: 1,
+        lastCellId: "a",
+        lastVisitAt: 1,
+        completedAt: null,
+      });
+      await storage.addMutation(owner, mutation(1));
+    }
+    await storage.deleteOwner("user-1");
+    expect(await storage.listCells("user-1", "t/c/l")).toEqual([]);
+    expect(await storage.listOutputs("user-1", "t/c/l")).toEqual([]);
+    expect(await storage.listLessons("user-1")).toEqual([]);
+    expect((await storage.listMutations()).map((entry) => entry.owner).sort()).toEqual([
+      "anonymous",
+      "user-10",
+    ]);
+    for (const owner of ["anonymous", "user-10"]) {
+      expect(await storage.listCells(owner, "t/c/l")).toHaveLength(1);
+      expect(await storage.listOutputs(owner, "t/c/l")).toHaveLength(1);
+      expect(await storage.listLessons(owner)).toHaveLength(1);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type {
   LocalCell,
+  LocalOutputs,
   LocalLesson,
   OutboxEntry,
   Owner,
@@ -13,7 +14,8 @@ import type { SyncMutation } from "./schemas";
 
 const DB_NAME = "courses-progress";
 // 2: a "lessons" store (where the learner is in each lesson, for resume and the catalogue).
-const DB_VERSION = 2;
+// 3: an "outputs" store (each cell's last outputs, kept in this browser only).
+const DB_VERSION = 3;
 
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -47,6 +49,12 @@ function open(factory: IDBFactory, onClosed: () => void): Promise<IDBDatabase> {
         const lessons = db.createObjectStore("lessons", { keyPath: ["owner", "lessonKey"] });
         lessons.createIndex("owner", "owner");
       }
+      if (!db.objectStoreNames.contains("outputs")) {
+        const outputs = db.createObjectStore("outputs", {
+          keyPath: ["owner", "lessonKey", "cellId"],
+        });
+        outputs.createIndex("lesson", ["owner", "lessonKey"]);
+      }
     };
     req.onsuccess = () => {
       // A newer version opened in another tab: let it upgrade (this tab reopens on next use).
@@ -70,7 +78,13 @@ type StoredEntry = {
   parked?: ParkedInfo;
 };
 
-export function createIndexedDbStorage(factory: IDBFactory = indexedDB): ProgressStorage {
+export function createIndexedDbStorage(
+  factory: IDBFactory = indexedDB,
+  keyRange: typeof IDBKeyRange = globalThis.IDBKeyRange,
+): ProgressStorage {
+  // Every key that starts with `prefix` in a store keyed by arrays ([owner, lessonKey, …]): in
+  // IndexedDB's order an array sorts after every string, so `[...prefix, []]` closes the range.
+  const startingWith = (prefix: string[]) => keyRange.bound(prefix, [...prefix, []]);
   let dbPromise: Promise<IDBDatabase> | null = null;
   const db = () =>
     (dbPromise ??= open(factory, () => {
@@ -169,6 +183,34 @@ export function createIndexedDbStorage(factory: IDBFactory = indexedDB): Progres
     async deleteLesson(owner, lessonKey) {
       const tx = (await db()).transaction("lessons", "readwrite");
       tx.objectStore("lessons").delete([owner, lessonKey]);
+      await done(tx);
+    },
+    async putOutputs(record: LocalOutputs) {
+      const tx = (await db()).transaction("outputs", "readwrite");
+      tx.objectStore("outputs").put(record);
+      await done(tx);
+    },
+    async listOutputs(owner, lessonKey) {
+      const tx = (await db()).transaction("outputs", "readonly");
+      return (await request(
+        tx.objectStore("outputs").index("lesson").getAll([owner, lessonKey]),
+      )) as unknown[];
+    },
+    async deleteOutputs(owner, lessonKey, cellId) {
+      const tx = (await db()).transaction("outputs", "readwrite");
+      tx.objectStore("outputs").delete(
+        cellId === null ? startingWith([owner, lessonKey]) : [owner, lessonKey, cellId],
+      );
+      await done(tx);
+    },
+    async deleteOwner(owner) {
+      // One transaction: a sign-out that clears this browser clears all of it or nothing.
+      const tx = (await db()).transaction(["cells", "lessons", "outputs", "outbox"], "readwrite");
+      for (const name of ["cells", "lessons", "outputs"])
+        tx.objectStore(name).delete(startingWith([owner]));
+      const outbox = tx.objectStore("outbox");
+      const rows = (await request(outbox.getAll())) as Required<StoredEntry>[];
+      for (const row of rows) if (row.owner === owner) outbox.delete(row.seq);
       await done(tx);
     },
   };

@@ -1,5 +1,6 @@
 import type { ServerLesson } from "./merge";
 import type { RunStatus, SyncMutation } from "./schemas";
+import type { StoredOutputs } from "@/lib/notebook/stored-outputs";
 
 // Where the browser keeps progress: the learner's cells (so work survives reloads, outages and
 // not being signed in) and the outbox of mutations not yet acknowledged by the server.
@@ -35,6 +36,12 @@ export type LocalCell = {
   dirty?: boolean;
 };
 
+/**
+ * A cell's last outputs, kept in this browser only (never synced): bounded by the notebook
+ * (lib/notebook/stored-outputs.ts) before they get here.
+ */
+export type LocalOutputs = { owner: Owner; lessonKey: string; cellId: string } & StoredOutputs;
+
 /** Where the learner is in a lesson, kept by the same rules as the server's copy. */
 export type LocalLesson = { owner: Owner; lessonKey: string } & ServerLesson;
 
@@ -54,6 +61,13 @@ export type ProgressStorage = {
   putLesson(lesson: LocalLesson): Promise<void>;
   listLessons(owner: Owner): Promise<LocalLesson[]>;
   deleteLesson(owner: Owner, lessonKey: string): Promise<void>;
+  putOutputs(outputs: LocalOutputs): Promise<void>;
+  /** The lesson's kept outputs, as stored (the caller parses them: an older app wrote some). */
+  listOutputs(owner: Owner, lessonKey: string): Promise<unknown[]>;
+  /** One cell's outputs, or with `cellId` null every cell's of the lesson. */
+  deleteOutputs(owner: Owner, lessonKey: string, cellId: string | null): Promise<void>;
+  /** Everything this browser keeps for `owner`: cells, lessons, outputs and outbox entries. */
+  deleteOwner(owner: Owner): Promise<void>;
 };
 
 /** In-memory storage: tests, and browsers without IndexedDB (work then lasts for the tab). */
@@ -62,6 +76,7 @@ export function createMemoryStorage(): ProgressStorage {
   const outbox = new Map<string, OutboxEntry>();
   const cells = new Map<string, LocalCell>();
   const lessons = new Map<string, LocalLesson>();
+  const outputs = new Map<string, LocalOutputs>();
   const key = (owner: Owner, lessonKey: string, cellId: string) =>
     `${owner}\u0000${lessonKey}\u0000${cellId}`;
   return {
@@ -116,6 +131,28 @@ export function createMemoryStorage(): ProgressStorage {
     },
     async deleteLesson(owner, lessonKey) {
       lessons.delete(key(owner, lessonKey, ""));
+    },
+    async putOutputs(record) {
+      outputs.set(key(record.owner, record.lessonKey, record.cellId), structuredClone(record));
+    },
+    async listOutputs(owner, lessonKey) {
+      return [...outputs.values()]
+        .filter((record) => record.owner === owner && record.lessonKey === lessonKey)
+        .map((record) => structuredClone(record));
+    },
+    async deleteOutputs(owner, lessonKey, cellId) {
+      for (const [k, record] of outputs)
+        if (
+          record.owner === owner &&
+          record.lessonKey === lessonKey &&
+          (cellId === null || record.cellId === cellId)
+        )
+          outputs.delete(k);
+    },
+    async deleteOwner(owner) {
+      for (const [id, entry] of outbox) if (entry.owner === owner) outbox.delete(id);
+      for (const map of [cells, lessons, outputs])
+        for (const [k, value] of map) if (value.owner === owner) map.delete(k);
     },
   };
 }

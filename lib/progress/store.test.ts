@@ -347,3 +347,85 @@ describe("createProgressStore before the session is known", () => {
     expect(syncBatchSchema.safeParse({ mutations: sent }).success).toBe(true);
   });
 });
+
+describe("createProgressStore: outputs kept in this browser", () => {
+  const printed = (text: string) => [{ type: "text" as const, stream: "stdout" as const, text }];
+
+  it("keeps a cell's outputs for the next visit, never sends them, and forgets them on reset", async () => {
+    const server = fakeServer();
+    const storage = createMemoryStorage();
+    const sent: string[] = [];
+    const watched = {
+      ...server,
+      transport: (batch: Parameters<SyncTransport>[0]) => {
+        sent.push(JSON.stringify(batch));
+        return server.transport(batch);
+      },
+    };
+    const laptop = device(watched, "u1", storage);
+    await laptop.store.load();
+    laptop.store.saveOutputs("a", printed("output-42"));
+    laptop.store.saveOutputs("b", printed("7"));
+    laptop.store.recordRun("a", "ok", 3);
+    await laptop.store.flush();
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.join("")).not.toContain("output-42");
+
+    const reload = device(server, "u1", storage);
+    const loaded = await reload.store.load();
+    expect(loaded.outputs?.a).toMatchObject({ outputs: printed("output-42"), trimmed: false });
+    expect(typeof loaded.outputs?.a?.savedAt).toBe("number");
+
+    const otherDevice = await device(server, "u1").store.load();
+    expect(otherDevice.outputs).toEqual({});
+
+    reload.store.resetCell("a");
+    await reload.store.flush();
+    expect(Object.keys((await device(server, "u1", storage).store.load()).outputs ?? {})).toEqual([
+      "b",
+    ]);
+    reload.store.resetLesson();
+    await reload.store.flush();
+    expect((await device(server, "u1", storage).store.load()).outputs).toEqual({});
+  });
+
+  it("bounds what it keeps and says the output was trimmed", async () => {
+    const storage = createMemoryStorage();
+    const laptop = device(fakeServer(), null, storage);
+    await laptop.store.load();
+    laptop.store.saveOutputs("a", printed("x\n".repeat(400_000)));
+    const loaded = await device(fakeServer(), null, storage).store.load();
+    expect(loaded.outputs?.a?.trimmed).toBe(true);
+    expect(JSON.stringify(loaded.outputs?.a?.outputs).length).toBeLessThanOrEqual(256 * 1024);
+  });
+
+  it("gives an anonymous learner's outputs to the account that signs in", async () => {
+    const storage = createMemoryStorage();
+    const server = fakeServer();
+    const anonymous = device(server, null, storage);
+    await anonymous.store.load();
+    anonymous.store.saveOutputs("a", printed("before sign-in"));
+    await anonymous.store.flush();
+    const signedIn = await device(server, "u1", storage).store.load();
+    expect(signedIn.outputs?.a?.outputs).toEqual(printed("before sign-in"));
+    expect(await storage.listOutputs("anonymous", LESSON)).toEqual([]);
+  });
+});
+
+describe("createProgressStore after its learner signed out", () => {
+  it("drops pending edits and writes nothing more for that learner", async () => {
+    const storage = createMemoryStorage();
+    const laptop = device(fakeServer(), "u1", storage);
+    await laptop.store.load();
+    laptop.store.saveCode("a", "typed just before signing out");
+    await laptop.store.discardFor("someone-else");
+    await laptop.store.discardFor("u1");
+    await storage.deleteOwner("u1");
+    laptop.store.saveCode("a", "an editor's late echo");
+    laptop.store.saveOutputs("a", [{ type: "text", stream: "stdout", text: "late" }]);
+    await laptop.store.commitEdits();
+    expect(await storage.listCells("u1", LESSON)).toEqual([]);
+    expect(await storage.listOutputs("u1", LESSON)).toEqual([]);
+    expect(await storage.listMutations()).toEqual([]);
+  });
+});

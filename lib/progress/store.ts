@@ -11,6 +11,12 @@ import {
 } from "./schemas";
 import { truncateText } from "./text";
 import { ANONYMOUS, type LocalCell, type Owner, type ProgressStorage } from "./storage";
+import {
+  boundOutputsForStorage,
+  parseStoredOutputs,
+  type StoredOutputs,
+} from "@/lib/notebook/stored-outputs";
+import type { CellOutput } from "@/lib/notebook/types";
 
 // One lesson's progress in the browser: what the notebook calls. Every change is written to
 // local storage and the outbox at once (nothing waits for the network); load() merges the
@@ -29,6 +35,8 @@ export type LoadedLesson = {
   cells: Record<string, LoadedCell>;
   lastCellId: string | null;
   completed: boolean;
+  /** Each cell's last outputs kept in this browser (never on the server). */
+  outputs?: Record<string, StoredOutputs>;
   /** "local": the server could not be asked (offline or not signed in). */
   source: "server" | "local";
 };
@@ -41,6 +49,8 @@ export type ProgressStore = {
   /** A pass the server checked and recorded itself (Cypher, Rust): kept here, never sent. */
   notePassedLocally(cellId: string): void;
   setLastCell(cellId: string): void;
+  /** Keeps a finished run's outputs in this browser only (bounded; never sent). */
+  saveOutputs(cellId: string, outputs: readonly CellOutput[]): void;
   /** Resolves once the completion is kept in this browser (and queued for the server). */
   markCompleted(): Promise<void>;
   resetCell(cellId: string): void;
@@ -52,6 +62,8 @@ export type ProgressStore = {
   getStatus(): SyncStatus;
   subscribe(listener: (status: SyncStatus) => void): () => void;
   dispose(): void;
+  /** `userId` signed out and their local copy is being deleted: drop pending edits, write nothing more. */
+  discardFor(userId: string): Promise<void>;
 };
 
 export type ProgressStoreOptions = {
@@ -101,9 +113,13 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
   let lastCell: string | null = null;
 
   // Changes are applied in order, one after another, so local cells and the outbox agree.
+  // Set when the learner signed out and this browser's copy of their work was deleted: a store
+  // still open for them (a page not yet updated) must not write it back.
+  let discarded = false;
   const serial = (work: () => Promise<unknown>): Promise<void> => {
+    const guarded = () => (discarded ? undefined : work());
     queue = queue
-      .then(work, work)
+      .then(guarded, guarded)
       .catch((error) => console.error("[progress] could not save locally:", error));
     return queue.then(() => undefined);
   };
@@ -269,6 +285,13 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
             await storage.putLesson({ ...anonymousLesson, owner });
           await storage.deleteLesson(ANONYMOUS, lessonKey);
         }
+        for (const record of await storage.listOutputs(ANONYMOUS, lessonKey)) {
+          const parsed = parseStoredOutputs(record);
+          const cellId = (record as { cellId?: unknown }).cellId;
+          if (parsed && typeof cellId === "string")
+            await storage.putOutputs({ ...parsed, owner, lessonKey, cellId });
+        }
+        await storage.deleteOutputs(ANONYMOUS, lessonKey, null);
       }
       // An edit kept locally whose debounce never ended (the page closed): it goes out now.
       for (const cell of await storage.listCells(owner, lessonKey)) {
@@ -338,10 +361,17 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
       );
       if (lesson) await storage.putLesson({ ...lesson, owner, lessonKey });
       lastCell = lesson?.lastCellId ?? null;
+      const outputs: Record<string, StoredOutputs> = {};
+      for (const record of await storage.listOutputs(owner, lessonKey)) {
+        const parsed = parseStoredOutputs(record);
+        const cellId = (record as { cellId?: unknown }).cellId;
+        if (parsed && typeof cellId === "string") outputs[cellId] = parsed;
+      }
       return {
         cells,
         lastCellId: lastCell,
         completed: lesson?.completedAt != null,
+        outputs,
         source: server ? "server" : "local",
       };
     },
@@ -416,12 +446,19 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
       void lessonEvent(cellId, "visit");
     },
 
+    saveOutputs(cellId, outputs) {
+      const savedAt = now();
+      const bounded = boundOutputsForStorage(outputs);
+      void serial(() => storage.putOutputs({ owner, lessonKey, cellId, savedAt, ...bounded }));
+    },
+
     markCompleted() {
       return lessonEvent(lastCell ?? firstCell, "complete");
     },
 
     resetCell(cellId) {
       dropEdit(cellId);
+      void serial(() => storage.deleteOutputs(owner, lessonKey, cellId));
       void writeCode(cellId, null, now(), hashes[cellId]);
     },
 
@@ -430,6 +467,7 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
       void serial(async () => {
         for (const cell of await storage.listCells(owner, lessonKey))
           await storage.deleteCell(owner, lessonKey, cell.cellId);
+        await storage.deleteOutputs(owner, lessonKey, null);
       });
       void lessonEvent(lastCell ?? firstCell, "reset");
       lastCell = null;
@@ -460,6 +498,14 @@ export function createProgressStore(options: ProgressStoreOptions): ProgressStor
 
     dispose() {
       void this.commitEdits();
+    },
+
+    async discardFor(userId) {
+      await ready;
+      if (owner !== userId) return;
+      discarded = true;
+      for (const cellId of [...edits.keys()]) dropEdit(cellId);
+      await queue;
     },
   };
 }

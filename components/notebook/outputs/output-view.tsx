@@ -2,20 +2,11 @@
 import dynamic from "next/dynamic";
 import type { CellOutput } from "@/lib/notebook/types";
 import styles from "./outputs.module.css";
+import { PlanOutput } from "./plan-output";
 import { PlotOutput } from "./plot-output";
 import { ProgressOutput } from "./progress-output";
-
-function formatCell(value: unknown): string {
-  if (value === null || value === undefined) return value === null ? "null" : "";
-  if (typeof value === "string") return value;
-  if (typeof value === "number")
-    return Number.isInteger(value) ? String(value) : String(Number(value.toPrecision(6)));
-  try {
-    return JSON.stringify(value);
-  } catch {
-    return String(value);
-  }
-}
+import { TableOutput } from "./table-output";
+import { TextOutput } from "./text-output";
 
 // Only Cypher results that hold nodes need the graph view: keep it out of the first load.
 const GraphOutput = dynamic(() => import("./graph-output").then((m) => m.GraphOutput), {
@@ -36,39 +27,9 @@ export function OutputView({
 }) {
   switch (output.type) {
     case "text":
-      return <pre className={`${styles.text} ${styles[output.stream]}`}>{output.text}</pre>;
+      return <TextOutput output={output} />;
     case "table":
-      return (
-        <div className={styles.tableWrap}>
-          <table className={styles.table}>
-            {output.caption && <caption>{output.caption}</caption>}
-            <thead>
-              <tr>
-                {output.columns.map((c) => (
-                  <th key={c} scope="col">
-                    {c}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {output.rows.map((row, i) => (
-                <tr key={i}>
-                  {row.map((v, j) => (
-                    <td key={j}>{formatCell(v)}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {output.totalRows !== undefined && output.totalRows > output.rows.length && (
-            <p className={styles.note}>
-              Showing {output.rows.length.toLocaleString("en")} of{" "}
-              {output.totalRows.toLocaleString("en")} rows.
-            </p>
-          )}
-        </div>
-      );
+      return <TableOutput output={output} />;
     case "tensor":
       return (
         <div className={styles.tensor}>
@@ -104,6 +65,8 @@ export function OutputView({
       return <PlotOutput output={output} {...(onShown ? { onDrawn: onShown } : {})} />;
     case "graph":
       return <GraphOutput output={output} />;
+    case "plan":
+      return <PlanOutput output={output} />;
     default: {
       const unreachable: never = output;
       return unreachable;

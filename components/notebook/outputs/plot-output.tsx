@@ -1,13 +1,17 @@
 "use client";
 /**
- * A Plotly figure from a cell (`plot(...)` or the live training loss). Plotly (~1.4 MB gzip)
- * is imported on first use only, behind a placeholder of the final size (no layout shift).
+ * A Plotly figure from a cell (`plot(...)` or the live training loss). Plotly (the cartesian
+ * partial bundle) loads at idle on lessons with tfjs cells, or on first use, in small tasks
+ * (lib/plotly/load-plotly.ts), behind a placeholder of the final size (no layout shift). A trace
+ * type the bundle cannot draw is said in the frame, never a blank figure.
  * Updates arrive often during training: redraws go through Plotly.react at most every
  * REDRAW_MS, always ending on the latest version. Colours follow the page's CSS variables,
  * so the figure matches light and dark themes and redraws when the theme changes.
  */
 import { useEffect, useRef, useState } from "react";
 import type { CellOutput } from "@/lib/notebook/types";
+import { loadPlotly, preloadPlotly, type PlotlyApi } from "@/lib/plotly/load-plotly";
+import { unsupportedTraceMessage } from "@/lib/plotly/trace-types";
 import { isRecord, themedLayout } from "./plot-layout";
 import styles from "./plot-output.module.css";
 
@@ -19,66 +23,8 @@ export interface PlotOutputProps {
   onDrawn?: (output: PlotCellOutput) => void;
 }
 
-type PlotlyApi = typeof import("plotly.js-dist-min");
-
 const REDRAW_MS = 100;
 const DEFAULT_HEIGHT = 320;
-
-let plotlyPromise: Promise<PlotlyApi> | null = null;
-function loadPlotly(): Promise<PlotlyApi> {
-  if (!plotlyPromise) {
-    plotlyPromise = import("plotly.js-dist-min").then(
-      (m) => (m as unknown as { default?: PlotlyApi }).default ?? m,
-    );
-    plotlyPromise.then(warmUpWhenIdle, () => {
-      plotlyPromise = null; // allow a retry after a failed chunk load
-    });
-  }
-  return plotlyPromise;
-}
-
-/**
- * Plotly's first draw of a kind of figure runs its code cold (2–4× a warm redraw, 60–110 ms on
- * a 2-core machine while a model trains). Draw a live-training-like figure (two line+marker
- * traces, a legend, titles, fixed axes, then new points) once, off screen, while the page is
- * idle, so the cold run does not land while the learner watches the loss go down.
- */
-function warmUpWhenIdle(plotly: PlotlyApi): void {
-  const idle = window.requestIdleCallback ?? ((run: () => void) => setTimeout(run, 200));
-  idle(() => {
-    const el = document.createElement("div");
-    el.setAttribute("aria-hidden", "true");
-    el.style.cssText =
-      "position:fixed;left:-10000px;top:0;width:640px;height:320px;visibility:hidden;contain:strict";
-    document.body.append(el);
-    const layout = themedLayout(
-      {
-        title: { text: " " },
-        xaxis: { title: { text: " " }, range: [0.5, 3.5], autorange: false },
-        yaxis: { title: { text: " " }, range: [0, 1], autorange: false },
-      },
-      { fg: "#000", muted: "#000", grid: "#ccc", accent: "#00f" },
-      320,
-    );
-    const traces = (n: number) =>
-      ["a", "b"].map((name, k) => ({
-        x: Array.from({ length: n }, (_, i) => i + 1),
-        y: Array.from({ length: n }, (_, i) => 1 / (i + k + 2)),
-        mode: "lines+markers",
-        name,
-      }));
-    void plotly
-      .react(el, traces(2), layout, { displaylogo: false, displayModeBar: false })
-      .then(() =>
-        plotly.restyle(el, { x: traces(3).map((t) => t.x), y: traces(3).map((t) => t.y) }),
-      )
-      .catch(() => undefined) // only a warm-up
-      .finally(() => {
-        plotly.purge(el);
-        el.remove();
-      });
-  });
-}
 
 type FigureKeys = { layoutKey: string; shapeKey: string; xs: unknown[][]; ys: unknown[][] };
 
@@ -140,9 +86,12 @@ export function PlotOutput({ output, onDrawn }: PlotOutputProps) {
   }, [onDrawn]);
   const height = typeof output.layout?.height === "number" ? output.layout.height : DEFAULT_HEIGHT;
   const empty = output.traces.length === 0;
+  const unsupported = unsupportedTraceMessage(output.traces);
 
   useEffect(() => {
     let cancelled = false;
+    // Warms Plotly up too when nothing has yet (a page that did not preload it).
+    void preloadPlotly();
     loadPlotly().then(
       (p) => !cancelled && setPlotly(() => p),
       (err: unknown) => !cancelled && setFailed(err instanceof Error ? err.message : String(err)),
@@ -158,6 +107,10 @@ export function PlotOutput({ output, onDrawn }: PlotOutputProps) {
     const frame = frameRef.current;
     // A figure with no traces yet (a training plot before its first epoch) is not worth a
     // full Plotly draw: the frame keeps its place and says it is waiting.
+    if (unsupported) {
+      onDrawnRef.current?.(output); // nothing to draw: a training loop must not wait for it
+      return;
+    }
     if (!plotly || !el || !frame || empty) return;
     const draw = () => {
       timer.current = null;
@@ -196,14 +149,14 @@ export function PlotOutput({ output, onDrawn }: PlotOutputProps) {
     // one long task holding both.
     const wait = Math.max(0, REDRAW_MS - (performance.now() - lastDraw.current));
     timer.current ??= setTimeout(draw, wait);
-  }, [plotly, output, empty, themeVersion, height]);
+  }, [plotly, output, empty, unsupported, themeVersion, height]);
 
   useEffect(() => {
     const el = plotRef.current;
     return () => {
       if (timer.current) clearTimeout(timer.current);
-      if (el && plotlyPromise)
-        plotlyPromise.then(
+      if (el)
+        loadPlotly().then(
           (p) => p.purge(el),
           () => {},
         );
@@ -217,6 +170,14 @@ export function PlotOutput({ output, onDrawn }: PlotOutputProps) {
       : isRecord(title) && typeof title.text === "string"
         ? title.text
         : "Plot";
+  if (unsupported)
+    return (
+      <div ref={frameRef} className={styles.frame} style={{ height }}>
+        <p className={`${styles.placeholder} ${styles.error}`} role="alert">
+          {label}: {unsupported}
+        </p>
+      </div>
+    );
   return (
     <div
       ref={frameRef}

@@ -1,5 +1,6 @@
-// plotly.js-dist-min ships no typings; these are the few calls the plot output makes.
-declare module "plotly.js-dist-min" {
+// plotly.js-cartesian-dist-min ships no typings; these are the few calls the plot output makes.
+// The page loads the bundle as a script (lib/plotly/load-plotly.ts); this module is types only.
+declare module "plotly.js-cartesian-dist-min" {
   export function react(
     root: HTMLElement,
     data: unknown[],

@@ -1,205 +1,26 @@
 /**
- * Cypher for Monaco: a small Monarch tokenizer (keywords, labels and relationship types after
- * ':', functions, $parameters, strings, numbers, comments, `quoted names`) plus brackets and
- * comment toggling. Token names match the editor themes (keyword, type, predefined, variable…).
+ * Cypher for Monaco, registered by the Cypher cell kind's `configure` hook (descriptor.ts):
+ * colouring from the engine's own lexer (cypher-tokens.ts) and completion of the lesson's
+ * labels, relationship types, property keys and the engine's functions (cypher-completion.ts,
+ * with the schema the lesson page was built with: completion-schema.ts). Plus brackets and
+ * comment toggling.
  */
 import type * as Monaco from "monaco-editor";
+import { cypherCompletions, type CypherCompletionKind } from "./cypher-completion";
+import { tokenizeCypherLine, type LineState } from "./cypher-tokens";
+import { currentCypherSchema } from "./completion-schema";
 
 const CYPHER_LANGUAGE_ID = "cypher";
 
-const CYPHER_KEYWORDS = [
-  "MATCH",
-  "OPTIONAL",
-  "WHERE",
-  "RETURN",
-  "WITH",
-  "DISTINCT",
-  "ORDER",
-  "BY",
-  "ASC",
-  "ASCENDING",
-  "DESC",
-  "DESCENDING",
-  "SKIP",
-  "LIMIT",
-  "UNWIND",
-  "AS",
-  "UNION",
-  "ALL",
-  "CREATE",
-  "MERGE",
-  "ON",
-  "SET",
-  "REMOVE",
-  "DELETE",
-  "DETACH",
-  "CALL",
-  "YIELD",
-  "EXISTS",
-  "CASE",
-  "WHEN",
-  "THEN",
-  "ELSE",
-  "END",
-  "AND",
-  "OR",
-  "XOR",
-  "NOT",
-  "IN",
-  "STARTS",
-  "ENDS",
-  "CONTAINS",
-  "IS",
-  "NULL",
-  "TRUE",
-  "FALSE",
-  "COUNT",
-  "FOREACH",
-  "LOAD",
-  "CSV",
-  "FROM",
-  "HEADERS",
-  "INDEX",
-  "CONSTRAINT",
-  "DROP",
-  "FOR",
-  "REQUIRE",
-  "UNIQUE",
-  "EXPLAIN",
-  "PROFILE",
-  "USE",
-  "SHOW",
-  "ANY",
-  "NONE",
-  "SINGLE",
-  "REDUCE",
-  "SHORTESTPATH",
-  "ALLSHORTESTPATHS",
-];
-
-const CYPHER_FUNCTIONS = [
-  "abs",
-  "avg",
-  "ceil",
-  "coalesce",
-  "collect",
-  "cos",
-  "count",
-  "date",
-  "datetime",
-  "duration",
-  "elementId",
-  "endNode",
-  "exists",
-  "exp",
-  "floor",
-  "head",
-  "id",
-  "isEmpty",
-  "keys",
-  "labels",
-  "last",
-  "left",
-  "length",
-  "localdatetime",
-  "localtime",
-  "log",
-  "log10",
-  "lower",
-  "ltrim",
-  "max",
-  "min",
-  "nodes",
-  "percentileCont",
-  "percentileDisc",
-  "properties",
-  "rand",
-  "range",
-  "relationships",
-  "replace",
-  "reverse",
-  "right",
-  "round",
-  "rtrim",
-  "sign",
-  "sin",
-  "size",
-  "split",
-  "sqrt",
-  "startNode",
-  "stDev",
-  "stDevP",
-  "substring",
-  "sum",
-  "tail",
-  "time",
-  "toBoolean",
-  "toFloat",
-  "toInteger",
-  "toLower",
-  "toString",
-  "toUpper",
-  "trim",
-  "type",
-  "upper",
-];
-
-/** The Monarch definition (exported for tests). */
-const cypherMonarch = {
-  ignoreCase: true,
-  defaultToken: "",
-  keywords: CYPHER_KEYWORDS.map((k) => k.toLowerCase()),
-  functions: CYPHER_FUNCTIONS.map((f) => f.toLowerCase()),
-  tokenizer: {
-    root: [
-      [/\/\/.*$/, "comment"],
-      [/\/\*/, "comment", "@comment"],
-      [/'/, "string", "@stringSingle"],
-      [/"/, "string", "@stringDouble"],
-      [/`/, "identifier", "@quotedName"],
-      [/\$[A-Za-z_][\w]*/, "variable"],
-      [/\$\d+/, "variable"],
-      // :Label and :REL_TYPE (also after '|' in type alternatives)
-      [/(:)(\s*)([A-Za-z_][\w]*)/, ["delimiter", "", "type"]],
-      [/(:)(\s*)(`)/, ["delimiter", "", { token: "type", next: "@quotedType" }]],
-      [/\d+\.\d*(e[-+]?\d+)?|\.\d+(e[-+]?\d+)?|\d+e[-+]?\d+/i, "number"],
-      [/0x[0-9a-f]+|0o[0-7]+|\d+/i, "number"],
-      [
-        /[A-Za-z_][\w]*(?=\s*\()/,
-        { cases: { "@keywords": "keyword", "@functions": "predefined", "@default": "predefined" } },
-      ],
-      [/[A-Za-z_][\w]*/, { cases: { "@keywords": "keyword", "@default": "identifier" } }],
-      [/[{}()[\]]/, "@brackets"],
-      [/<-|->|-|<>|<=|>=|=~|[=<>+*/%^.,;|]/, "delimiter"],
-      [/\s+/, ""],
-    ],
-    comment: [
-      [/[^/*]+/, "comment"],
-      [/\*\//, "comment", "@pop"],
-      [/[/*]/, "comment"],
-    ],
-    stringSingle: [
-      [/[^\\']+/, "string"],
-      [/\\./, "string.escape"],
-      [/'/, "string", "@pop"],
-    ],
-    stringDouble: [
-      [/[^\\"]+/, "string"],
-      [/\\./, "string.escape"],
-      [/"/, "string", "@pop"],
-    ],
-    quotedName: [
-      [/[^`]+/, "identifier"],
-      [/``/, "identifier"],
-      [/`/, "identifier", "@pop"],
-    ],
-    quotedType: [
-      [/[^`]+/, "type"],
-      [/``/, "type"],
-      [/`/, "type", "@pop"],
-    ],
-  },
-} satisfies Monaco.languages.IMonarchLanguage;
+class CypherLineState implements Monaco.languages.IState {
+  constructor(readonly state: LineState) {}
+  clone(): CypherLineState {
+    return new CypherLineState(this.state);
+  }
+  equals(other: Monaco.languages.IState): boolean {
+    return other instanceof CypherLineState && other.state === this.state;
+  }
+}
 
 const registered = new WeakSet<object>();
 
@@ -213,7 +34,56 @@ export function registerCypherLanguage(monaco: typeof Monaco): void {
       aliases: ["Cypher", "cypher"],
     });
   }
-  monaco.languages.setMonarchTokensProvider(CYPHER_LANGUAGE_ID, cypherMonarch);
+  monaco.languages.setTokensProvider(CYPHER_LANGUAGE_ID, {
+    getInitialState: () => new CypherLineState("code"),
+    tokenize(line, state) {
+      const { tokens, state: next } = tokenizeCypherLine(
+        line,
+        state instanceof CypherLineState ? state.state : "code",
+      );
+      return {
+        tokens: tokens.map((t) => ({ startIndex: t.startIndex, scopes: t.scope })),
+        endState: new CypherLineState(next),
+      };
+    },
+  });
+
+  const kinds: Record<CypherCompletionKind, Monaco.languages.CompletionItemKind> = {
+    label: monaco.languages.CompletionItemKind.Class,
+    relationshipType: monaco.languages.CompletionItemKind.Interface,
+    property: monaco.languages.CompletionItemKind.Property,
+    function: monaco.languages.CompletionItemKind.Function,
+    keyword: monaco.languages.CompletionItemKind.Keyword,
+  };
+  monaco.languages.registerCompletionItemProvider(CYPHER_LANGUAGE_ID, {
+    triggerCharacters: [":", ".", "|", "{"],
+    provideCompletionItems(model, position) {
+      const before = model.getValueInRange({
+        startLineNumber: 1,
+        startColumn: 1,
+        endLineNumber: position.lineNumber,
+        endColumn: position.column,
+      });
+      const { replace, items } = cypherCompletions(before, currentCypherSchema());
+      const range = {
+        startLineNumber: position.lineNumber,
+        startColumn: position.column - replace,
+        endLineNumber: position.lineNumber,
+        endColumn: position.column,
+      };
+      return {
+        suggestions: items.map((item, index) => ({
+          label: item.label,
+          kind: kinds[item.kind],
+          insertText: item.insertText,
+          detail: item.detail,
+          // The graph's own names first, then functions, then keywords.
+          sortText: `${item.kind === "keyword" ? 2 : item.kind === "function" ? 1 : 0}${String(index).padStart(4, "0")}`,
+          range,
+        })),
+      };
+    },
+  });
   monaco.languages.setLanguageConfiguration(CYPHER_LANGUAGE_ID, {
     comments: { lineComment: "//", blockComment: ["/*", "*/"] },
     brackets: [

@@ -122,6 +122,51 @@ describe("runCypherCell", () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
+  it("names a cell above that timed out while replayed instead of timing out itself", async () => {
+    const r = await run({
+      dataset: "movies",
+      previousQueries: [
+        "MATCH (a:Person), (b:Person), (c:Person), (d:Person) WHERE a.born + b.born + c.born + d.born < 0 RETURN count(*)",
+      ],
+      previousLabels: ["slow-cell"],
+      query: "RETURN 1 AS one",
+      timeoutMs: 500,
+    });
+    expect(r.ok).toBe(false);
+    expect(r.outputs).toEqual([
+      {
+        type: "error",
+        name: "CellAboveTimedOut",
+        message: expect.stringMatching(/^The Cypher cell "slow-cell" above took longer than 0.5 s/),
+        causeCellId: "slow-cell",
+      },
+    ]);
+    const failed = await run({
+      previousQueries: ["RETURN nope"],
+      previousLabels: ["broken"],
+      query: "RETURN 1",
+    });
+    expect(failed.outputs[0]).toMatchObject({ name: "CellAboveFailed", causeCellId: "broken" });
+    expect(failed.markers).toEqual([]);
+  });
+
+  it("never cites a position in the hidden check query", async () => {
+    const r = await run({
+      previousQueries: [],
+      query: "RETURN 1 AS x",
+      check: "RETURN 1 AS one,\n  nope AS pass",
+    });
+    expect(r.ok).toBe(false);
+    expect(r.outputs).toEqual([
+      {
+        type: "error",
+        name: "CheckError",
+        message: expect.stringMatching(/^The lesson's check could not run on your result: /),
+      },
+    ]);
+    expect(r.markers).toEqual([]);
+  });
+
   it("refuses unknown datasets and path tricks", async () => {
     for (const dataset of ["nope", "../secrets"]) {
       const r = await run({ dataset, previousQueries: [], query: "RETURN 1" });

@@ -12,7 +12,7 @@ import neo4j, {
   type Transaction,
 } from "neo4j-driver";
 import { fromDriverValue, toDriverValue } from "@courses/cypher/driver-values";
-import type { CypherValue } from "@courses/cypher";
+import { makeMap, type CypherValue } from "@courses/cypher";
 import type { CellOutput, CodeMarker } from "@/lib/notebook/types";
 import { checkParameters, evaluateCheckRows } from "./cypher-check";
 import { describeDriverError } from "./cypher-errors";
@@ -23,6 +23,14 @@ import { neo4jConfig } from "@/lib/neo4j/config";
 import { capOutputs, DEFAULT_MAX_OUTPUT_BYTES } from "./output-cap";
 import { collectGraphRelationships, resultOutputs, type CollectedResult } from "./result-format";
 import { splitStatements, toCellPosition, type Statement } from "./statements";
+import {
+  applyParamCommands,
+  describeParams,
+  explainMissingParameter,
+  parseCellParams,
+  type ParamError,
+} from "./params";
+import { planOperatorsInOrder, planOutputFromSummary, type PlanOutput } from "./plan";
 
 const DEFAULT_TIMEOUT_MS = 5_000;
 const DEFAULT_ROW_CAP = 1_000;
@@ -66,17 +74,23 @@ class CellFailure extends Error {
   }
 }
 
-type CollectedStatement = CollectedResult & { summary: string | null };
+type CollectedStatement = CollectedResult & { summary: string | null; plan: PlanOutput | null };
+
+/** Cell parameters (`:param`) as driver parameters: sent with the query, never pasted into it. */
+type DriverParams = Record<string, unknown>;
+const toDriverParams = (params: ReadonlyMap<string, CypherValue>): DriverParams =>
+  Object.fromEntries([...params].map(([name, v]) => [name, toDriverValue(v)]));
 
 /** Runs every statement of a dataset or an earlier cell, results ignored. */
 async function runSource(
   tx: Tx,
   source: string,
   onError: (e: unknown) => CellFailure,
+  params: DriverParams = {},
 ): Promise<void> {
   for (const s of splitStatements(source)) {
     try {
-      await tx.run(s.text);
+      await tx.run(s.text, params);
     } catch (e) {
       throw onError(e);
     }
@@ -91,12 +105,17 @@ async function statementOutputs(
   maxOutputBytes: number,
 ): Promise<CellOutput[]> {
   const outputs: CellOutput[] = [];
+  // EXPLAIN does not run the query: its plan is the whole answer.
+  if (last.plan?.mode === "explain") return [last.plan];
   if (last.summary) outputs.push({ type: "text", stream: "info", text: last.summary });
   if (last.columns.length > 0)
     outputs.push(...(await connectGraph(tx, resultOutputs(last, rowCap))));
   else if (!last.summary)
     outputs.push({ type: "text", stream: "info", text: "(no changes, no records)" });
-  return capOutputs(outputs, maxOutputBytes);
+  // The plan is bounded on its own (MAX_PLAN_OPERATORS) and goes under the result.
+  return last.plan
+    ? [...capOutputs(outputs, maxOutputBytes), last.plan]
+    : capOutputs(outputs, maxOutputBytes);
 }
 
 async function collect(
@@ -114,7 +133,13 @@ async function collect(
     if (rows.length < rowCap) rows.push(columns.map((_, i) => safeValue(record.get(i))));
   }
   const summary = await result.summary();
-  return { columns, rows, totalRows, summary: describeUpdates(summary.counters.updates()) };
+  return {
+    columns,
+    rows,
+    totalRows,
+    summary: describeUpdates(summary.counters.updates()),
+    plan: planOutputFromSummary(summary),
+  };
 }
 
 /** Values a real Neo4j may return that the engine model lacks (points, vectors) become their text. */
@@ -147,13 +172,47 @@ function describeUpdates(u: Record<string, number>): string | null {
   return parts.length ? parts.join(", ") : null;
 }
 
+/** Where a failure outside this cell's own statements happened; `cellId` for a cell above. */
+interface Upstream {
+  where: string;
+  cellId?: string;
+}
+
+/**
+ * A cell above that failed or timed out while it was replayed: this cell names it (and the
+ * notebook links it) instead of reporting the failure as its own.
+ */
+function cellAboveFailure(cellId: string, where: string, detail: string | null, timeoutMs: number) {
+  return new CellFailure({
+    type: "error",
+    name: detail === null ? "CellAboveTimedOut" : "CellAboveFailed",
+    message:
+      detail === null
+        ? `${where} took longer than ${timeoutMs / 1000} s and was stopped, so this cell could not run. Fix "${cellId}" first.`
+        : `${where} failed, so this cell could not run: ${detail}`,
+    causeCellId: cellId,
+  });
+}
+
 function errorFor(
   e: unknown,
   statement: Statement | null,
   timeoutMs: number,
-  where: string | null,
+  upstream: Upstream | null,
 ): CellFailure {
-  const info = describeDriverError(e);
+  const described = describeDriverError(e);
+  const info = {
+    ...described,
+    message: explainMissingParameter(described.code, described.message) ?? described.message,
+  };
+  if (upstream?.cellId)
+    return cellAboveFailure(
+      upstream.cellId,
+      upstream.where,
+      info.timedOut ? null : info.message,
+      timeoutMs,
+    );
+  const where = upstream?.where ?? null;
   if (info.timedOut)
     return new CellFailure({
       type: "error",
@@ -206,10 +265,39 @@ export async function runCypherCell(
       },
     ]);
   }
-  const statements = splitStatements(input.query);
+  const cellParams = parseCellParams(input.query);
+  if (!cellParams.ok) {
+    const { output, marker } = malformedParam(cellParams.error);
+    return finish(false, [output], [marker]);
+  }
+  // `:param` works like a Neo4j Browser session: what a cell above set stays set below it.
+  const replays: { query: string; params: DriverParams }[] = [];
+  let params = new Map<string, CypherValue>();
+  for (const [i, previous] of input.previousQueries.entries()) {
+    const parsed = parseCellParams(previous);
+    if (!parsed.ok) {
+      const label = input.previousLabels?.[i];
+      const detail = malformedParam(parsed.error).output.message;
+      return finish(false, [
+        label
+          ? cellAboveFailure(label, `The Cypher cell "${label}" above`, detail, timeoutMs).output
+          : {
+              type: "error",
+              name: "CellAboveFailed",
+              message: `Cypher cell ${i + 1} above this one failed, so this cell could not run: ${detail}`,
+            },
+      ]);
+    }
+    params = applyParamCommands(params, parsed.commands);
+    replays.push({ query: parsed.query, params: toDriverParams(params) });
+  }
+  params = applyParamCommands(params, cellParams.commands);
+  const statements = splitStatements(cellParams.query);
   if (statements.length === 0 && !input.check)
     return finish(true, [
-      { type: "text", stream: "info", text: "Nothing to run: the cell is empty." },
+      cellParams.commands.length > 0
+        ? { type: "text", stream: "info", text: describeParams(params) }
+        : { type: "text", stream: "info", text: "Nothing to run: the cell is empty." },
     ]);
 
   let driver: Driver;
@@ -227,34 +315,41 @@ export async function runCypherCell(
   let tx: Transaction | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let serverUnresponsive = false;
+  /** The cell above being replayed right now, if any. */
+  let replaying: Upstream | null = null;
   try {
     const work = async (): Promise<CypherCellResult> => {
       const openTx = await beginWithRetry(session, timeoutMs);
       tx = openTx;
       if (dataset)
         await runSource(openTx, dataset, (e) =>
-          errorFor(e, null, timeoutMs, `Loading the dataset "${input.dataset}"`),
+          errorFor(e, null, timeoutMs, { where: `Loading the dataset "${input.dataset}"` }),
         );
-      for (const [i, previous] of input.previousQueries.entries()) {
+      for (const [i, previous] of replays.entries()) {
         const label = input.previousLabels?.[i];
-        await runSource(openTx, previous, (e) =>
-          errorFor(
-            e,
-            null,
-            timeoutMs,
-            label ? `The earlier Cypher cell "${label}"` : `Cypher cell ${i + 1} above this one`,
-          ),
+        replaying = label
+          ? { where: `The Cypher cell "${label}" above`, cellId: label }
+          : { where: `Cypher cell ${i + 1} above this one` };
+        const upstream = replaying;
+        await runSource(
+          openTx,
+          previous.query,
+          (e) => errorFor(e, null, timeoutMs, upstream),
+          previous.params,
         );
       }
+      replaying = null;
       let last: CollectedStatement | null = null;
+      const driverParams = toDriverParams(params);
       for (const s of statements) {
         try {
-          last = await collect(openTx, s.text, {}, rowCap);
+          last = await collect(openTx, s.text, driverParams, rowCap);
         } catch (e) {
-          throw errorFor(e, s, timeoutMs, input.check ? "The exercise cell" : null);
+          throw errorFor(e, s, timeoutMs, input.check ? { where: "The exercise cell" } : null);
         }
       }
-      if (input.check !== undefined) return runCheck(openTx, input.check, last, timeoutMs, finish);
+      if (input.check !== undefined)
+        return runCheck(openTx, input.check, last, timeoutMs, finish, params);
       return finish(
         true,
         last
@@ -272,7 +367,12 @@ export async function runCypherCell(
       timer = setTimeout(() => {
         serverUnresponsive = true;
         reportUnresponsiveCypherServer();
-        reject(new CellFailure(timeoutOutput(timeoutMs)));
+        // Stuck while replaying a cell above: that cell is what took too long, not this one.
+        reject(
+          replaying?.cellId
+            ? cellAboveFailure(replaying.cellId, replaying.where, null, timeoutMs)
+            : new CellFailure(timeoutOutput(timeoutMs)),
+        );
       }, timeoutMs + 2_000);
     });
     const running = work();
@@ -328,6 +428,23 @@ async function connectGraph(tx: Tx, outputs: CellOutput[]): Promise<CellOutput[]
   }
 }
 
+/** A malformed `:param` line: an error at its line, underlined in the editor. */
+function malformedParam(error: ParamError): {
+  output: Extract<CellOutput, { type: "error" }>;
+  marker: CodeMarker;
+} {
+  return {
+    output: {
+      type: "error",
+      name: "ParamSyntaxError",
+      message: error.message,
+      line: error.line,
+      column: error.column,
+    },
+    marker: { line: error.line, column: error.column, message: error.message },
+  };
+}
+
 /** A server that is restarting refuses connections for a moment; try BEGIN a few times before giving up. */
 async function beginWithRetry(session: Session, timeoutMs: number): Promise<Transaction> {
   for (let attempt = 0; ; attempt++) {
@@ -351,18 +468,36 @@ function timeoutOutput(timeoutMs: number): CellOutput {
   };
 }
 
+/**
+ * Besides `$rows`, `$columns` and `$total`, a check sees `$params` (the exercise's `:param`
+ * values, a map) and `$plan` (under EXPLAIN/PROFILE its operators root first, each
+ * `{operator, details, rows, dbHits}`; else an empty list).
+ */
 async function runCheck(
   tx: Tx,
   check: string,
-  exercise: CollectedResult | null,
+  exercise: CollectedStatement | null,
   timeoutMs: number,
   finish: (ok: boolean, outputs: CellOutput[], markers?: CodeMarker[]) => CypherCellResult,
+  cellParams: ReadonlyMap<string, CypherValue>,
 ): Promise<CypherCellResult> {
   const params = checkParameters(exercise?.columns ?? [], exercise?.rows ?? []);
+  const plan = exercise?.plan ? planOperatorsInOrder(exercise.plan.root) : [];
   const driverParams = {
     rows: toDriverValue(params.rows),
     columns: toDriverValue(params.columns),
     total: neo4j.int(exercise?.totalRows ?? 0),
+    params: toDriverValue(makeMap(cellParams)),
+    plan: plan.map((op) =>
+      toDriverValue(
+        makeMap({
+          operator: op.operator,
+          details: op.details ?? null,
+          rows: op.rows === undefined ? null : BigInt(op.rows),
+          dbHits: op.dbHits === undefined ? null : BigInt(op.dbHits),
+        }),
+      ),
+    ),
   };
   const statements = splitStatements(check);
   let result: CollectedResult | null = null;
@@ -370,8 +505,17 @@ async function runCheck(
     try {
       result = await collect(tx, s.text, driverParams, 100);
     } catch (e) {
-      const failure = errorFor(e, s, timeoutMs, null);
-      return finish(false, [failure.output], failure.marker ? [failure.marker] : []);
+      // The check query is the lesson's and hidden: no position in it is the learner's.
+      const info = describeDriverError(e);
+      return finish(false, [
+        {
+          type: "error",
+          name: info.timedOut ? "Timeout" : "CheckError",
+          message: info.timedOut
+            ? `The check took longer than ${timeoutMs / 1000} s on your result and was stopped.`
+            : `The lesson's check could not run on your result: ${info.message}`,
+        },
+      ]);
     }
   }
   const verdict = evaluateCheckRows(result?.columns ?? [], result?.rows ?? []);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   defaultManifestFor,
+  STANDALONE_PACKAGE,
   rustProjectFiles,
   withCheckModule,
   type RustCellSource,
@@ -16,7 +17,7 @@ describe("rustProjectFiles", () => {
   it("makes a one-file project for a cell without project=", () => {
     const files = rustProjectFiles([cell("hello", "fn main() {}")], 0, "fn main() { println!(); }");
     expect(files).toEqual([
-      { path: "Cargo.toml", content: defaultManifestFor("cell_hello") },
+      { path: "Cargo.toml", content: defaultManifestFor(STANDALONE_PACKAGE) },
       { path: "src/main.rs", content: "fn main() { println!(); }" },
     ]);
   });

@@ -20,6 +20,12 @@ export interface ProjectFileText {
 
 const DEFAULT_RUST_FILE = "src/main.rs";
 
+/**
+ * The package name of a cell without `project=`: the same for every such cell, so that one
+ * Cargo.toml shown in the lesson is exactly what each of them builds with.
+ */
+export const STANDALONE_PACKAGE = "playground";
+
 export function fileOf(cell: RustCellSource): string {
   return cell.attributes.file || DEFAULT_RUST_FILE;
 }
@@ -31,6 +37,12 @@ export function defaultManifestFor(name: string): string {
     .replace(/^([^a-z])/, "p_$1")
     .slice(0, 60);
   return `[package]\nname = "${crate}"\nversion = "0.1.0"\nedition = "2021"\n`;
+}
+
+/** The Cargo.toml a cell builds with: its project's manifest block, or the minimal default. */
+export function manifestOf(attributes: Record<string, string>): string {
+  if (!attributes.project) return defaultManifestFor(STANDALONE_PACKAGE);
+  return attributes.manifest ?? defaultManifestFor(attributes.project);
 }
 
 /**
@@ -47,8 +59,7 @@ export function rustProjectFiles(
   if (!cell) throw new RangeError(`no Rust cell at index ${index}`);
   const project = cell.attributes.project;
   const own = { path: fileOf(cell), content: code };
-  if (!project)
-    return [{ path: "Cargo.toml", content: defaultManifestFor(`cell_${cell.id}`) }, own];
+  if (!project) return [{ path: "Cargo.toml", content: manifestOf(cell.attributes) }, own];
   const chosen = new Map<string, string>([[own.path, own.content]]);
   for (let i = index - 1; i >= 0; i--) {
     const other = cells[i]!;
@@ -60,8 +71,7 @@ export function rustProjectFiles(
     if (other.attributes.project === project && !chosen.has(fileOf(other)))
       chosen.set(fileOf(other), other.code);
   }
-  const manifest =
-    chosen.get("Cargo.toml") ?? cell.attributes.manifest ?? defaultManifestFor(project);
+  const manifest = chosen.get("Cargo.toml") ?? manifestOf(cell.attributes);
   chosen.delete("Cargo.toml");
   return [
     { path: "Cargo.toml", content: manifest },

@@ -30,9 +30,27 @@ const rustRunEventSchema = z.discriminatedUnion("type", [
 ]);
 export type RustRunEvent = z.infer<typeof rustRunEventSchema>;
 
+/**
+ * What POST /api/rust/run-batch streams: queue positions of its builds, one "cell" event per cell
+ * as soon as its result is known (with the check's result and verdict for an exercise whose run
+ * succeeded), then "done".
+ */
+const rustBatchEventSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("queue"), position: z.number().int().min(0) }),
+  z.object({
+    type: z.literal("cell"),
+    cellId: z.string(),
+    result: rustRunResultSchema,
+    check: z.object({ result: rustRunResultSchema, verdict: rustVerdictSchema }).optional(),
+  }),
+  z.object({ type: z.literal("done") }),
+]);
+export type RustBatchEvent = z.infer<typeof rustBatchEventSchema>;
+export type RustBatchCellResult = Extract<RustBatchEvent, { type: "cell" }>;
+
 export const NDJSON_CONTENT_TYPE = "application/x-ndjson; charset=utf-8";
 
-export function encodeRunEvent(event: RustRunEvent): string {
+export function encodeRunEvent(event: RustRunEvent | RustBatchEvent): string {
   return `${JSON.stringify(event)}\n`;
 }
 
@@ -67,14 +85,46 @@ export async function readRunEvents(
   }
 }
 
-function parseLine(line: string): RustRunEvent {
+/** Reads a batch's stream: reports queue positions and each cell's result as they come. */
+export async function readBatchEvents(
+  body: ReadableStream<Uint8Array>,
+  onQueuePosition: (position: number) => void,
+  onCell: (cell: RustBatchCellResult) => void,
+): Promise<void> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffered = "";
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      buffered += done ? decoder.decode() : decoder.decode(value, { stream: true });
+      let newline: number;
+      while ((newline = buffered.indexOf("\n")) >= 0) {
+        const line = buffered.slice(0, newline).trim();
+        buffered = buffered.slice(newline + 1);
+        if (!line) continue;
+        const event = parseLine(line, rustBatchEventSchema);
+        if (event.type === "queue") onQueuePosition(event.position);
+        else if (event.type === "cell") onCell(event);
+        else return;
+      }
+      if (done) throw new Error("the server ended the runs without finishing them");
+    }
+  } finally {
+    reader.cancel().catch(() => undefined);
+  }
+}
+
+function parseLine<T>(line: string, schema: z.ZodType<T>): T;
+function parseLine(line: string): RustRunEvent;
+function parseLine(line: string, schema: z.ZodType<unknown> = rustRunEventSchema): unknown {
   let json: unknown;
   try {
     json = JSON.parse(line);
   } catch {
     throw new Error("the server sent an unreadable run event");
   }
-  const event = rustRunEventSchema.safeParse(json);
+  const event = schema.safeParse(json);
   if (!event.success)
     throw new Error(`the server sent an unexpected run event (${describeZodError(event.error)})`);
   return event.data;

@@ -48,7 +48,7 @@ describe("projectFilesForCell", () => {
     const { files, file } = projectFilesForCell(request("fn main() {}"));
     expect(file).toBe("src/main.rs");
     expect(files.map((f) => f.path)).toEqual(["Cargo.toml", "src/main.rs"]);
-    expect(files[0]?.content).toContain('name = "cell_hello"');
+    expect(files[0]?.content).toContain('name = "playground"');
   });
 
   it("builds the cell's Cargo project from the lesson's cells, with the cell's current code", () => {

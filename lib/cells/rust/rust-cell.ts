@@ -12,7 +12,7 @@ import type {
   RunRequest,
 } from "@/lib/notebook/types";
 import { fileOf, rustProjectFiles } from "./project";
-import type { RustVerdict } from "./run-events";
+import type { RustBatchCellResult, RustVerdict } from "./run-events";
 import type {
   ProjectFile,
   RunMode,
@@ -36,6 +36,19 @@ export interface RustTransport {
     },
     onQueuePosition: (position: number) => void,
   ): Promise<{ result: RustRunResult; verdict?: RustVerdict }>;
+  /**
+   * Runs several cells of one project in one request (Run all): reports each cell's result as it
+   * comes. Optional: without it every cell runs on its own.
+   */
+  runBatch?(
+    input: {
+      lessonKey: string;
+      cells: { cellId: string; files: ProjectFile[] }[];
+      ticket: string;
+    },
+    onQueuePosition: (position: number) => void,
+    onCell: (cell: RustBatchCellResult) => void,
+  ): Promise<void>;
   cancel(ticket: string): Promise<boolean>;
   /** What the server said about itself (null while unknown: Run stays enabled, the server re-checks). */
   status(): RustRunnerStatus | null;
@@ -142,7 +155,117 @@ function newTicket(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** The cells of a Run all that one batch request serves: this cell's project's, in run order. */
+export function batchMembers(request: RunRequest): string[] {
+  if (!request.batch) return [];
+  const rust = new Map(
+    request.lessonCells.filter((c) => c.kind === "rust").map((c) => [c.id, c] as const),
+  );
+  const own = rust.get(request.cell.id);
+  if (!own) return [];
+  const group = own.attributes.project ?? "";
+  // The cells without `project=` are one group: each builds alone, but they share one request.
+  return request.batch.cellIds.filter((id) => {
+    const other = rust.get(id);
+    return other !== undefined && (other.attributes.project ?? "") === group;
+  });
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: Error): void;
+}
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(() => undefined); // a member that never asks must not be an unhandled rejection
+  return { promise, resolve, reject };
+}
+
+/** One batch request in flight: each member's result, the files sent, who still has to ask. */
+interface BatchRun {
+  ticket: string;
+  results: Map<string, Deferred<RustBatchCellResult>>;
+  sentFiles: Map<string, string>;
+  waiting: Set<string>;
+  onQueuePosition: ((position: number) => void) | null;
+}
+
 export function createRustRuntime(transport: RustTransport): CellRuntime {
+  const batches = new Map<string, BatchRun>();
+  /** Check results that came with a batch, for the exercise's check() right after its run(). */
+  const batchChecks = new Map<string, NonNullable<RustBatchCellResult["check"]>>();
+
+  function batchFor(request: RunRequest): BatchRun | null {
+    const runBatch = transport.runBatch;
+    if (!request.batch || !runBatch) return null;
+    const members = batchMembers(request);
+    if (members.length < 2 || !members.includes(request.cell.id)) return null;
+    const key = `${request.batch.id}\0${members.join(",")}`;
+    const existing = batches.get(key);
+    if (existing) return existing.waiting.has(request.cell.id) ? existing : null;
+    const cells = members.map((cellId) => {
+      const source = request.lessonCells.find((c) => c.id === cellId)!;
+      const files = projectFilesForCell({
+        ...request,
+        cell: { id: source.id, kind: source.kind, code: source.code },
+      }).files;
+      return { cellId, files };
+    });
+    const run: BatchRun = {
+      ticket: newTicket(),
+      results: new Map(members.map((id) => [id, deferred<RustBatchCellResult>()])),
+      sentFiles: new Map(cells.map((c) => [c.cellId, JSON.stringify(c.files)])),
+      waiting: new Set(members),
+      onQueuePosition: null,
+    };
+    batches.set(key, run);
+    const settleRest = (error: Error) => {
+      for (const result of run.results.values()) result.reject(error);
+    };
+    runBatch(
+      { lessonKey: request.lessonKey, cells, ticket: run.ticket },
+      (position) => run.onQueuePosition?.(position),
+      (cell) => run.results.get(cell.cellId)?.resolve(cell),
+    ).then(
+      () => settleRest(new Error("the server sent no result for this cell")),
+      (error: unknown) => settleRest(error instanceof Error ? error : new Error(String(error))),
+    );
+    return run;
+  }
+
+  /** This cell's result from its Run all's batch, or null to run it on its own. */
+  async function fromBatch(
+    request: RunRequest,
+    onQueuePosition: (position: number) => void,
+    signal: AbortSignal,
+  ): Promise<{ result: RustRunResult; verdict?: RustVerdict } | null> {
+    const run = batchFor(request);
+    if (!run) return null;
+    const id = request.cell.id;
+    run.waiting.delete(id);
+    if (run.waiting.size === 0)
+      for (const [key, value] of batches) if (value === run) batches.delete(key);
+    // Edited since the batch was sent (while earlier cells ran): this cell runs on its own.
+    if (run.sentFiles.get(id) !== JSON.stringify(projectFilesForCell(request).files)) return null;
+    run.onQueuePosition = onQueuePosition;
+    const onAbort = () => void transport.cancel(run.ticket).catch(() => false);
+    signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      const answer = await run.results.get(id)!.promise;
+      if (answer.check && request.batch)
+        batchChecks.set(`${request.batch.id}\0${id}`, answer.check);
+      return { result: answer.result };
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
   async function execute(
     request: RunRequest,
     mode: TransportMode,
@@ -173,16 +296,19 @@ export function createRustRuntime(transport: RustTransport): CellRuntime {
     let result: RustRunResult;
     let verdict: RustVerdict | undefined;
     try {
-      ({ result, verdict } = await transport.run(
-        {
-          lessonKey: request.lessonKey,
-          cellId: request.cell.id,
-          files: project.files,
-          mode,
-          ticket,
-        },
-        onQueuePosition,
-      ));
+      const batched = mode === "check" ? null : await fromBatch(request, onQueuePosition, signal);
+      ({ result, verdict } =
+        batched ??
+        (await transport.run(
+          {
+            lessonKey: request.lessonKey,
+            cellId: request.cell.id,
+            files: project.files,
+            mode,
+            ticket,
+          },
+          onQueuePosition,
+        )));
     } catch (error) {
       emit({
         type: "progress",
@@ -244,6 +370,23 @@ export function createRustRuntime(transport: RustTransport): CellRuntime {
      * cell's file) on the learner's project and judges; the check text here is never sent.
      */
     async check(request, emit, signal): Promise<CheckVerdict> {
+      const key = request.batch ? `${request.batch.id}\0${request.cell.id}` : null;
+      const batched = key ? batchChecks.get(key) : undefined;
+      if (key && batched) {
+        // The batch already ran the check on the server right after this cell's run.
+        batchChecks.delete(key);
+        emit({
+          type: "progress",
+          progressId: `rust-${request.cell.id}`,
+          label: batched.result.status === "ok" ? "Done" : "Finished with problems",
+          value: 1,
+          max: 1,
+        });
+        for (const output of resultOutputs(batched.result, projectFilesForCell(request).file))
+          emit(output);
+        const { verdict } = batched;
+        return { passed: verdict.passed, message: verdict.message, verifiedBy: "server" };
+      }
       const { result, verdict } = await execute(request, "check", emit, signal);
       if (signal.aborted) return { passed: false, message: "The check was interrupted." };
       if (!result) return { passed: false, message: "The check could not run." };

@@ -54,6 +54,8 @@ export const rustRunBodySchema = z.strictObject({
 });
 export type RustRunBody = z.infer<typeof rustRunBodySchema>;
 
+export { ticketSchema };
+
 export const rustCancelBodySchema = z.strictObject({ ticket: ticketSchema });
 
 // Runs in flight, by ticket, so that the learner's Stop can reach them. On globalThis: the run
@@ -62,7 +64,7 @@ const IN_FLIGHT = Symbol.for("courses.rust.inFlight");
 type GlobalWithRuns = typeof globalThis & {
   [IN_FLIGHT]?: Map<string, { controller: AbortController; userId: string }>;
 };
-function inFlight(): Map<string, { controller: AbortController; userId: string }> {
+export function inFlight(): Map<string, { controller: AbortController; userId: string }> {
   return ((globalThis as GlobalWithRuns)[IN_FLIGHT] ??= new Map());
 }
 
@@ -174,10 +176,15 @@ export function startRustRun(
   return ndjson(stream);
 }
 
-type Checked = { result: RustRunResult; passed: boolean; message: string; durationMs: number };
+export type Checked = {
+  result: RustRunResult;
+  passed: boolean;
+  message: string;
+  durationMs: number;
+};
 
 /** As content:check judges an exercise: it must build and run, then the lesson's #[test]s must pass. */
-async function checkExercise(
+export async function checkExercise(
   files: ProjectFile[],
   file: string,
   check: string,
@@ -205,8 +212,8 @@ async function checkExercise(
   };
 }
 
-async function record(
-  body: RustRunBody,
+export async function record(
+  body: Pick<RustRunBody, "lessonKey" | "cellId">,
   user: SessionUser,
   checked: Checked,
   deps: RustRunDeps,
@@ -252,7 +259,7 @@ function single(event: RustRunEvent): ReadableStream<Uint8Array> {
   });
 }
 
-function ndjson(stream: ReadableStream<Uint8Array>): Response {
+export function ndjson(stream: ReadableStream<Uint8Array>): Response {
   // no-transform: a compressing proxy or Next's gzip would hold the queue positions back.
   return new Response(stream, {
     headers: {

@@ -2,11 +2,12 @@
  * The Rust cell runtime for the notebook (kind "rust"), talking to the /api/rust routes.
  * Whether this learner can run Rust here (a toolchain, a sandbox, a session) comes from
  * GET /api/rust/status, asked when the notebook opens and again when the learner signs in or
- * out; until it answers Run stays enabled, and the server re-checks on every run anyway.
+ * out; until it answers the notebook keeps Run disabled ("checking", see the descriptor), and
+ * if it cannot answer Run is enabled: the server re-checks on every run anyway.
  */
 import { postJson } from "@/lib/http/api-client";
 import { createRustRuntime } from "./rust-cell";
-import { readRunEvents } from "./run-events";
+import { readBatchEvents, readRunEvents } from "./run-events";
 import type { RustRunnerStatus } from "@/lib/rust-sandbox/types";
 
 const MESSAGES = {
@@ -30,6 +31,17 @@ export const rustRuntime = createRustRuntime({
       const response = await postJson("/api/rust/run", input, controller.signal, MESSAGES);
       if (!response.body) throw new Error("the server answered without a body");
       return await readRunEvents(response.body, onQueuePosition);
+    } finally {
+      runs.delete(input.ticket);
+    }
+  },
+  runBatch: async (input, onQueuePosition, onCell) => {
+    const controller = new AbortController();
+    runs.set(input.ticket, controller);
+    try {
+      const response = await postJson("/api/rust/run-batch", input, controller.signal, MESSAGES);
+      if (!response.body) throw new Error("the server answered without a body");
+      await readBatchEvents(response.body, onQueuePosition, onCell);
     } finally {
       runs.delete(input.ticket);
     }

@@ -5,7 +5,7 @@ import type { CellContext, KindRunner, RunVerdict } from "@/lib/content/check/ch
 function verdict(result: NodeRunResult, what: string): RunVerdict {
   if (result.status === "ok") return { ok: true };
   const e = result.error;
-  const where = e?.line !== undefined ? ` (line ${e.line})` : "";
+  const where = e?.line !== undefined ? ` (line ${e.line} of ${what})` : "";
   return {
     ok: false,
     message: `${what} threw ${e?.name ?? "Error"}: ${e?.message ?? "unknown error"}${where}`,
