@@ -62,7 +62,9 @@ test("edits made in Monaco survive a reload and reset restores the lesson code",
   await expect(cell.getByText("edited")).toBeVisible();
   // Not signed in: the indicator says the work stays in this browser, never "saved".
   await expect(page.locator("[data-sync-state]")).toHaveAttribute("data-sync-state", "local");
-  await expect(page.locator("[data-sync-state]")).toContainText("Saved in this browser. Sign in to keep it everywhere.");
+  await expect(page.locator("[data-sync-state]")).toContainText(
+    "Saved in this browser. Sign in to keep it everywhere.",
+  );
   await page.reload();
   const reloaded = page.locator('[data-cell-id="build-model"]');
   await expect(reloaded).toContainText("// my note: 32 units is plenty");

@@ -227,7 +227,10 @@ export function NotebookProvider({
     queue.current?.stop();
   }, []);
   const enqueueBatch = useCallback((ids: readonly string[]) => {
-    const batch = { id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`, cellIds: ids };
+    const batch = {
+      id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
+      cellIds: ids,
+    };
     for (const id of ids) batches.current.set(id, batch);
     queue.current?.enqueue(ids);
   }, []);

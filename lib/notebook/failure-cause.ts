@@ -7,7 +7,7 @@ import type { CellState, NotebookState } from "./reducer";
 import type { CellKind, CellOutput } from "./types";
 
 /** What is wrong with the cell above. */
-export type UpstreamProblem = "failed" | "timed-out" | "check-failed" | "not-run" | "interrupted";
+type UpstreamProblem = "failed" | "timed-out" | "check-failed" | "not-run" | "interrupted";
 
 export interface FailureCause {
   cellId: string;

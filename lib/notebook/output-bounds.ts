@@ -6,8 +6,8 @@
  */
 
 /** The tail of a long text output shown until the learner asks for all of it. */
-export const TEXT_TAIL_BYTES = 32 * 1024;
-export const TABLE_PAGE_SIZE = 50;
+const TEXT_TAIL_BYTES = 32 * 1024;
+const TABLE_PAGE_SIZE = 50;
 
 /** UTF-8 length of one UTF-16 code unit (a surrogate pair counts 2 + 2 = 4 bytes). */
 function unitBytes(code: number): number {

@@ -4,7 +4,7 @@ import { rowRangeLabel, tablePage } from "@/lib/notebook/output-bounds";
 import type { CellOutput } from "@/lib/notebook/types";
 import styles from "./outputs.module.css";
 
-export function formatCell(value: unknown): string {
+function formatCell(value: unknown): string {
   if (value === null || value === undefined) return value === null ? "null" : "";
   if (typeof value === "string") return value;
   if (typeof value === "number")

@@ -24,14 +24,14 @@ export const EMPTY_CYPHER_SCHEMA: CypherSchema = {
 export type CypherCompletionKind =
   "label" | "relationshipType" | "property" | "function" | "keyword";
 
-export interface CypherCompletion {
+interface CypherCompletion {
   label: string;
   kind: CypherCompletionKind;
   insertText: string;
   detail: string;
 }
 
-export interface CypherCompletionResult {
+interface CypherCompletionResult {
   /** How many characters before the cursor the completion replaces (the word typed so far). */
   replace: number;
   items: CypherCompletion[];

@@ -26,7 +26,7 @@ const CLAUSE_BEFORE_PAREN = new Set(
   ),
 );
 
-export type CypherScope =
+type CypherScope =
   | ""
   | "keyword"
   | "type"

@@ -32,7 +32,7 @@ import {
 } from "./rust-run";
 
 /** The longest lesson project has a handful of cells; this bounds what one request may build. */
-export const MAX_BATCH_CELLS = 24;
+const MAX_BATCH_CELLS = 24;
 /** Each cell carries its project's files (at most 256 KB); JSON escaping can double that. */
 export const MAX_RUST_BATCH_BODY_BYTES = 2_000_000;
 
@@ -51,8 +51,7 @@ export const rustBatchBodySchema = z.strictObject({
 export type RustBatchBody = z.infer<typeof rustBatchBodySchema>;
 
 /** The project a cell belongs to for batching; "" for the cells without `project=`. */
-export const batchGroupOf = (attributes: Record<string, string>): string =>
-  attributes.project ?? "";
+const batchGroupOf = (attributes: Record<string, string>): string => attributes.project ?? "";
 
 interface PlannedCell {
   ref: LessonCellRef;
@@ -64,7 +63,7 @@ interface PlannedCell {
 }
 
 /** Validates the whole batch before anything builds: unknown cells, strangers, mixed projects. */
-export function planBatch(body: RustBatchBody): PlannedCell[] {
+function planBatch(body: RustBatchBody): PlannedCell[] {
   const planned: PlannedCell[] = [];
   let group: string | null = null;
   for (const sent of body.cells) {
@@ -105,7 +104,7 @@ function buildKey(files: ProjectFile[], mode: string | undefined): string {
  * The runner, once per distinct build in this batch: the same files in the same mode give the
  * same result, so the second asker gets the first build's.
  */
-export function buildOncePerBatch(run: RustRunDeps["run"]): RustRunDeps["run"] & {
+function buildOncePerBatch(run: RustRunDeps["run"]): RustRunDeps["run"] & {
   builds: () => number;
 } {
   const done = new Map<string, ReturnType<RustRunDeps["run"]>>();
