@@ -6,13 +6,14 @@
  */
 import { readlinkSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
-import { executePrepared, prepareQuery, type Prepared } from "../engine";
+import { executePrepared, prepareQuery } from "../engine";
 import { Graph, type GraphDelta } from "../graph";
 import { ProcedureRegistry } from "../procedures";
 import { CypherError } from "../errors";
 import { resultTooLargeError } from "../tx-errors";
 import type { QueryResult } from "../database";
 import type { CypherValue } from "../values";
+import { CreateReplayCache } from "./create-replay";
 import { errorToWire, type FromWorker, type ToWorker, type WorkerLimits } from "./engine-protocol";
 
 const limits = (workerData as { limits: WorkerLimits }).limits;
@@ -25,25 +26,8 @@ let version = 0;
 const pending: { delta: GraphDelta; version: number }[] = [];
 let tx: { startVersion: number; failed: boolean } | undefined;
 
-/**
- * Parsed and checked queries by text. Every learner's cell sends its lesson's dataset (one large
- * CREATE: parsing it is most of a cell's cost) and the same few queries, again and again.
- */
-const prepared = new Map<string, Prepared>();
-const PREPARED_MAX = 256;
-
-function prepare(query: string): Prepared {
-  const hit = prepared.get(query);
-  if (hit) {
-    prepared.delete(query);
-    prepared.set(query, hit);
-    return hit;
-  }
-  const p = prepareQuery(query);
-  prepared.set(query, p);
-  if (prepared.size > PREPARED_MAX) prepared.delete(prepared.keys().next().value!);
-  return p;
-}
+/** What the lesson datasets' CREATEs made, to make again cheaply (see create-replay.ts). */
+const createReplays = new CreateReplayCache();
 
 function catchUp(): void {
   while (pending.length > 0) {
@@ -105,7 +89,16 @@ function run(query: string, params: Map<string, CypherValue>, deadline: number):
       "The transaction failed because of an earlier error; it can only be rolled back.",
     );
   try {
-    const result = executePrepared(prepare(query), { graph, procedures, deadline }, params);
+    // prepareQuery keeps parsed queries by text (engine.ts): datasets and replayed cells repeat
+    const prepared = prepareQuery(query);
+    const before = { nextNodeId: graph.nextNodeId, nextRelId: graph.nextRelId };
+    const firstWrite = !graph.hasChanges && params.size === 0;
+    const replayed = firstWrite
+      ? createReplays.replay(graph, tx.startVersion, prepared)
+      : undefined;
+    const result = replayed ?? executePrepared(prepared, { graph, procedures, deadline }, params);
+    if (firstWrite && !replayed)
+      createReplays.record(graph, tx.startVersion, before, prepared, result);
     checkResult(result);
     return result;
   } catch (e) {
@@ -124,6 +117,7 @@ function handle(m: ToWorker): FromWorker | undefined {
       procedures = new ProcedureRegistry();
       for (const p of m.procedures) procedures.add(p);
       version = m.version;
+      createReplays.clear();
       pending.length = 0;
       tx = undefined;
       return undefined;
