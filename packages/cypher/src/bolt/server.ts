@@ -29,6 +29,8 @@ export interface BoltServerOptions {
   database?: CypherDatabase;
   /** Upper bound for any query's run time (ms); default 5 s. */
   maxTxTimeoutMs?: number;
+  /** Roll back an explicit transaction left without a message this long (ms); see SessionOptions. */
+  maxIdleTxMs?: number;
   /**
    * Queries run in worker threads (heap-limited, terminated when they overrun), so no query can
    * block this event loop; `false` runs them in this thread (the TCK's fast path, tools).
@@ -235,6 +237,7 @@ export async function startBoltServer(options: BoltServerOptions): Promise<BoltS
         connectionId,
         advertisedAddress: `${host === "0.0.0.0" || host === "::" ? "localhost" : host}:${boundPort}`,
         maxTxTimeoutMs: options.maxTxTimeoutMs ?? 5_000,
+        maxIdleTxMs: options.maxIdleTxMs,
         pool: pool ? () => pool : undefined,
         authGuard,
         clientAddress: socket.remoteAddress,

@@ -31,6 +31,12 @@ export interface SessionOptions {
   advertisedAddress: string;
   /** Upper bound for any query's run time (ms); a client's tx_timeout may only lower it. */
   maxTxTimeoutMs: number;
+  /**
+   * An explicit transaction holds one of the few engine workers until it ends: one left open with
+   * no message for this long (ms) is rolled back, and the client's next message gets
+   * Neo.ClientError.Transaction.TransactionTimedOut. Default 10 s; 0 turns it off.
+   */
+  maxIdleTxMs?: number;
   /** Run queries in engine worker threads (the Bolt server); without it they run in this thread on `database()`. */
   pool?: () => EnginePool;
   /** Shared across a server's connections: locks a user out briefly after repeated wrong passwords. */
@@ -41,6 +47,7 @@ export interface SessionOptions {
 }
 
 const SERVER_AGENT = "Neo4j/5.26.0";
+const DEFAULT_MAX_IDLE_TX_MS = 10_000;
 
 type State =
   | "CONNECTED"
@@ -95,6 +102,11 @@ export class BoltSession {
   private results: OpenResult[] = [];
   private qidCounter = 0n;
   private readonly now: () => number;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Messages being handled (a pipelined RUN and PULL): the idle clock starts when none is. */
+  private inFlight = 0;
+  /** The open transaction was rolled back for idling: said to the client at its next message. */
+  private idleExpired: CypherError | undefined;
 
   constructor(private readonly options: SessionOptions) {
     this.now = options.now ?? Date.now;
@@ -105,7 +117,53 @@ export class BoltSession {
   }
 
   handle(req: Request): MaybePromise<HandleResult> {
+    this.disarmIdle();
+    this.inFlight++;
+    const done = (x: HandleResult): HandleResult => {
+      this.inFlight--;
+      return this.armIdleIfInTransaction(x);
+    };
+    const r = this.handleMessage(req);
+    return r instanceof Promise ? r.then(done) : done(r);
+  }
+
+  private disarmIdle(): void {
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
+  private armIdleIfInTransaction(r: HandleResult): HandleResult {
+    const idleMs = this.options.maxIdleTxMs ?? DEFAULT_MAX_IDLE_TX_MS;
+    this.disarmIdle();
+    if (
+      idleMs > 0 &&
+      this.inFlight === 0 &&
+      (this.state === "TX_READY" || this.state === "TX_STREAMING")
+    ) {
+      this.idleTimer = setTimeout(() => {
+        this.idleTimer = undefined;
+        if (this.state !== "TX_READY" && this.state !== "TX_STREAMING") return;
+        this.cleanup();
+        this.idleExpired = new CypherError(
+          "TransientError",
+          "runtime",
+          "TransactionTimedOut",
+          `The transaction was rolled back after ${idleMs / 1000} s without a message from the client; its changes are lost. Keep transactions short: run their statements back to back, then commit.`,
+        );
+      }, idleMs);
+      this.idleTimer.unref?.();
+    }
+    return r;
+  }
+
+  private handleMessage(req: Request): MaybePromise<HandleResult> {
     const one = (r: PackStructure, close = false): HandleResult => ({ responses: [r], close });
+    if (this.idleExpired && req.type !== "GOODBYE" && req.type !== "RESET") {
+      const expired = this.idleExpired;
+      this.idleExpired = undefined;
+      return this.fail(expired);
+    }
+    this.idleExpired = undefined;
     if (req.type === "GOODBYE") {
       this.cleanup();
       this.state = "DEFUNCT";
@@ -130,6 +188,7 @@ export class BoltSession {
 
   /** Roll back whatever is open (connection closing or RESET). */
   cleanup(): void {
+    this.disarmIdle();
     if (this.tx?.open) void Promise.resolve(this.tx.rollback()).catch(() => {});
     this.tx = undefined;
     this.txDeadline = undefined;
