@@ -83,8 +83,11 @@ type Hints = Map<string, [string, CypherValue][]>;
  * Predicate push-down: top-level `v.key = expr` conjuncts of WHERE whose other side can be evaluated
  * from the incoming row let the matcher start from the property index. WHERE is still checked in full.
  */
-function equalityHints(where: Expr | undefined, row: Row, ctx: EvalCtx): Hints {
-  const hints: Hints = new Map();
+/** Top-level `v.key = other` conjuncts of a WHERE (either side), for index look-ups. */
+export function propertyEqualities(
+  where: Expr | undefined,
+): { variable: string; key: string; other: Expr }[] {
+  const found: { variable: string; key: string; other: Expr }[] = [];
   const visit = (e: Expr): void => {
     if (e.t === "bin" && e.op === "AND") {
       visit(e.l);
@@ -95,27 +98,35 @@ function equalityHints(where: Expr | undefined, row: Row, ctx: EvalCtx): Hints {
     for (const [side, other] of [
       [e.l, e.r],
       [e.r, e.l],
-    ] as const) {
-      if (side.t !== "prop" || side.obj.t !== "var" || row.has(side.obj.name)) continue;
-      if (
-        JSON.stringify(other, (_k, x: unknown) => (typeof x === "bigint" ? 0 : x)).match(
-          /"name":"(rand|randomuuid)"/i,
-        )
-      )
-        continue;
-      let v: CypherValue;
-      try {
-        v = evaluate(other, row, ctx);
-      } catch {
-        continue; // depends on pattern variables: not a constant for this row
-      }
-      if (indexKey(v) === undefined) continue;
-      const list = hints.get(side.obj.name) ?? [];
-      list.push([side.key, v]);
-      hints.set(side.obj.name, list);
-    }
+    ] as const)
+      if (side.t === "prop" && side.obj.t === "var")
+        found.push({ variable: side.obj.name, key: side.key, other });
   };
   if (where) visit(where);
+  return found;
+}
+
+function equalityHints(where: Expr | undefined, row: Row, ctx: EvalCtx): Hints {
+  const hints: Hints = new Map();
+  for (const { variable, key, other } of propertyEqualities(where)) {
+    if (row.has(variable)) continue;
+    if (
+      JSON.stringify(other, (_k, x: unknown) => (typeof x === "bigint" ? 0 : x)).match(
+        /"name":"(rand|randomuuid)"/i,
+      )
+    )
+      continue;
+    let v: CypherValue;
+    try {
+      v = evaluate(other, row, ctx);
+    } catch {
+      continue; // depends on pattern variables: not a constant for this row
+    }
+    if (indexKey(v) === undefined) continue;
+    const list = hints.get(variable) ?? [];
+    list.push([key, v]);
+    hints.set(variable, list);
+  }
   return hints;
 }
 

@@ -9,7 +9,7 @@
 import type { Clause, Expr, NodePat, PatternPart, QuantifiedPath, Query, SingleQuery } from "./ast";
 import type { Graph } from "./graph";
 import { isUniqueIndex, indexFor } from "./schema";
-import { scanLabels } from "./match";
+import { propertyEqualities, scanLabels } from "./match";
 import { isAggregateCall, walkExpr } from "./eval";
 
 export interface PlanNode {
@@ -378,23 +378,9 @@ function whereEqualityKeys(
     });
     return known;
   };
-  const visit = (e: Expr): void => {
-    if (e.t === "bin" && e.op === "AND") {
-      visit(e.l);
-      visit(e.r);
-      return;
-    }
-    if (e.t !== "bin" || e.op !== "=") return;
-    for (const [side, other] of [
-      [e.l, e.r],
-      [e.r, e.l],
-    ] as const) {
-      if (side.t !== "prop" || side.obj.t !== "var" || !local.has(side.obj.name)) continue;
-      if (!knownBefore(other)) continue;
-      keys.set(side.obj.name, [...(keys.get(side.obj.name) ?? []), side.key]);
-    }
-  };
-  visit(where);
+  for (const { variable, key, other } of propertyEqualities(where))
+    if (local.has(variable) && knownBefore(other))
+      keys.set(variable, [...(keys.get(variable) ?? []), key]);
   return keys;
 }
 
