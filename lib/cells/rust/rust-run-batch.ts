@@ -24,9 +24,10 @@ import { fileOf } from "./project";
 import { encodeRunEvent, type RustBatchEvent } from "./run-events";
 import {
   checkExercise,
-  inFlight,
   ndjson,
   record,
+  RUNNER_FAILED,
+  streamRunEvents,
   ticketSchema,
   type RustRunDeps,
 } from "./rust-run";
@@ -148,80 +149,49 @@ export function startRustBatch(
       }),
     );
   }
-  const { ticket } = body;
-  if (ticket && inFlight().has(ticket))
-    throw new RouteError(409, "A run with this ticket is already in progress.");
-  const controller = new AbortController();
-  if (ticket) inFlight().set(ticket, { controller, userId: user.id });
-  requestSignal?.addEventListener("abort", () => controller.abort(), { once: true });
   const batchDeps: RustRunDeps = { ...deps, run: buildOncePerBatch(deps.run) };
-  let closed = false;
-
-  const stream = new ReadableStream<Uint8Array>({
-    async start(out) {
-      const send = (event: RustBatchEvent) => {
-        if (!closed) out.enqueue(encoder.encode(encodeRunEvent(event)));
-      };
-      const options = {
-        signal: controller.signal,
-        onQueuePosition: (position: number) => send({ type: "queue", position }),
-        ...(ticket ? { ticket } : {}),
-      };
-      try {
-        for (const cell of planned) {
-          if (controller.signal.aborted) break;
-          const result = await batchDeps.run(cell.files, { ...options, mode: cell.mode });
-          if (!cell.check || result.status !== "ok" || controller.signal.aborted) {
-            send({ type: "cell", cellId: cell.ref.cell.id, result });
-            continue;
-          }
-          const checked = await checkExercise(
-            cell.check.files,
-            fileOf(cell.ref.cell),
-            cell.check.text,
-            cell.mode,
-            options,
-            batchDeps,
-          );
-          if (controller.signal.aborted) {
-            send({ type: "cell", cellId: cell.ref.cell.id, result });
-            break;
-          }
-          const verdict = await record(
-            { lessonKey: body.lessonKey, cellId: cell.ref.cell.id },
-            user,
-            checked,
-            deps,
-          );
-          send({
-            type: "cell",
-            cellId: cell.ref.cell.id,
-            result,
-            check: { result: checked.result, verdict },
-          });
+  return streamRunEvents(body.ticket, user, requestSignal, {
+    async work(send, options) {
+      const { signal } = options;
+      for (const cell of planned) {
+        if (signal.aborted) break;
+        const result = await batchDeps.run(cell.files, { ...options, mode: cell.mode });
+        if (!cell.check || result.status !== "ok" || signal.aborted) {
+          send({ type: "cell", cellId: cell.ref.cell.id, result });
+          continue;
         }
-        send({ type: "done" });
-      } catch (error) {
-        logger.error({ err: error, lessonKey: body.lessonKey }, "rust batch failed");
-        const failed = stoppedResult(
-          "unavailable",
-          "The Rust runner failed unexpectedly; please try again.",
+        const checked = await checkExercise(
+          cell.check.files,
+          fileOf(cell.ref.cell),
+          cell.check.text,
+          cell.mode,
+          options,
+          batchDeps,
         );
-        for (const cell of planned)
-          send({ type: "cell", cellId: cell.ref.cell.id, result: failed });
-        send({ type: "done" });
-      } finally {
-        if (ticket) inFlight().delete(ticket);
-        if (!closed) {
-          closed = true;
-          out.close();
+        if (signal.aborted) {
+          send({ type: "cell", cellId: cell.ref.cell.id, result });
+          break;
         }
+        const verdict = await record(
+          { lessonKey: body.lessonKey, cellId: cell.ref.cell.id },
+          user,
+          checked,
+          deps,
+        );
+        send({
+          type: "cell",
+          cellId: cell.ref.cell.id,
+          result,
+          check: { result: checked.result, verdict },
+        });
       }
+      send({ type: "done" });
     },
-    cancel() {
-      closed = true;
-      controller.abort();
+    failed(error, send) {
+      logger.error({ err: error, lessonKey: body.lessonKey }, "rust batch failed");
+      for (const cell of planned)
+        send({ type: "cell", cellId: cell.ref.cell.id, result: RUNNER_FAILED });
+      send({ type: "done" });
     },
   });
-  return ndjson(stream);
 }

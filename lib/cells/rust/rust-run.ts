@@ -17,6 +17,7 @@ import { recordServerVerdict, type ServerVerdictInput } from "@/lib/progress/ver
 import {
   encodeRunEvent,
   NDJSON_CONTENT_TYPE,
+  type RustBatchEvent,
   type RustRunEvent,
   type RustVerdict,
 } from "./run-events";
@@ -64,7 +65,7 @@ const IN_FLIGHT = Symbol.for("courses.rust.inFlight");
 type GlobalWithRuns = typeof globalThis & {
   [IN_FLIGHT]?: Map<string, { controller: AbortController; userId: string }>;
 };
-export function inFlight(): Map<string, { controller: AbortController; userId: string }> {
+function inFlight(): Map<string, { controller: AbortController; userId: string }> {
   return ((globalThis as GlobalWithRuns)[IN_FLIGHT] ??= new Map());
 }
 
@@ -102,10 +103,69 @@ export function startRustRun(
         result: stoppedResult("unavailable", status.reason ?? "Running Rust is unavailable here."),
       }),
     );
-  const { ticket } = body;
+  return streamRunEvents(body.ticket, user, requestSignal, {
+    async work(send, options) {
+      if (body.mode !== "check") {
+        send({
+          type: "result",
+          result: await deps.run(project.files, { ...options, mode: body.mode }),
+        });
+        return;
+      }
+      const checked = await checkExercise(
+        project.files,
+        project.file,
+        check ?? "",
+        found.cell.attributes.mode === "test" ? "test" : "run",
+        options,
+        deps,
+      );
+      const verdict = options.signal.aborted ? undefined : await record(body, user, checked, deps);
+      send(
+        verdict
+          ? { type: "result", result: checked.result, verdict }
+          : { type: "result", result: checked.result },
+      );
+    },
+    failed(error, send) {
+      logger.error(
+        { err: error, lessonKey: body.lessonKey, cellId: body.cellId },
+        "rust runner failed",
+      );
+      send({ type: "result", result: RUNNER_FAILED });
+    },
+  });
+}
+
+export const RUNNER_FAILED = stoppedResult(
+  "unavailable",
+  "The Rust runner failed unexpectedly; please try again.",
+);
+
+type RunEvent = RustRunEvent | RustBatchEvent;
+
+export type RunOptions = {
+  signal: AbortSignal;
+  onQueuePosition(position: number): void;
+  ticket?: string;
+};
+
+/**
+ * The streamed answer of a Rust run (one cell or a Run all): the run is registered under the
+ * learner's ticket (so /api/rust/cancel can stop it), stopped when the page goes away, its events
+ * sent as NDJSON until the work ends; a failure of the runner itself is logged and answered.
+ */
+export function streamRunEvents(
+  ticket: string | undefined,
+  user: SessionUser,
+  requestSignal: AbortSignal | undefined,
+  handlers: {
+    work(send: (event: RunEvent) => void, options: RunOptions): Promise<void>;
+    failed(error: unknown, send: (event: RunEvent) => void): void;
+  },
+): Response {
   if (ticket && inFlight().has(ticket))
     throw new RouteError(409, "A run with this ticket is already in progress.");
-
   const controller = new AbortController();
   if (ticket) inFlight().set(ticket, { controller, userId: user.id });
   // The learner's page went away (the fetch was aborted): stop the build or the program.
@@ -116,50 +176,18 @@ export function startRustRun(
   const stream = new ReadableStream<Uint8Array>({
     async start(out) {
       // After a cancel the stream is closed for writing; the run still winds down and cleans up.
-      const send = (event: RustRunEvent) => {
+      const send = (event: RunEvent) => {
         if (!closed) out.enqueue(encoder.encode(encodeRunEvent(event)));
       };
-      const options = {
+      const options: RunOptions = {
         signal: controller.signal,
-        onQueuePosition: (position: number) => send({ type: "queue", position }),
+        onQueuePosition: (position) => send({ type: "queue", position }),
         ...(ticket ? { ticket } : {}),
       };
       try {
-        if (body.mode !== "check") {
-          send({
-            type: "result",
-            result: await deps.run(project.files, { ...options, mode: body.mode }),
-          });
-        } else {
-          const checked = await checkExercise(
-            project.files,
-            project.file,
-            check ?? "",
-            found.cell.attributes.mode === "test" ? "test" : "run",
-            options,
-            deps,
-          );
-          const verdict = controller.signal.aborted
-            ? undefined
-            : await record(body, user, checked, deps);
-          send(
-            verdict
-              ? { type: "result", result: checked.result, verdict }
-              : { type: "result", result: checked.result },
-          );
-        }
+        await handlers.work(send, options);
       } catch (error) {
-        logger.error(
-          { err: error, lessonKey: body.lessonKey, cellId: body.cellId },
-          "rust runner failed",
-        );
-        send({
-          type: "result",
-          result: stoppedResult(
-            "unavailable",
-            "The Rust runner failed unexpectedly; please try again.",
-          ),
-        });
+        handlers.failed(error, send);
       } finally {
         if (ticket) inFlight().delete(ticket);
         if (!closed) {
