@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 
 /**
  * Opens a lesson as an anonymous learner whose saved edit of one cell is `code`, the way the
@@ -57,4 +57,9 @@ export async function openWithSavedEdit(
     { lessonKey, cellId, code },
   );
   await page.reload();
+  // The saved edit is restored once the page has read its store: running before that would run
+  // the lesson's own code.
+  await expect(
+    page.locator(`[data-cell-id="${cellId}"]`).getByText("edited", { exact: true }),
+  ).toBeVisible({ timeout: 30_000 });
 }
