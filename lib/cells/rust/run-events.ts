@@ -54,11 +54,11 @@ export function encodeRunEvent(event: RustRunEvent | RustBatchEvent): string {
   return `${JSON.stringify(event)}\n`;
 }
 
-/** Reads the stream line by line: reports queue positions, resolves with the result (and verdict). */
-export async function readRunEvents(
+/** The stream's non-empty lines as they arrive; `ended` is thrown if it ends before the reader stops. */
+async function* ndjsonLines(
   body: ReadableStream<Uint8Array>,
-  onQueuePosition: (position: number) => void,
-): Promise<{ result: RustRunResult; verdict?: RustVerdict }> {
+  ended: string,
+): AsyncGenerator<string> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffered = "";
@@ -70,19 +70,29 @@ export async function readRunEvents(
       while ((newline = buffered.indexOf("\n")) >= 0) {
         const line = buffered.slice(0, newline).trim();
         buffered = buffered.slice(newline + 1);
-        if (!line) continue;
-        const event = parseLine(line);
-        if (event.type === "queue") onQueuePosition(event.position);
-        else
-          return event.verdict
-            ? { result: event.result, verdict: event.verdict }
-            : { result: event.result };
+        if (line) yield line;
       }
-      if (done) throw new Error("the server ended the run without a result");
+      if (done) throw new Error(ended);
     }
   } finally {
     reader.cancel().catch(() => undefined);
   }
+}
+
+/** Reads the stream line by line: reports queue positions, resolves with the result (and verdict). */
+export async function readRunEvents(
+  body: ReadableStream<Uint8Array>,
+  onQueuePosition: (position: number) => void,
+): Promise<{ result: RustRunResult; verdict?: RustVerdict }> {
+  for await (const line of ndjsonLines(body, "the server ended the run without a result")) {
+    const event = parseLine(line);
+    if (event.type === "queue") onQueuePosition(event.position);
+    else
+      return event.verdict
+        ? { result: event.result, verdict: event.verdict }
+        : { result: event.result };
+  }
+  throw new Error("the server ended the run without a result"); // unreachable: the lines throw first
 }
 
 /** Reads a batch's stream: reports queue positions and each cell's result as they come. */
@@ -91,27 +101,11 @@ export async function readBatchEvents(
   onQueuePosition: (position: number) => void,
   onCell: (cell: RustBatchCellResult) => void,
 ): Promise<void> {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let buffered = "";
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      buffered += done ? decoder.decode() : decoder.decode(value, { stream: true });
-      let newline: number;
-      while ((newline = buffered.indexOf("\n")) >= 0) {
-        const line = buffered.slice(0, newline).trim();
-        buffered = buffered.slice(newline + 1);
-        if (!line) continue;
-        const event = parseLine(line, rustBatchEventSchema);
-        if (event.type === "queue") onQueuePosition(event.position);
-        else if (event.type === "cell") onCell(event);
-        else return;
-      }
-      if (done) throw new Error("the server ended the runs without finishing them");
-    }
-  } finally {
-    reader.cancel().catch(() => undefined);
+  for await (const line of ndjsonLines(body, "the server ended the runs without finishing them")) {
+    const event = parseLine(line, rustBatchEventSchema);
+    if (event.type === "queue") onQueuePosition(event.position);
+    else if (event.type === "cell") onCell(event);
+    else return;
   }
 }
 

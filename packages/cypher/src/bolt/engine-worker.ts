@@ -73,7 +73,8 @@ function checkResult(r: QueryResult): void {
   }
 }
 
-function run(query: string, params: Map<string, CypherValue>, deadline: number): QueryResult {
+/** The open transaction, if statements may still run in it. */
+function usableTx(): { startVersion: number; failed: boolean } {
   if (!tx)
     throw new CypherError(
       "DatabaseError",
@@ -88,6 +89,11 @@ function run(query: string, params: Map<string, CypherValue>, deadline: number):
       "TransactionFailed",
       "The transaction failed because of an earlier error; it can only be rolled back.",
     );
+  return tx;
+}
+
+function run(query: string, params: Map<string, CypherValue>, deadline: number): QueryResult {
+  const tx = usableTx();
   try {
     // prepareQuery keeps parsed queries by text (engine.ts): datasets and replayed cells repeat
     const prepared = prepareQuery(query);
@@ -149,26 +155,12 @@ function handle(m: ToWorker): FromWorker | undefined {
       }
     }
     case "prepare": {
-      if (!tx)
-        throw new CypherError(
-          "DatabaseError",
-          "runtime",
-          "TransactionClosed",
-          "The transaction has been closed.",
-        );
-      if (tx.failed)
-        throw new CypherError(
-          "DatabaseError",
-          "runtime",
-          "TransactionFailed",
-          "The transaction failed because of an earlier error; it can only be rolled back.",
-        );
+      const { startVersion } = usableTx();
       if (!graph.hasChanges) {
-        const startVersion = tx.startVersion;
         endTx(true);
         return { id: m.id, ok: true, startVersion };
       }
-      return { id: m.id, ok: true, delta: graph.journalDelta(), startVersion: tx.startVersion };
+      return { id: m.id, ok: true, delta: graph.journalDelta(), startVersion };
     }
     case "finalize":
       if (m.commit) version = m.version;
