@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { startTcpProxy, type TcpProxy } from "@/lib/progress/testing/tcp-proxy";
-import { closeDb, getPrisma, withTransaction } from "./client";
+import { closeDb, getPrisma, retryAfterLossOrConflict, withTransaction } from "./client";
 import { classifyDatabaseError } from "./errors";
 import { createTestDatabase, withSchema, type TestDatabase } from "./testing";
 
@@ -101,7 +101,7 @@ describe("the shared connection pool", () => {
           [id, `tx-${id}@example.test`],
         );
       },
-      { retryOnConnectionLoss: true },
+      { retryAfterLossOrConflict: true },
     );
     await cut;
     expect(tries).toBe(2);
@@ -110,5 +110,26 @@ describe("the shared connection pool", () => {
       id,
     );
     expect(rows[0]?.n).toBe(1);
+  });
+});
+
+describe("retryAfterLossOrConflict", () => {
+  it("runs the work once more after a deadlock or serialization failure, and not after other errors", async () => {
+    for (const code of ["40P01", "40001"]) {
+      let tries = 0;
+      const result = await retryAfterLossOrConflict(async () => {
+        tries += 1;
+        if (tries === 1) throw Object.assign(new Error("deadlock detected"), { code });
+        return "done";
+      });
+      expect([result, tries]).toEqual(["done", 2]);
+    }
+    let tries = 0;
+    const invalid = retryAfterLossOrConflict(async () => {
+      tries += 1;
+      throw Object.assign(new Error("invalid input syntax"), { code: "22P02" });
+    });
+    await expect(invalid).rejects.toThrow("invalid input syntax");
+    expect(tries).toBe(1);
   });
 });

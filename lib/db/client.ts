@@ -3,7 +3,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient } from "./generated/client";
 import { parseConnectionTarget, readDbEnv } from "./env";
-import { isConnectionLost } from "./errors";
+import { classifyDatabaseError, isConnectionLost } from "./errors";
 
 // The ONE Prisma client of the process. Cached on globalThis in production too: Next bundles
 // pages and route handlers separately, and two clients mean two pools — which the embedded
@@ -133,14 +133,15 @@ export async function dbQuery<R extends pg.QueryResultRow>(
 }
 
 /**
- * Runs `work` once more if the connection was lost under it. Only for idempotent work: the
- * first try may have reached the database before the connection went.
+ * Runs `work` once more if the connection was lost under it, or if Postgres rolled it back as
+ * a deadlock's victim or a serialization failure (40P01, 40001: nothing of it landed). Only for
+ * idempotent work: after a lost connection the first try may have reached the database.
  */
-export async function retryOnConnectionLoss<T>(work: () => Promise<T>): Promise<T> {
+export async function retryAfterLossOrConflict<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (!isConnectionLost(error)) throw error;
+    if (!isConnectionLost(error) && classifyDatabaseError(error) !== "conflict") throw error;
     return work();
   }
 }
@@ -150,12 +151,13 @@ export type TransactionClient = Pick<pg.PoolClient, "query">;
 /**
  * BEGIN … COMMIT on one pooled connection, for work that must be all or nothing; a throw from
  * `work` rolls back. Raw pg: a Prisma interactive transaction costs several times more here.
- * With `retryOnConnectionLoss` the whole transaction runs once more if the connection dies —
+ * With `retryAfterLossOrConflict` the whole transaction runs once more if the connection dies or
+ * Postgres rolls it back as a deadlock victim —
  * the caller's work must then be safe to repeat (a COMMIT may have landed before the loss).
  */
 export async function withTransaction<T>(
   work: (client: TransactionClient) => Promise<T>,
-  options: { retryOnConnectionLoss?: boolean } = {},
+  options: { retryAfterLossOrConflict?: boolean } = {},
 ): Promise<T> {
   const once = async () => {
     const client = await getHandle().pool.connect();
@@ -183,7 +185,7 @@ export async function withTransaction<T>(
       throw error;
     }
   };
-  return options.retryOnConnectionLoss ? retryOnConnectionLoss(once) : once();
+  return options.retryAfterLossOrConflict ? retryAfterLossOrConflict(once) : once();
 }
 
 async function closeHandle(handle: DbHandle): Promise<void> {

@@ -1,6 +1,6 @@
 import "server-only";
 import type { StoredCell as ServerCell, StoredLesson as ServerLesson } from "./progress-rows";
-import { dbQuery, getPrisma, retryOnConnectionLoss } from "./client";
+import { dbQuery, getPrisma, retryAfterLossOrConflict } from "./client";
 
 // Progress storage for sync batches. A batch costs two statements (two database round trips,
 // counted by progress-round-trips.test.ts), no transaction:
@@ -114,7 +114,7 @@ export async function deleteLessonCellsUpTo(
   lessonKey: string,
   upTo: number,
 ): Promise<void> {
-  await retryOnConnectionLoss(() =>
+  await retryAfterLossOrConflict(() =>
     getPrisma().$executeRawUnsafe(
       `DELETE FROM "cell_state" WHERE "userId" = $1 AND "lessonKey" = $2
        AND COALESCE(GREATEST("codeUpdatedAt", "lastRunAt"), '-infinity') <= $3::timestamp`,
@@ -177,6 +177,10 @@ export class BatchConflictError extends Error {
   }
 }
 
+const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const byCellKey = (a: CellKey, b: CellKey) =>
+  compareKeys(a.lessonKey, b.lessonKey) || compareKeys(a.cellId, b.cellId);
+
 /**
  * ONE statement, no transaction: every row is written guarded by the values read before
  * (optimistic concurrency), and a mutation id is claimed only together with the row it wrote —
@@ -189,19 +193,25 @@ export async function commitBatch(
   userId: string,
   commit: BatchCommit & { claims: ClaimEffect[] },
 ): Promise<CommitOutcome> {
-  const updates = commit.cells.filter((w) => w.expected !== null);
-  const inserts = commit.cells.filter((w) => w.expected === null);
-  const lessonUpdates = commit.lessons.filter((w) => w.expected !== null);
-  const lessonInserts = commit.lessons.filter((w) => w.expected === null);
+  // Rows in key order: two batches of one learner then lock shared rows in the same order
+  // (in a different order, each waited on a row the other held: a deadlock).
+  const cellsInOrder = [...commit.cells].sort(byCellKey);
+  const lessonsInOrder = [...commit.lessons].sort((a, b) => compareKeys(a.lessonKey, b.lessonKey));
+  const updates = cellsInOrder.filter((w) => w.expected !== null);
+  const inserts = cellsInOrder.filter((w) => w.expected === null);
+  const lessonUpdates = lessonsInOrder.filter((w) => w.expected !== null);
+  const lessonInserts = lessonsInOrder.filter((w) => w.expected === null);
   const params: unknown[] = [
     userId, // $1
     JSON.stringify(
-      commit.claims.map((c) => ({
-        id: c.id,
-        k: c.kind,
-        lk: "lessonKey" in c ? c.lessonKey : null,
-        cid: "cellId" in c ? c.cellId : null,
-      })),
+      [...commit.claims]
+        .sort((a, b) => compareKeys(a.id, b.id))
+        .map((c) => ({
+          id: c.id,
+          k: c.kind,
+          lk: "lessonKey" in c ? c.lessonKey : null,
+          cid: "cellId" in c ? c.cellId : null,
+        })),
     ), // $2
     JSON.stringify(
       updates.map((w) => ({
@@ -213,15 +223,17 @@ export async function commitBatch(
     ), // $3
     JSON.stringify(inserts.map(cellRecord)), // $4
     JSON.stringify(
-      commit.attempts.map((a) => ({
-        id: a.id,
-        lk: a.lessonKey,
-        cid: a.cellId,
-        passed: a.passed,
-        at: iso(a.at),
-        dur: a.durationMs,
-        err: a.errorMessage,
-      })),
+      [...commit.attempts]
+        .sort((a, b) => compareKeys(a.id, b.id))
+        .map((a) => ({
+          id: a.id,
+          lk: a.lessonKey,
+          cid: a.cellId,
+          passed: a.passed,
+          at: iso(a.at),
+          dur: a.durationMs,
+          err: a.errorMessage,
+        })),
     ), // $5
     JSON.stringify(
       lessonUpdates.map((w) => ({
@@ -241,7 +253,7 @@ export async function commitBatch(
   // one snapshot, and a write that lost a race (guard no longer true, key taken) returns nothing.
   // A statement is atomic, so running it again after a lost connection is safe: if the first
   // one committed, every guard fails and the caller finds its ids already claimed.
-  const [row] = await retryOnConnectionLoss(() =>
+  const [row] = await retryAfterLossOrConflict(() =>
     dbQuery<{
       cells: { lk: string; cid: string }[];
       attempts: number;
