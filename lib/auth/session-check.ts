@@ -104,6 +104,7 @@ export async function checkSessionInDatabase(
        FROM "session" s JOIN "user" u ON u."id" = s."userId"
       WHERE s."token" = $1`,
     [token],
+    "session-by-token",
   );
   if (!row) return null;
   const expired = row.expiresAt <= now;

@@ -76,6 +76,7 @@ export async function readBatchState(
       cellKeys.map((key) => key.cellId),
       lessonKeys,
     ],
+    "sync-read-batch-state",
   );
   const state: BatchState = { seen: new Set(), cells: new Map(), lessons: new Map() };
   for (const row of rows) {
@@ -176,6 +177,9 @@ export class BatchConflictError extends Error {
     super("progress rows changed concurrently");
   }
 }
+
+/** The commit's prepared-statement name (each execution sends it; the text only the first time). */
+export const COMMIT_BATCH_STATEMENT = "sync-commit-batch";
 
 const compareKeys = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const byCellKey = (a: CellKey, b: CellKey) =>
@@ -308,6 +312,7 @@ export async function commitBatch(
               (SELECT count(*) FROM attempts)::int AS attempts, (SELECT count(*) FROM lessons_written)::int AS lessons,
               COALESCE((SELECT json_agg("id"::text) FROM claimed), '[]') AS claimed`,
       params,
+      COMMIT_BATCH_STATEMENT,
     ),
   );
   const claimed = row?.claimed ?? [];

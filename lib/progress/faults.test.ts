@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { closeDb } from "@/lib/db/client";
 import { parseConnectionTarget } from "@/lib/db/env";
+import { COMMIT_BATCH_STATEMENT } from "@/lib/db/progress-repository";
 import { withSchema, type TestDatabase } from "@/lib/db/testing";
 import { resetAuth } from "@/lib/auth/auth";
 import { POST as syncPost } from "@/app/api/progress/sync/route";
@@ -25,7 +26,8 @@ let proxy: TcpProxy;
 let direct: pg.Client;
 const LESSON = "track/01-chapter/02-faults";
 // The batch commits in one statement (no BEGIN/COMMIT): the one that claims the mutation ids.
-const COMMIT_STATEMENT = 'INSERT INTO "sync_mutation"';
+// The commit is a prepared statement: its name travels with every execution (the text once).
+const COMMIT_STATEMENT = COMMIT_BATCH_STATEMENT;
 
 beforeAll(async () => {
   process.env.DATABASE_POOL_MAX = "4";
