@@ -5,22 +5,9 @@
  * Everything started here is closed through the shutdown registry, after HTTP has drained.
  */
 export async function register() {
-  if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { flushLogs, logger } = await import("./lib/http/log");
-  const { installFallbackSignalHandlers, onShutdown } = await import("./lib/http/shutdown");
-  // Under `next dev` / `next start` nobody drains HTTP for us; still close what we open.
-  installFallbackSignalHandlers((level, message, fields) => logger[level]({ ...fields }, message));
-  onShutdown("logs", flushLogs, 100);
-  const { registerProgressServices } = await import("./lib/progress/register");
-  await registerProgressServices();
-  const { closeDriver } = await import("./lib/neo4j/driver");
-  onShutdown("neo4j-driver", closeDriver, 20);
-  if (!process.env.NEO4J_URI) {
-    const { startEmbeddedCypher } = await import("./lib/neo4j/embedded");
-    const cypher = await startEmbeddedCypher({ dataDir: process.env.CYPHER_DATA_DIR });
-    const { registerEmbeddedNeo4j } = await import("./lib/neo4j/config");
-    registerEmbeddedNeo4j(cypher);
-    logger.info({ uri: cypher.uri }, "embedded openCypher engine started");
-    onShutdown("embedded-cypher", () => cypher.close(), 30);
+  // The condition around the import (not an early return) lets the Edge bundle drop it.
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { registerNode } = await import("./instrumentation-node");
+    await registerNode();
   }
 }

@@ -1,5 +1,9 @@
 import type { NextConfig } from "next";
 
+// `next dev` only: React's development build reconstructs server call stacks with eval() (its
+// production build never does). Without it every dev page logs a CSP error and shows an Issue.
+const devEval = process.env.NODE_ENV === "development" ? " 'unsafe-eval'" : "";
+
 /**
  * Content pages: no eval, no third-party origins. Inline scripts are Next's own bootstrap
  * (static pages cannot carry per-request nonces). 'wasm-unsafe-eval' lets TensorFlow.js compile
@@ -7,7 +11,7 @@ import type { NextConfig } from "next";
  */
 const pagePolicy = [
   "default-src 'self'",
-  "script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'",
+  `script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'${devEval}`,
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
@@ -38,6 +42,19 @@ const common = [
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
 ];
 
+/**
+ * Every page is cross-origin isolated, so the kernel worker gets SharedArrayBuffer and Atomics
+ * (Interrupt stops a cell through a shared flag and keeps its variables). Not only lesson pages:
+ * Next navigates between pages without loading a new document, so a lesson reached from the
+ * catalogue keeps the catalogue's isolation state. Everything we load is same-origin (the CSP
+ * above says so), so require-corp blocks nothing; worker scripts carry COEP themselves, as a
+ * dedicated worker's isolation comes from its own response.
+ */
+const isolation = [
+  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+  { key: "Cross-Origin-Embedder-Policy", value: "require-corp" },
+];
+
 const nextConfig: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
@@ -53,16 +70,18 @@ const nextConfig: NextConfig = {
     "@electric-sql/pglite",
     "@electric-sql/pglite-socket",
     "rate-limiter-flexible",
+    // One prom-client for our server and the route bundles (the registry lives on globalThis).
+    "prom-client",
   ],
   async headers() {
     return [
       {
         source: "/((?!_next/static/).*)",
-        headers: [...common, { key: "Content-Security-Policy", value: pagePolicy }],
+        headers: [...common, ...isolation, { key: "Content-Security-Policy", value: pagePolicy }],
       },
       {
         source: "/_next/static/:path*",
-        headers: [...common, { key: "Content-Security-Policy", value: workerPolicy }],
+        headers: [...common, ...isolation, { key: "Content-Security-Policy", value: workerPolicy }],
       },
     ];
   },

@@ -1,5 +1,7 @@
 import { defineConfig, devices } from "@playwright/test";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./e2e/chromium";
+import { E2E_SMTP_PORT } from "./e2e/mail";
+import { E2E_METRICS_TOKEN } from "./e2e/metrics";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = process.env.E2E_BASE_URL ?? `http://127.0.0.1:${port}`;
@@ -28,5 +30,8 @@ export default defineConfig({
         reuseExistingServer: !process.env.CI,
         stdout: "pipe",
         stderr: "pipe",
+        // e2e/account.spec.ts receives the password-reset mail on this port (in-process SMTP).
+        // e2e/operations.spec.ts scrapes /api/metrics with this token.
+        env: { SMTP_URL: `smtp://127.0.0.1:${E2E_SMTP_PORT}`, METRICS_TOKEN: E2E_METRICS_TOKEN },
       },
 });

@@ -104,6 +104,9 @@ test("pages send security headers", async ({ request }) => {
   expect(csp).not.toContain("'unsafe-eval'");
   expect(headers["x-content-type-options"]).toBe("nosniff");
   expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  // Cross-origin isolated, so Interrupt can keep the kernel's state (e2e/interrupt.spec.ts).
+  expect(headers["cross-origin-opener-policy"]).toBe("same-origin");
+  expect(headers["cross-origin-embedder-policy"]).toBe("require-corp");
 });
 
 for (const scheme of ["light", "dark"] as const) {

@@ -95,6 +95,7 @@ test("the demo instructor sees the funnel and an exercise's pass rate, and expor
   // The per-learner view, from the recent learners list.
   await page
     .getByRole("region", { name: "Recently active learners" })
+    .getByRole("table")
     .getByRole("link")
     .first()
     .click();
@@ -141,6 +142,7 @@ test("screenshots for docs/instructor.md", async ({ page }) => {
   await page.goto("/instructor/analytics");
   await page
     .getByRole("region", { name: "Recently active learners" })
+    .getByRole("table")
     .getByRole("link")
     .first()
     .click();
@@ -165,8 +167,15 @@ test("a learner who completes a lesson is counted in the instructor's funnel", a
   await signIn(instructor, DEMO_INSTRUCTOR, "/instructor/analytics");
   await expect(instructor).toHaveURL("/instructor/analytics");
   const before = await completedCount(instructor);
+  // Instructors see their classes' learners only: the learner joins the demo class first.
+  await instructor.goto("/instructor/classes/demo-class");
+  const joinPath = new URL(await instructor.getByTestId("join-link").inputValue(), "http://x")
+    .pathname;
 
-  await signUp(page, uniqueEmail(), "/learn/graph-queries/first-queries/match-and-return");
+  await signUp(page, uniqueEmail(), joinPath);
+  await page.getByRole("button", { name: "Join Demo class" }).click();
+  await expect(page.getByRole("status")).toContainText("You joined Demo class");
+  await page.goto("/learn/graph-queries/first-queries/match-and-return");
   await passCypherExercise(page, "matrix-directors");
   await expect(page.locator("[data-sync-state]")).toHaveAttribute("data-sync-state", "saved", {
     timeout: 30_000,

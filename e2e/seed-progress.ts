@@ -12,9 +12,19 @@ export async function openWithSavedEdit(
   cellId: string,
   code: string,
 ) {
+  await openWithSavedEdits(page, url, lessonKey, { [cellId]: code });
+}
+
+/** The same with saved edits of several cells (cell id → code). */
+export async function openWithSavedEdits(
+  page: Page,
+  url: string,
+  lessonKey: string,
+  edits: Record<string, string>,
+) {
   await page.goto(url);
   await page.evaluate(
-    async ({ lessonKey, cellId, code }) => {
+    async ({ lessonKey, edits }) => {
       // Wait until the page's store has created its database (it opens it when the lesson loads).
       const openDb = () =>
         new Promise<IDBDatabase>((resolve, reject) => {
@@ -30,18 +40,20 @@ export async function openWithSavedEdit(
         const db = exists ? await openDb() : null;
         if (db && db.objectStoreNames.contains("cells")) {
           const tx = db.transaction("cells", "readwrite");
-          tx.objectStore("cells").put({
-            owner: "anonymous",
-            lessonKey,
-            cellId,
-            code,
-            lessonCodeHash: null,
-            baseVersion: 0,
-            codeUpdatedAt: Date.now(),
-            lastRunStatus: null,
-            lastRunAt: null,
-            passed: false,
-          });
+          for (const [cellId, code] of Object.entries(edits)) {
+            tx.objectStore("cells").put({
+              owner: "anonymous",
+              lessonKey,
+              cellId,
+              code,
+              lessonCodeHash: null,
+              baseVersion: 0,
+              codeUpdatedAt: Date.now(),
+              lastRunStatus: null,
+              lastRunAt: null,
+              passed: false,
+            });
+          }
           await new Promise<void>((resolve, reject) => {
             tx.oncomplete = () => resolve();
             tx.onerror = () => reject(tx.error);
@@ -54,12 +66,14 @@ export async function openWithSavedEdit(
         await new Promise((r) => setTimeout(r, 100));
       }
     },
-    { lessonKey, cellId, code },
+    { lessonKey, edits },
   );
   await page.reload();
-  // The saved edit is restored once the page has read its store: running before that would run
-  // the lesson's own code.
-  await expect(
-    page.locator(`[data-cell-id="${cellId}"]`).getByText("edited", { exact: true }),
-  ).toBeVisible({ timeout: 30_000 });
+  // The saved edits are restored once the page has read its store: running before that would
+  // run the lesson's own code.
+  for (const cellId of Object.keys(edits)) {
+    await expect(
+      page.locator(`[data-cell-id="${cellId}"]`).getByText("edited", { exact: true }),
+    ).toBeVisible({ timeout: 30_000 });
+  }
 }

@@ -12,13 +12,15 @@
  *   CONTENT_CHECK_BACKEND         tfjs backend, wasm (default) or cpu
  *   CONTENT_CHECK_RESULT          where the result JSON goes (default .data/content-check.json),
  *                                 read by the instructor pages
+ * --exact makes each filter match a whole lesson key only (the preview's "Check this lesson").
  * --verbose also prints why each starter and wrong answer failed its check (is it failing for the
  * intended reason, with a message that helps?).
  * Exit code 0 when every lesson passed, 1 otherwise. Last line: `content: N passed, M failed`.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { formatProblems, readCatalog } from "../lib/content/catalog";
+import { contentRoot, formatProblems, readCatalog } from "../lib/content/catalog";
+import { lessonContentHash } from "../lib/content/check/content-hash";
 import { createCheckRunners } from "../lib/cells/check-runners";
 import { checkLesson, type LessonReport } from "../lib/content/check/check-lesson";
 import { parseCheckOptions, selectLessons } from "../lib/content/check/options";
@@ -34,16 +36,29 @@ async function main(): Promise<number> {
   const { options } = parsed;
   const started = Date.now();
   const catalog = readCatalog();
-  if (catalog.problems.length > 0) {
-    console.error(formatProblems(catalog.problems));
+  const ordered = catalog.tracks.flatMap((t) => t.chapters.flatMap((c) => c.lessons));
+  const lessons = selectLessons(ordered, options.filters, options.exact);
+  // A filtered run stops only for problems in the lessons it checks (or outside any lesson).
+  const lessonFiles = new Set(ordered.map((l) => l.file));
+  const selectedFiles = new Set(lessons.map((l) => l.file));
+  const problems = catalog.problems.filter(
+    (p) => options.filters.length === 0 || selectedFiles.has(p.file) || !lessonFiles.has(p.file),
+  );
+  if (problems.length > 0) {
+    console.error(formatProblems(problems));
     console.error(
-      `content: ${catalog.problems.length} problem(s) in the lesson files; fix them before running cells`,
+      `content: ${problems.length} problem(s) in the lesson files; fix them before running cells`,
     );
-    console.log(`content: 0 passed, ${catalog.lessons.size} failed`);
+    // The instructor pages show why these lessons were not run, for this version of each file.
+    saveResult(
+      lessons
+        .filter((l) => problems.some((p) => p.file === l.file))
+        .map((l) => invalidLesson(l, problems)),
+      ordered.map((l) => l.key),
+    );
+    console.log(`content: 0 passed, ${lessons.length} failed`);
     return 1;
   }
-  const ordered = catalog.tracks.flatMap((t) => t.chapters.flatMap((c) => c.lessons));
-  const lessons = selectLessons(ordered, options.filters);
   if (lessons.length === 0) {
     console.error(`content:check: no lesson matches ${options.filters.join(", ")}`);
     return 2;
@@ -67,13 +82,16 @@ async function main(): Promise<number> {
     for (const [i, meta] of lessons.entries()) {
       const entry = catalog.lessons.get(meta.key)!;
       draw(i, meta.key);
-      const report = await checkLesson(
+      // The version of the file this result is for, read before its cells run (content-hash.ts).
+      const contentHash = fileHash(meta.file);
+      const checked = await checkLesson(
         { key: meta.key, file: meta.file, cells: entry.parsed.cells, blocks: entry.parsed.blocks },
         runners,
         options.lessonBudgetMs,
         Date,
         (cell) => draw(i, `${meta.key} › ${cell.id}`),
       );
+      const report = contentHash === undefined ? checked : { ...checked, contentHash };
       reports.push(report);
       if (tty) process.stderr.write("\r\x1b[2K");
       console.log(formatLesson(report, "content", options.verbose));
@@ -89,6 +107,34 @@ async function main(): Promise<number> {
   if (tty) process.stderr.write("\n");
   console.log(formatSummary(totals(reports, Date.now() - started)));
   return reports.some((r) => r.status === "failed") ? 1 : 0;
+}
+
+function fileHash(file: string): string | undefined {
+  try {
+    return lessonContentHash(readFileSync(path.join(contentRoot(), file), "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A lesson whose cells were not run because its file has validation problems. */
+function invalidLesson(
+  lesson: { key: string; file: string },
+  problems: { file: string; line: number; message: string }[],
+): LessonReport {
+  const hash = fileHash(lesson.file);
+  return {
+    key: lesson.key,
+    file: lesson.file,
+    ...(hash !== undefined ? { contentHash: hash } : {}),
+    cells: [],
+    durationMs: 0,
+    problems: problems
+      .filter((p) => p.file === lesson.file)
+      .map((p) => `line ${p.line}: ${p.message} (cells not run until this is fixed)`),
+    status: "failed",
+    skipped: {},
+  };
 }
 
 /** Saves the result for the instructor pages; a failure to save never fails the check. */

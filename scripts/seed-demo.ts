@@ -14,6 +14,7 @@ import { getAuth } from "../lib/auth/auth";
 import { readCatalog, type Catalog } from "../lib/content/catalog";
 import type { CellKind } from "../lib/notebook/types";
 import { closeDb } from "../lib/db/client";
+import { ensureSeedClass } from "../lib/db/classes-repository";
 import { applyMigrations } from "../lib/db/migrate";
 import {
   clearUserProgress,
@@ -28,6 +29,8 @@ import {
   type SeedUser,
 } from "../lib/db/analytics-repository-seed";
 import { DEMO_INSTRUCTOR, DEMO_LEARNER, DEMO_LEARNER_DOMAIN } from "./demo-accounts";
+
+const DEMO_CLASS_ID = "demo-class";
 
 /** mulberry32: small, fast, deterministic. */
 export function prng(seed: number): () => number {
@@ -256,8 +259,16 @@ export async function seedDemo(
   await insertLessonProgress(lessons);
   await insertAttempts(attempts);
 
-  await ensureAccount(DEMO_INSTRUCTOR, "instructor");
+  const instructorId = await ensureAccount(DEMO_INSTRUCTOR, "instructor");
   const learnerId = await ensureAccount(DEMO_LEARNER, "learner");
+  // Instructors see only their classes' learners: the demo instructor teaches all of them.
+  await ensureSeedClass(
+    DEMO_CLASS_ID,
+    "Demo class",
+    instructorId,
+    readCatalog().tracks.map((t) => t.slug),
+    [...users.map((u) => u.id), learnerId],
+  );
   await clearUserProgress(learnerId);
   const own = journey(learnerId, plans, prng(99), start + 2 * 24 * HOUR);
   await insertLessonProgress(own.lessons);

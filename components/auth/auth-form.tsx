@@ -103,6 +103,11 @@ export function AuthForm({ mode, next }: { mode: Mode; next?: string }) {
             At least 8 characters.
           </span>
         )}
+        {mode === "sign-in" && (
+          <Link href="/forgot-password" className={styles.hint}>
+            Forgot your password?
+          </Link>
+        )}
       </div>
       {error && (
         <p id={errorId} role="alert" className={styles.error}>

@@ -103,9 +103,9 @@ export function UserMenu({ user }: { user?: MenuUser | null }) {
 
   return (
     <span className={styles.menu}>
-      <span className={styles.who} title={current.email}>
+      <Link href="/account" className={styles.who} title={`Your account (${current.email})`}>
         {current.name || current.email}
-      </span>
+      </Link>
       <button type="button" onClick={signOut} disabled={phase !== "idle"}>
         {phase === "saving"
           ? "Saving your work…"

@@ -13,6 +13,8 @@ describe("ChapterAnalyticsView", () => {
       attemptPassRate: 0.5,
       learnerPassRate: 0.5,
       medianTimeToPassMs: 1_000,
+      learnersFirstTry: 0,
+      medianAttemptsToPass: 2,
     };
     const exercises = exerciseRows(
       [

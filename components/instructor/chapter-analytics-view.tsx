@@ -1,10 +1,11 @@
 import Link from "next/link";
 import { PlotOutput } from "@/components/notebook/outputs/plot-output";
 import {
-  formatDuration,
+  formatTimeToPass,
   funnelFigure,
   passRateFigure,
   percent,
+  TIME_TO_PASS_DEFINITION,
 } from "../../lib/instructor/analytics-model";
 import type { ChapterAnalytics } from "../../lib/instructor/load-analytics";
 import styles from "./instructor.module.css";
@@ -40,7 +41,7 @@ export function ChapterAnalyticsView({ data }: { data: ChapterAnalytics }) {
                 Completed this and all earlier
               </th>
               <th scope="col" className={styles.num}>
-                Completion rate
+                Completion rate (completed ÷ started)
               </th>
             </tr>
           </thead>
@@ -81,7 +82,7 @@ export function ChapterAnalyticsView({ data }: { data: ChapterAnalytics }) {
               <caption>
                 Exercises of {data.chapter.title}. Results marked self-reported come from the
                 learner&apos;s browser (tfjs checks, and Cypher or Rust checks from before the
-                server ran them); the others were checked by the server.
+                server ran them); the others were checked by the server. {TIME_TO_PASS_DEFINITION}
               </caption>
               <thead>
                 <tr>
@@ -135,7 +136,9 @@ export function ChapterAnalyticsView({ data }: { data: ChapterAnalytics }) {
                     <td className={styles.num}>
                       {r.attempts === 0 ? "—" : percent(r.attemptPassRate)}
                     </td>
-                    <td className={styles.num}>{formatDuration(r.medianTimeToPassMs)}</td>
+                    <td className={styles.num}>
+                      {formatTimeToPass(r.medianTimeToPassMs, r.medianAttemptsToPass)}
+                    </td>
                     <td>
                       {r.topErrors.length === 0 ? (
                         <span className={styles.muted}>none</span>

@@ -8,6 +8,8 @@ export function InstructorNav({ user }: { user: SessionUser }) {
       <span className={styles.subnavTitle}>Instructor</span>
       <Link href="/instructor">Lessons</Link>
       <Link href="/instructor/analytics">Analytics</Link>
+      <Link href="/instructor/classes">Classes</Link>
+      {user.role === "admin" && <Link href="/admin/users">Users</Link>}
       <span className={styles.who}>
         Signed in as {user.name} ({user.role})
       </span>

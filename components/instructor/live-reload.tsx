@@ -3,40 +3,48 @@ import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 
 /**
- * Development only: polls the lesson file's modification time and refreshes the server-rendered
- * preview when it changes, so saving the Markdown shows the new lesson without a manual reload.
+ * Polls the content folder's version and refreshes the server-rendered page when it changes, so
+ * saving the Markdown shows the new lesson (prose, cells' code, hints, checks) without a manual
+ * reload. The first version comes from the server render itself: a save made while the page
+ * loads, before the first poll answers, is not taken for the baseline and missed.
  */
 export function LiveReload({
-  lessonKey,
-  intervalMs = 1000,
+  versionUrl,
+  renderedVersion,
+  intervalMs = 400,
 }: {
-  lessonKey: string;
+  /** Answers `{ version: string }`. */
+  versionUrl: string;
+  /** The version the page was rendered from. */
+  renderedVersion: string;
   intervalMs?: number;
 }) {
   const router = useRouter();
-  const seen = useRef<number | null>(null);
+  const seen = useRef(renderedVersion);
   useEffect(() => {
     let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // One request at a time: the next poll waits for the answer (a first dev compile is slow).
     const tick = async () => {
       try {
-        const response = await fetch(
-          `/instructor/preview-version?key=${encodeURIComponent(lessonKey)}`,
-          { cache: "no-store" },
-        );
-        if (!response.ok) return;
-        const { mtimeMs } = (await response.json()) as { mtimeMs: number };
-        if (seen.current !== null && mtimeMs !== seen.current && !stopped) router.refresh();
-        seen.current = mtimeMs;
+        const response = await fetch(versionUrl, { cache: "no-store" });
+        const body: unknown = response.ok ? await response.json() : null;
+        const version =
+          body && typeof body === "object" && "version" in body ? body.version : undefined;
+        if (!stopped && typeof version === "string" && version !== seen.current) {
+          seen.current = version;
+          router.refresh();
+        }
       } catch {
         // The dev server restarting: try again on the next tick.
       }
+      if (!stopped) timer = setTimeout(() => void tick(), intervalMs);
     };
-    void tick();
-    const timer = setInterval(() => void tick(), intervalMs);
+    timer = setTimeout(() => void tick(), intervalMs);
     return () => {
       stopped = true;
-      clearInterval(timer);
+      clearTimeout(timer);
     };
-  }, [lessonKey, intervalMs, router]);
+  }, [versionUrl, intervalMs, router]);
   return null;
 }

@@ -49,7 +49,11 @@ export function KernelBar({ lessonKey, className }: KernelBarProps) {
   const running = snapshot.status !== "off";
 
   return (
-    <section className={`${styles.bar} ${className ?? ""}`} aria-label="TensorFlow.js kernel">
+    <section
+      className={`${styles.bar} ${className ?? ""}`}
+      aria-label="TensorFlow.js kernel"
+      data-worker-starts={snapshot.workerStarts}
+    >
       <p className={styles.status} aria-live="polite">
         <span className={`${styles.dot} ${styles[snapshot.status]}`} aria-hidden="true" />
         Kernel {STATUS_TEXT[snapshot.status]}

@@ -68,13 +68,17 @@ export function useNotebook(): NotebookApi {
  */
 export function NotebookProvider({
   lessonKey,
-  cells,
+  cells: givenCells,
   children,
 }: {
   lessonKey: string;
   cells: NotebookCellSpec[];
   children: ReactNode;
 }) {
+  // A refreshed page (a saved lesson file in dev or the preview) hands over new arrays: only a
+  // real change of the lesson's cells may restart the stores, runtimes and run queue below.
+  const cellsJson = useMemo(() => JSON.stringify(givenCells), [givenCells]);
+  const cells = useMemo(() => JSON.parse(cellsJson) as NotebookCellSpec[], [cellsJson]);
   const [state, dispatch] = useReducer(notebookReducer, cells, createNotebookState);
   const [unavailable, setUnavailable] = useState<Partial<Record<CellKind, Unavailable>>>(() =>
     initialUnavailable(cells.map((c) => c.kind)),
@@ -97,6 +101,14 @@ export function NotebookProvider({
   useEffect(() => {
     stateRef.current = state;
   }, [state]);
+
+  // The file changed under the open page: unedited cells show its new code (follow-lesson.ts).
+  const shownCells = useRef(cells);
+  useEffect(() => {
+    if (shownCells.current === cells) return;
+    shownCells.current = cells;
+    dispatch({ type: "lesson-changed", cells });
+  }, [cells]);
 
   useEffect(() => {
     completion.current = createCompletionTracker(cells, () => progress.current, setCompleted);

@@ -6,6 +6,7 @@ import { nextCookies } from "better-auth/next-js";
 import { getPrisma } from "@/lib/db/client";
 import { readAuthEnv } from "./env";
 import { tooLongField } from "./field-limits";
+import { RESET_TOKEN_TTL_SECONDS, sendResetPasswordLink } from "./reset-mail";
 import { resolveAuthSecret } from "./secret";
 
 // better-auth, created on first use (not at import) so `next build` never needs a secret or a
@@ -35,6 +36,11 @@ function createAuth() {
       minPasswordLength: 8,
       maxPasswordLength: 128,
       autoSignIn: true,
+      // Forgot password: a single-use link for an hour (reset-mail.ts, password-reset.ts);
+      // using it signs the account out everywhere.
+      sendResetPassword: (data) => sendResetPasswordLink(data),
+      resetPasswordTokenExpiresIn: RESET_TOKEN_TTL_SECONDS,
+      revokeSessionsOnPasswordReset: true,
     },
     user: {
       additionalFields: {

@@ -48,7 +48,24 @@ const PAGES: Record<
     params: { id: "someone" },
     path: "/instructor/learners/someone",
   },
+  "instructor/learners/page.tsx": {
+    load: () => import("@/app/(instructor)/instructor/learners/page"),
+    params: {},
+    path: "/instructor/learners",
+  },
+  "instructor/classes/page.tsx": {
+    load: () => import("@/app/(instructor)/instructor/classes/page"),
+    params: {},
+    path: "/instructor/classes",
+  },
+  "instructor/classes/[id]/page.tsx": {
+    load: () => import("@/app/(instructor)/instructor/classes/[id]/page"),
+    params: { id: "no-such-class" },
+    path: "/instructor/classes/no-such-class",
+  },
 };
+// Pages that answer 404 for the unknown id above once the guard has let the instructor through.
+const BY_ID = /^\/instructor\/(learners|classes)\/[^/]+$/;
 // Public on purpose: the "instructors only" notice learners are sent to; it shows nothing private.
 const PUBLIC_PAGES = new Set(["instructor/forbidden/page.tsx"]);
 
@@ -60,6 +77,32 @@ const ROUTES: Record<string, { load: () => Promise<{ GET: Handler }>; url: strin
   "instructor/preview-version/route.ts": {
     load: () => import("@/app/(instructor)/instructor/preview-version/route"),
     url: "/instructor/preview-version?key=graph-queries/first-queries/match-and-return",
+  },
+};
+
+// POST routes (JSON through lib/http/route.ts): what an instructor or admin gets once let through.
+const POST_ROUTES: Record<
+  string,
+  {
+    load: () => Promise<{ POST: Handler }>;
+    url: string;
+    body: unknown;
+    served: Record<"instructor" | "admin", number>;
+  }
+> = {
+  "instructor/lessons-check/route.ts": {
+    load: () => import("@/app/(instructor)/instructor/lessons-check/route"),
+    url: "/instructor/lessons-check",
+    // An unknown lesson: the guard's answer is what is tested here, not a whole check run.
+    body: { key: "no/such/lesson" },
+    served: { instructor: 404, admin: 404 },
+  },
+  "instructor/learner-exercise-reset/route.ts": {
+    load: () => import("@/app/(instructor)/instructor/learner-exercise-reset/route"),
+    url: "/instructor/learner-exercise-reset",
+    body: { userId: "someone", lessonKey: "t/c/l", cellId: "ex" },
+    // An instructor may reset only learners of their own classes; an admin anyone.
+    served: { instructor: 404, admin: 200 },
   },
 };
 
@@ -114,7 +157,9 @@ describe("instructor routes are all covered", () => {
   it("lists every page and route handler of app/(instructor)", () => {
     const pages = filesUnder(APP, /^page\.tsx$/).filter((p) => !PUBLIC_PAGES.has(p));
     expect(pages.sort()).toEqual(Object.keys(PAGES).sort());
-    expect(filesUnder(APP, /^route\.ts$/).sort()).toEqual(Object.keys(ROUTES).sort());
+    expect(filesUnder(APP, /^route\.ts$/).sort()).toEqual(
+      [...Object.keys(ROUTES), ...Object.keys(POST_ROUTES)].sort(),
+    );
   });
 });
 
@@ -145,8 +190,8 @@ describe.each(Object.entries(PAGES))("page %s", (_file, spec) => {
     const { default: page } = await spec.load();
     requestHeaders = new Headers({ cookie: cookies[role] });
     const result = await outcome(page as Page, spec.params);
-    // The learner page 404s for an unknown id, after the guard let the instructor through.
-    expect(result).toBe(spec.path.startsWith("/instructor/learners/") ? "http 404" : "rendered");
+    // Pages by id 404 for an unknown id, after the guard let the instructor through.
+    expect(result).toBe(BY_ID.test(spec.path) ? "http 404" : "rendered");
   });
 });
 
@@ -169,6 +214,33 @@ describe.each(Object.entries(ROUTES))("route %s", (_file, spec) => {
   it.each(["instructor", "admin"] as const)("serves %s", async (role) => {
     const response = await call(cookies[role]);
     expect(response.status).toBe(200);
+  });
+});
+
+describe.each(Object.entries(POST_ROUTES))("POST route %s", (_file, spec) => {
+  const call = async (cookie?: string) => {
+    const { POST } = await spec.load();
+    return POST(
+      new Request(`${ORIGIN}${spec.url}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          origin: ORIGIN,
+          ...(cookie ? { cookie } : {}),
+        },
+        body: JSON.stringify(spec.body),
+      }),
+    );
+  };
+
+  it("answers 401 without a session and 403 for learners", async () => {
+    expect((await call()).status).toBe(401);
+    expect((await call(cookies.learner)).status).toBe(403);
+    expect((await call("better-auth.session_token=forged.value")).status).toBe(401);
+  });
+
+  it.each(["instructor", "admin"] as const)("lets %s through", async (role) => {
+    expect((await call(cookies[role])).status).toBe(spec.served[role]);
   });
 });
 
@@ -199,7 +271,7 @@ describe("CSV export", () => {
     );
     const text = await exercises.text();
     expect(text.split("\r\n")[0]).toBe(
-      "lesson_key,lesson_title,exercise,verification,attempts,learners,learners_passed,learner_pass_rate,attempt_pass_rate,median_time_to_pass_s,top_error,top_error_count",
+      "lesson_key,lesson_title,exercise,verification,attempts,learners,learners_passed,learner_pass_rate,attempt_pass_rate,median_time_to_pass_s,learners_first_try,median_attempts_to_pass,top_error,top_error_count",
     );
     expect(text).toContain("graph-queries/first-queries/match-and-return,");
     const lessons = await GET(
@@ -216,5 +288,199 @@ describe("CSV export", () => {
       }),
     );
     expect(bad.status).toBe(422);
+  });
+});
+
+// ---- roles and classes (issue 23): the admin page, the class pages and their JSON routes ----
+
+type Post = (request: Request) => Promise<Response>;
+const post = (handler: Post, url: string, body: unknown, cookie?: string) =>
+  handler(
+    new Request(`${ORIGIN}${url}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        origin: ORIGIN,
+        ...(cookie ? { cookie } : {}),
+      },
+      body: JSON.stringify(body),
+    }),
+  );
+
+describe("admin pages and routes", () => {
+  const ADMIN_APP = path.join(process.cwd(), "app/(admin)");
+  const usersPage = async () =>
+    (await import("@/app/(admin)/admin/users/page")).default as unknown as Page;
+
+  it("lists every page of app/(admin) here", () => {
+    const pages = readdirSync(ADMIN_APP, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile() && /^(page\.tsx|route\.ts)$/.test(e.name))
+      .map((e) => path.relative(ADMIN_APP, path.join(e.parentPath, e.name)));
+    expect(pages).toEqual(["admin/users/page.tsx"]);
+  });
+
+  it("sends anonymous visitors to sign-in and refuses learners and instructors", async () => {
+    expect(await outcome(await usersPage(), {})).toBe(
+      `redirect /sign-in?next=${encodeURIComponent("/admin/users")}`,
+    );
+    for (const role of ["learner", "instructor"] as const) {
+      requestHeaders = new Headers({ cookie: cookies[role] });
+      expect(await outcome(await usersPage(), {})).toBe(
+        "redirect /instructor/forbidden?need=admin",
+      );
+      process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true";
+      expect(await outcome(await usersPage(), {})).toBe("http 403");
+      delete process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS;
+    }
+    requestHeaders = new Headers({ cookie: cookies.admin });
+    expect(await outcome(await usersPage(), {})).toBe("rendered");
+  });
+
+  it("POST /api/admin/users/role: 401 anonymous, 403 for non-admins, recorded for admins", async () => {
+    const { POST } = await import("@/app/api/admin/users/role/route");
+    const target = await signUp();
+    const { findUserIdByEmail } = await import("@/lib/db/analytics-repository-seed");
+    const userId = (await findUserIdByEmail(target.email)) ?? "";
+    const url = "/api/admin/users/role";
+    expect((await post(POST, url, { userId, role: "instructor" })).status).toBe(401);
+    expect((await post(POST, url, { userId, role: "instructor" }, cookies.learner)).status).toBe(
+      403,
+    );
+    expect((await post(POST, url, { userId, role: "admin" }, cookies.instructor)).status).toBe(403);
+    expect((await post(POST, url, { userId, role: "boss" }, cookies.admin)).status).toBe(422);
+    const ok = await post(POST, url, { userId, role: "instructor" }, cookies.admin);
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { message: string }).message).toBe(
+      `${target.email} is now instructor (was learner).`,
+    );
+    const { recentRoleChanges } = await import("@/lib/db/roles-repository");
+    expect((await recentRoleChanges(1))[0]).toMatchObject({
+      targetEmail: target.email,
+      from: "learner",
+      to: "instructor",
+    });
+    expect((await post(POST, url, { userId: "nobody", role: "admin" }, cookies.admin)).status).toBe(
+      404,
+    );
+  });
+});
+
+describe("classes: pages and routes", () => {
+  const create = async (cookie: string, name = "Evening class") => {
+    const { POST } = await import("@/app/api/instructor/classes/route");
+    return post(POST, "/api/instructor/classes", { name, tracks: ["graph-queries"] }, cookie);
+  };
+
+  it("POST /api/instructor/classes: 401 anonymous, 403 learners, 422 unknown track", async () => {
+    const { POST } = await import("@/app/api/instructor/classes/route");
+    const body = { name: "X", tracks: ["graph-queries"] };
+    expect((await post(POST, "/api/instructor/classes", body)).status).toBe(401);
+    expect((await post(POST, "/api/instructor/classes", body, cookies.learner)).status).toBe(403);
+    const bad = await post(
+      POST,
+      "/api/instructor/classes",
+      { name: "X", tracks: ["no-such-track"] },
+      cookies.instructor,
+    );
+    expect(bad.status).toBe(422);
+    expect(await bad.json()).toMatchObject({
+      fieldErrors: { tracks: ["no such track: no-such-track"] },
+    });
+    expect((await create(cookies.instructor)).status).toBe(200);
+  });
+
+  it("refuses another instructor's class with 403 everywhere; its owner and admins get in", async () => {
+    const created = (await (await create(cookies.instructor)).json()) as {
+      id: string;
+      joinCode: string;
+    };
+    const other = await signUp();
+    await setUserRole(other.email, "instructor");
+    const { default: classPage } = await import("@/app/(instructor)/instructor/classes/[id]/page");
+    const page = classPage as unknown as Page;
+    const params = { id: created.id };
+
+    requestHeaders = new Headers({ cookie: other.cookie });
+    expect(await outcome(page, params)).toBe("redirect /instructor/forbidden?need=class-owner");
+    process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS = "true";
+    expect(await outcome(page, params)).toBe("http 403");
+    delete process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS;
+    const { default: analytics } = await import("@/app/(instructor)/instructor/analytics/page");
+    const withClass = async () =>
+      (analytics as unknown as Page)({
+        params: Promise.resolve({}),
+        searchParams: Promise.resolve({ class: created.id }),
+      }).then(
+        () => "rendered",
+        (error: { digest?: string }) => error.digest ?? String(error),
+      );
+    expect(await withClass()).toMatch(
+      /^NEXT_REDIRECT;replace;\/instructor\/forbidden\?need=class-owner/,
+    );
+
+    const { GET } = await import("@/app/(instructor)/instructor/analytics/export/route");
+    const exportAs = (cookie: string) =>
+      GET(
+        new Request(`${ORIGIN}/instructor/analytics/export?kind=lessons&class=${created.id}`, {
+          headers: { cookie },
+        }),
+      );
+    const refused = await exportAs(other.cookie);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).not.toContain("lesson_key");
+    expect((await exportAs(cookies.instructor)).status).toBe(200);
+    expect((await exportAs(cookies.admin)).status).toBe(200);
+
+    const { POST: revoke } = await import("@/app/api/instructor/classes/revoke/route");
+    const url = "/api/instructor/classes/revoke";
+    expect((await post(revoke, url, { classId: created.id }, other.cookie)).status).toBe(403);
+    expect((await post(revoke, url, { classId: created.id }, cookies.learner)).status).toBe(403);
+
+    for (const cookie of [cookies.instructor, cookies.admin]) {
+      requestHeaders = new Headers({ cookie });
+      expect(await outcome(page, params)).toBe("rendered");
+    }
+  });
+
+  it("join: 401 anonymous, joins once, and a revoked code says the link is no longer valid", async () => {
+    const created = (await (await create(cookies.instructor)).json()) as {
+      id: string;
+      joinCode: string;
+    };
+    const { POST: join } = await import("@/app/api/classes/join/route");
+    const learner = await signUp();
+    expect((await post(join, "/api/classes/join", { code: created.joinCode })).status).toBe(401);
+    const joined = await post(
+      join,
+      "/api/classes/join",
+      { code: created.joinCode },
+      learner.cookie,
+    );
+    expect(await joined.json()).toEqual({
+      classId: created.id,
+      name: "Evening class",
+      alreadyMember: false,
+    });
+    const again = await post(join, "/api/classes/join", { code: created.joinCode }, learner.cookie);
+    expect(((await again.json()) as { alreadyMember: boolean }).alreadyMember).toBe(true);
+
+    const { POST: revoke } = await import("@/app/api/instructor/classes/revoke/route");
+    const fresh = await post(
+      revoke,
+      "/api/instructor/classes/revoke",
+      { classId: created.id },
+      cookies.instructor,
+    );
+    const { joinCode } = (await fresh.json()) as { joinCode: string };
+    expect(joinCode).not.toBe(created.joinCode);
+    const stale = await post(join, "/api/classes/join", { code: created.joinCode }, learner.cookie);
+    expect(stale.status).toBe(404);
+    expect(await stale.json()).toEqual({ error: "This join link is no longer valid." });
+
+    const { default: joinPage } = await import("@/app/(classes)/join/[code]/page");
+    requestHeaders = new Headers();
+    expect(await outcome(joinPage as unknown as Page, { code: joinCode })).toBe(
+      `redirect /sign-in?next=${encodeURIComponent(`/join/${joinCode}`)}`,
+    );
   });
 });

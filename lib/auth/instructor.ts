@@ -35,11 +35,33 @@ async function instructorAccess(requestHeaders: Headers): Promise<InstructorAcce
   return canInstruct(user) ? { ok: true, user } : { ok: false, status: 403 };
 }
 
-/** Where the sign-in page sends the user back to: only same-site paths under /instructor. */
-function signInUrl(returnTo: string): string {
+/** Where the sign-in page sends the user back to: only same-site paths under /instructor or /admin. */
+function signInUrl(returnTo: string, fallback = "/instructor"): string {
   const safe =
-    returnTo.startsWith("/instructor") && !returnTo.startsWith("//") ? returnTo : "/instructor";
+    (returnTo.startsWith("/instructor") || returnTo.startsWith("/admin")) &&
+    !returnTo.startsWith("//")
+      ? returnTo
+      : fallback;
   return `/sign-in?next=${encodeURIComponent(safe)}`;
+}
+
+/**
+ * The 403 answer of a page: Next's 403 with `experimental.authInterrupts`, else the notice page,
+ * which says what was missing (`need`: instructor, admin, or the class's own instructor).
+ */
+export function refuseForbidden(
+  need: "instructor" | "admin" | "class-owner" = "instructor",
+): never {
+  if (process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS) forbidden();
+  redirect(need === "instructor" ? "/instructor/forbidden" : `/instructor/forbidden?need=${need}`);
+}
+
+/** For the admin pages: the admin, or a redirect to sign-in (anonymous) or a 403 (everyone else). */
+export async function requireAdmin(returnTo = "/admin/users"): Promise<SessionUser> {
+  const user = await freshSessionUser(await headers());
+  if (!user) redirect(signInUrl(returnTo, "/admin/users"));
+  if (user.role !== "admin") refuseForbidden("admin");
+  return user;
 }
 
 /**
@@ -51,8 +73,7 @@ export async function requireInstructor(returnTo = "/instructor"): Promise<Sessi
   const access = await instructorAccess(await headers());
   if (access.ok) return access.user;
   if (access.status === 401) redirect(signInUrl(returnTo));
-  if (process.env.__NEXT_EXPERIMENTAL_AUTH_INTERRUPTS) forbidden();
-  redirect("/instructor/forbidden");
+  refuseForbidden("instructor");
 }
 
 /** For route handlers: the instructor, or the refusal to return (401 / 403, JSON, not cached). */

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parse as parseYaml } from "yaml";
+import { contentTreeVersion } from "./content-version";
 import type { ContentProblem } from "./front-matter";
 import { parseLesson, type ParsedLesson } from "./parse-lesson";
 import { trackFileSchema, type TrackLevel } from "./schema";
@@ -37,9 +38,19 @@ export interface Track {
   minutes: number;
 }
 
+/** A lesson file by its key, whether or not its front matter could be read. */
+interface LessonFile {
+  key: string;
+  href: string;
+  /** Path of the Markdown file, relative to the content folder. */
+  file: string;
+}
+
 export interface Catalog {
   tracks: Track[];
   lessons: Map<string, { meta: LessonMeta; parsed: ParsedLesson }>;
+  /** Every lesson file (also those left out of `lessons` for a broken front matter), by key. */
+  lessonFiles: Map<string, LessonFile>;
   problems: { file: string; line: number; message: string }[];
 }
 
@@ -59,6 +70,7 @@ export function readCatalog(root = contentRoot()): Catalog {
   const report = (file: string, list: ContentProblem[]) => list.forEach((p) => problems.push({ file, ...p }));
   const tracks: Track[] = [];
   const lessons: Catalog["lessons"] = new Map();
+  const lessonFiles: Catalog["lessonFiles"] = new Map();
   const trackDirs = existsSync(root)
     ? readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== "datasets").map((d) => d.name).sort()
     : [];
@@ -101,6 +113,9 @@ export function readCatalog(root = contentRoot()): Catalog {
           problems.push({ file, line: 1, message: "lesson file names are NN-lowercase-name.md (NN orders the lessons)" });
           continue;
         }
+        const key = `${trackSlug}/${chapter.slug}/${slugOf(base)}`;
+        const href = `/learn/${key}`;
+        lessonFiles.set(key, { key, href, file });
         const parsed = parseLesson(readFileSync(path.join(root, file), "utf8"));
         report(file, parsed.problems);
         if (!parsed.frontMatter) continue;
@@ -108,8 +123,8 @@ export function readCatalog(root = contentRoot()): Catalog {
           track: trackSlug,
           chapter: chapter.slug,
           lesson: slugOf(base),
-          key: `${trackSlug}/${chapter.slug}/${slugOf(base)}`,
-          href: `/learn/${trackSlug}/${chapter.slug}/${slugOf(base)}`,
+          key,
+          href,
           title: parsed.frontMatter.title,
           summary: parsed.frontMatter.summary,
           minutes: parsed.frontMatter.minutes,
@@ -133,7 +148,7 @@ export function readCatalog(root = contentRoot()): Catalog {
     });
   }
   checkReferences(root, lessons, problems);
-  return { tracks, lessons, problems };
+  return { tracks, lessons, lessonFiles, problems };
 }
 
 /** Internal links must point at a lesson (and heading) that exists; datasets must exist. */
@@ -166,19 +181,36 @@ export function formatProblems(problems: Catalog["problems"], root = contentRoot
   return problems.map((p) => `${rel}/${p.file}:${p.line}: ${p.message}`).join("\n");
 }
 
-let cached: Catalog | null = null;
+/** The problems of one lesson's file (empty for an unknown key). */
+export function lessonProblems(catalog: Catalog, key: string): Catalog["problems"] {
+  const file = catalog.lessonFiles.get(key)?.file;
+  return file === undefined ? [] : catalog.problems.filter((p) => p.file === file);
+}
+
+let cached: { root: string; version: string; catalog: Catalog } | null = null;
+let reportedInDev = "";
 
 /**
  * The validated catalogue. Invalid content throws with every problem as `file:line: message`,
- * so `next build` fails on it. In development the cache is skipped so edits show on reload.
+ * so `next build` fails on it. Under `next dev` it does not: every page keeps working and a broken
+ * lesson's page lists its own problems (see lessonProblems), and edits show at the next call.
  */
 export function getCatalog(): Catalog {
-  if (cached && process.env.NODE_ENV === "production") return cached;
-  const catalog = readCatalog();
+  if (cached && process.env.NODE_ENV === "production") return cached.catalog;
+  // Elsewhere it is read again only when a content file changed (stat only, no file is read).
+  const root = contentRoot();
+  const version = contentTreeVersion(root);
+  if (cached && cached.root === root && cached.version === version) return cached.catalog;
+  const catalog = readCatalog(root);
   if (catalog.problems.length > 0) {
-    throw new Error(`Invalid course content:\n${formatProblems(catalog.problems)}`);
-  }
-  cached = catalog;
+    const report = formatProblems(catalog.problems);
+    if (process.env.NODE_ENV !== "development")
+      throw new Error(`Invalid course content:\n${report}`);
+    // Once per change, not per request: the terminal shows what the pages show.
+    if (report !== reportedInDev) console.warn(`Invalid course content:\n${report}`);
+    reportedInDev = report;
+  } else reportedInDev = "";
+  cached = { root, version, catalog };
   return catalog;
 }
 

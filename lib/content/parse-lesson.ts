@@ -31,6 +31,8 @@ export interface LessonCell {
   hints: RootContent[][];
   /** 1-based line of the fence in the lesson file. */
   line: number;
+  /** For exercises: 1-based lines of the solution and check fences (content:check blames the part that failed). */
+  partLines?: { solution?: number; check?: number };
 }
 
 interface WrongAnswer {
@@ -131,6 +133,7 @@ export function parseLesson(text: string): ParsedLesson {
           problems.push({ line: lineOf(node), message: `exercise "${info.id}" already has a ${info.role}` });
         } else {
           target[info.role] = (node as Code).value;
+          (target.partLines ??= {})[info.role] = lineOf(node);
         }
         continue;
       }

@@ -147,6 +147,8 @@ export async function seedSyntheticLearners(
       WHERE lp."lessonKey" = ${lessonKey} AND lp."userId" LIKE 'syn-%'`;
   }
   // Fresh statistics and visibility map, as autovacuum would leave them on a live database.
+  // Statistics for every table the analytics join (the learners-only filter reads "user").
+  await prisma.$executeRaw`VACUUM (ANALYZE) "user"`;
   await prisma.$executeRaw`VACUUM (ANALYZE) "lesson_progress"`;
   await prisma.$executeRaw`VACUUM (ANALYZE) "exercise_attempt"`;
   return { users, lessons, attempts };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { startTcpProxy, type TcpProxy } from "@/lib/progress/testing/tcp-proxy";
-import { closeDb, getPrisma, retryAfterLossOrConflict, withTransaction } from "./client";
+import { closeDb, dbQuery, getPrisma, retryAfterLossOrConflict, withTransaction } from "./client";
 import { classifyDatabaseError } from "./errors";
 import { createTestDatabase, withSchema, type TestDatabase } from "./testing";
 
@@ -42,6 +42,15 @@ describe("the shared connection pool", () => {
     await expect(getPrisma().$queryRawUnsafe("SELECT 1 / 0")).rejects.toThrow(/division by zero/);
     // pg-pool's own query() would have thrown the connection away: a new backend pid.
     expect(await backendPid()).toBe(before);
+  });
+
+  it("runs a named statement unnamed when the session already holds that name", async () => {
+    // The embedded database serves every connection from one session: another connection may
+    // have prepared the name. Here the session prepares it by SQL, unknown to the driver.
+    await dbQuery(`PREPARE "probe-held-name" AS SELECT 2 AS n`);
+    const rows = await dbQuery<{ n: number }>(`SELECT $1::int AS n`, [7], "probe-held-name");
+    expect(rows).toEqual([{ n: 7 }]);
+    await dbQuery(`DEALLOCATE "probe-held-name"`);
   });
 
   it("re-runs a read whose connection died, on a new connection", async () => {

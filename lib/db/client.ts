@@ -125,6 +125,7 @@ export function getPrisma(): PrismaClient {
  * path, docs/benchmarks/progress.md). A SELECT that lost its connection is tried once more.
  * `prepareAs` names the statement: each connection then parses and plans it once, not on every
  * call (the sync commit: half the Postgres CPU). Only for constant text; one name per text.
+ * Not for a pooler in transaction mode (PgBouncer), which moves statements between sessions.
  */
 export async function dbQuery<R extends pg.QueryResultRow>(
   text: string,
@@ -132,10 +133,16 @@ export async function dbQuery<R extends pg.QueryResultRow>(
   prepareAs?: string,
 ): Promise<R[]> {
   const pool = getHandle().pool;
-  const result = (await (prepareAs
-    ? pool.query({ name: prepareAs, text, values })
-    : pool.query(text, values))) as pg.QueryResult<R>;
-  return result.rows;
+  if (prepareAs) {
+    try {
+      return ((await pool.query({ name: prepareAs, text, values })) as pg.QueryResult<R>).rows;
+    } catch (error) {
+      // 42P05: the session already holds the name though this connection never prepared it —
+      // the embedded database serves every connection from one session. Run it unnamed.
+      if (!(error instanceof pg.DatabaseError && error.code === "42P05")) throw error;
+    }
+  }
+  return ((await pool.query(text, values)) as pg.QueryResult<R>).rows;
 }
 
 /**

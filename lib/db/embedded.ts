@@ -2,6 +2,7 @@ import "server-only";
 import { chmod, lstat, mkdir, mkdtemp, rm, rmdir, unlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { lockEmbeddedDatabase } from "./embedded-lock";
 import { applyMigrations } from "./migrate";
 
 // The embedded Postgres for `npm start` without DATABASE_URL: PGlite (Postgres compiled to
@@ -52,6 +53,20 @@ export async function startEmbeddedDatabase(dataDir = ".data/pglite"): Promise<E
   // turbopackIgnore: a runtime data directory, not a file the server bundle needs traced.
   const absolute = path.resolve(/* turbopackIgnore: true */ dataDir);
   await mkdir(absolute, { recursive: true, mode: 0o700 });
+  // Before anything touches the files: a second opener would hang (see embedded-lock.ts).
+  const unlock = await lockEmbeddedDatabase(absolute);
+  try {
+    return await openEmbeddedDatabase(absolute, unlock);
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+}
+
+async function openEmbeddedDatabase(
+  absolute: string,
+  unlock: () => Promise<void>,
+): Promise<EmbeddedDatabase> {
   const { dir: socketDir, temporary } = await privateSocketDir(absolute);
   const socketPath = path.join(socketDir, SOCKET_NAME);
   // A socket file left by a crashed run would make listen() fail with EADDRINUSE.
@@ -73,6 +88,7 @@ export async function startEmbeddedDatabase(dataDir = ".data/pglite"): Promise<E
     await (temporary ? rm(socketDir, { recursive: true, force: true }) : rmdir(socketDir)).catch(
       () => undefined,
     );
+    await unlock();
   };
   try {
     await applyMigrations(url);

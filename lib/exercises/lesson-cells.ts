@@ -4,7 +4,7 @@
  * its check, its dataset, the project's manifest) comes from the lesson source here. So a
  * learner can change their code but never the check it is judged by.
  */
-import { getCatalog, type Catalog } from "@/lib/content/catalog";
+import { getCatalog } from "@/lib/content/catalog";
 import { fileOf, rustProjectFiles, type ProjectFileText } from "@/lib/cells/rust/project";
 import type { LessonBlock, LessonCell } from "@/lib/content/parse-lesson";
 import type { CellKind } from "@/lib/notebook/types";
@@ -24,20 +24,10 @@ export type Lookup<T> = ({ ok: true } & T) | LookupFailure;
 
 type LessonSource = (lessonKey: string) => { cells: LessonCell[]; blocks: LessonBlock[] } | null;
 
-// Production content never changes under a running server and getCatalog caches it there; in
-// development it re-reads every file, so keep it a few seconds (an author's edit still shows
-// within them) rather than parse every lesson on each run of "Run all".
-const DEV_REFRESH_MS = 5_000;
-let cached: { at: number; catalog: Catalog } | null = null;
-
-function catalog(now = Date.now()): Catalog {
-  if (process.env.NODE_ENV === "production") return getCatalog();
-  if (!cached || now - cached.at > DEV_REFRESH_MS) cached = { at: now, catalog: getCatalog() };
-  return cached.catalog;
-}
-
+// getCatalog caches the catalogue until a content file changes: an author's saved check is used
+// by the very next run, and "Run all" does not parse every lesson once per cell.
 const fromCatalog: LessonSource = (lessonKey) => {
-  const entry = catalog().lessons.get(lessonKey);
+  const entry = getCatalog().lessons.get(lessonKey);
   return entry ? { cells: entry.parsed.cells, blocks: entry.parsed.blocks } : null;
 };
 

@@ -4,7 +4,12 @@ import { AsyncLocalStorage } from "node:async_hooks";
 // server (scripts/serve.ts) enters the context; one instance per process, shared by every
 // bundle through globalThis (Next bundles route handlers and pages separately).
 
-export type RequestContext = { requestId: string; clientAddress: string };
+export type RequestContext = {
+  requestId: string;
+  clientAddress: string;
+  /** Set by validatedRoute: the route's name, for the latency metric's `route` label. */
+  routeName?: string;
+};
 
 const CONTEXT = Symbol.for("courses.http.requestContext");
 type GlobalWithContext = typeof globalThis & { [CONTEXT]?: AsyncLocalStorage<RequestContext> };

@@ -1,8 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CLIENT_ADDRESS_HEADER, resolveClientAddress, type TrustedProxies } from "./client-address";
+import { appMetrics, observeHttpRequest, type AppMetrics } from "../metrics/metrics";
+import { routeLabelForPath } from "../metrics/route-label";
 import { logger as defaultLogger } from "./log";
-import { requestContextStorage } from "./request-context";
+import { requestContextStorage, type RequestContext } from "./request-context";
 import { isShuttingDown } from "./shutdown";
 
 // What our server does around every request before Next sees it: establish who is asking and
@@ -48,6 +50,8 @@ export type RequestPipelineOptions = {
   trusted: TrustedProxies;
   logger?: AccessLogger;
   newRequestId?: () => string;
+  /** Where request latencies are recorded (the process's registry by default). */
+  metrics?: AppMetrics;
 };
 
 export function createRequestPipeline({
@@ -55,6 +59,7 @@ export function createRequestPipeline({
   trusted,
   logger = defaultLogger,
   newRequestId = randomUUID,
+  metrics = appMetrics(),
 }: RequestPipelineOptions): NodeHandler {
   return (req, res) => {
     const started = performance.now();
@@ -72,7 +77,15 @@ export function createRequestPipeline({
     if (isShuttingDown()) res.setHeader("Connection", "close");
 
     const path = loggablePath(req.url ?? "/");
+    const context: RequestContext = { requestId, clientAddress };
     res.once("close", () => {
+      observeHttpRequest(
+        context.routeName ?? routeLabelForPath(path),
+        req.method,
+        res.statusCode,
+        (performance.now() - started) / 1000,
+        metrics,
+      );
       logger.info(
         {
           requestId,
@@ -92,7 +105,7 @@ export function createRequestPipeline({
       return;
     }
 
-    requestContextStorage().run({ requestId, clientAddress }, () => {
+    requestContextStorage().run(context, () => {
       Promise.resolve()
         .then(() => handle(req, res))
         .catch((error: unknown) => {

@@ -8,6 +8,7 @@ import { checkSameOrigin, json, readBodyWithLimit } from "@/lib/http/request-gua
 import { getSessionFromHeaders, type SessionUser } from "@/lib/auth/session";
 import { clientAddressFromHeaders } from "./client-address";
 import { logger } from "./log";
+import { currentRequest } from "./request-context";
 
 // The one way into the server for JSON routes: every check a request must pass, in one order
 // (origin, body size, session, rate limit, JSON, schema), and one error shape
@@ -113,6 +114,9 @@ export function validatedRoute<
   const log = logger.child({ route: options.name });
 
   return async (request) => {
+    // Names this request's latency series (our server's pipeline observes it when it ends).
+    const context = currentRequest();
+    if (context) context.routeName = options.name;
     try {
       const crossSite = checkSameOrigin(request.headers);
       if (crossSite) return errorResponse(crossSite.status, crossSite.body.error);

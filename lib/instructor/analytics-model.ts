@@ -22,9 +22,16 @@ export type ExerciseRow = {
   learnersPassed: number;
   learnerPassRate: number;
   attemptPassRate: number;
+  /** First attempt → first passing attempt (TIME_TO_PASS_DEFINITION), median over learners who passed. */
   medianTimeToPassMs: number | null;
+  learnersFirstTry: number;
+  medianAttemptsToPass: number | null;
   topErrors: { message: string; count: number }[];
 };
+
+/** The one definition of time to pass, shown wherever a time to pass is. */
+export const TIME_TO_PASS_DEFINITION =
+  "Time to pass runs from a learner's first attempt at an exercise to their first passing attempt; a pass on the first attempt is shown as “first try”.";
 
 export function percent(value: number): string {
   return `${(value * 100).toFixed(value > 0 && value < 0.1 ? 1 : 0)}%`;
@@ -39,6 +46,60 @@ export function formatDuration(ms: number | null): string {
   if (minutes < 60) return `${minutes.toFixed(minutes < 10 ? 1 : 0)} min`;
   const hours = minutes / 60;
   return hours < 48 ? `${hours.toFixed(1)} h` : `${(hours / 24).toFixed(1)} d`;
+}
+
+/**
+ * A time to pass (TIME_TO_PASS_DEFINITION): "first try" when the pass was the first attempt —
+ * never "0 ms", which would read as a measured time.
+ */
+export function formatTimeToPass(ms: number | null, attemptsToPass: number | null): string {
+  if (ms === null) return "—";
+  if (attemptsToPass === 1 || ms === 0) return "first try";
+  return formatDuration(ms);
+}
+
+export type ExerciseSort = "pass-rate" | "attempts" | "error";
+export const EXERCISE_SORTS: Record<ExerciseSort, string> = {
+  "pass-rate": "lowest pass rate",
+  attempts: "most attempts to pass",
+  error: "most common error",
+};
+
+/**
+ * Exercises hardest first, by the chosen measure: the lowest share of learners who passed, the
+ * most attempts a learner needed (median), or the most frequent single error. Ties go to the
+ * other measures, then to the lesson order. Exercises nobody tried say nothing and are left out.
+ */
+export function hardestExercises(rows: ExerciseRow[], sort: ExerciseSort): ExerciseRow[] {
+  const passRate = (r: ExerciseRow) => r.learnerPassRate;
+  // Nobody passed yet is harder than any number of attempts.
+  const attempts = (r: ExerciseRow) => r.medianAttemptsToPass ?? Number.POSITIVE_INFINITY;
+  const error = (r: ExerciseRow) => r.topErrors[0]?.count ?? 0;
+  const keys: ((a: ExerciseRow, b: ExerciseRow) => number)[] = {
+    "pass-rate": [
+      (a: ExerciseRow, b: ExerciseRow) => passRate(a) - passRate(b),
+      (a: ExerciseRow, b: ExerciseRow) => attempts(b) - attempts(a),
+    ],
+    attempts: [
+      (a: ExerciseRow, b: ExerciseRow) => attempts(b) - attempts(a),
+      (a: ExerciseRow, b: ExerciseRow) => passRate(a) - passRate(b),
+    ],
+    error: [
+      (a: ExerciseRow, b: ExerciseRow) => error(b) - error(a),
+      (a: ExerciseRow, b: ExerciseRow) => passRate(a) - passRate(b),
+    ],
+  }[sort];
+  return rows
+    .map((row, index) => ({ row, index }))
+    .filter(({ row }) => row.learners > 0)
+    .sort((a, b) => {
+      for (const key of keys) {
+        const d = key(a.row, b.row);
+        if (d !== 0 && !Number.isNaN(d)) return d;
+      }
+      return a.index - b.index;
+    })
+    .map(({ row }) => row);
 }
 
 export type ExerciseRef = { id: string; kind: CellKind };
@@ -77,6 +138,8 @@ export function exerciseRows(
           learnerPassRate: s?.learnerPassRate ?? 0,
           attemptPassRate: s?.attemptPassRate ?? 0,
           medianTimeToPassMs: s?.medianTimeToPassMs ?? null,
+          learnersFirstTry: s?.learnersFirstTry ?? 0,
+          medianAttemptsToPass: s?.medianAttemptsToPass ?? null,
           topErrors: errorsById.get(id(lesson.key, cellId, verification)) ?? [],
         };
       });
@@ -140,11 +203,15 @@ export function passRateFigure(plotId: string, title: string, rows: ExerciseRow[
   };
 }
 
-function csvField(value: string | number | null): string {
+/**
+ * One CSV field. Text that a spreadsheet would run as a formula (starting with = + - @, a tab or
+ * a carriage return — learners' error messages and names are text anyone can write) gets a
+ * leading apostrophe, so it is shown, never evaluated; numbers are written as numbers.
+ */
+export function csvField(value: string | number | null): string {
   if (value === null) return "";
   const text = String(value);
-  // Quote when needed; a leading = + - @ would make spreadsheets evaluate a formula.
-  const safe = /^[=+\-@\t\r]/.test(text) && typeof value === "string" ? `'${text}` : text;
+  const safe = typeof value === "string" && /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
@@ -163,6 +230,8 @@ const EXERCISE_CSV_HEADER = [
   "learner_pass_rate",
   "attempt_pass_rate",
   "median_time_to_pass_s",
+  "learners_first_try",
+  "median_attempts_to_pass",
   "top_error",
   "top_error_count",
 ];
@@ -181,6 +250,8 @@ export function exerciseCsv(rows: ExerciseRow[]): string {
       Number(r.learnerPassRate.toFixed(4)),
       Number(r.attemptPassRate.toFixed(4)),
       r.medianTimeToPassMs === null ? null : Math.round(r.medianTimeToPassMs / 100) / 10,
+      r.learnersFirstTry,
+      r.medianAttemptsToPass,
       r.topErrors[0]?.message ?? null,
       r.topErrors[0]?.count ?? null,
     ]),

@@ -2,9 +2,11 @@ import "server-only";
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { contentRoot } from "@/lib/content/catalog";
+import { lessonContentHash } from "@/lib/content/check/content-hash";
 
 // The last `npm run content:check` result, if one was saved to .data/content-check.json:
-// { finishedAt?, lessons: [{ key, file?, status, problems?, cells?: [{ id, status, problems? }] }] }
+// { finishedAt?, lessons: [{ key, file?, contentHash?, status, problems?, cells?: [{ id, status, problems? }] }] }
 // (scripts/content-check.ts's LessonReport list). Unknown fields are ignored; a malformed file is
 // reported as such instead of breaking the page.
 
@@ -17,6 +19,8 @@ const cellSchema = z.object({
 const lessonSchema = z.object({
   key: z.string(),
   file: z.string().optional(),
+  /** The checked file's lessonContentHash; results saved before hashes existed have none. */
+  contentHash: z.string().optional(),
   status: z.string(),
   problems: z.array(z.string()).default([]),
   cells: z.array(cellSchema).default([]),
@@ -34,6 +38,34 @@ export type ContentCheckResult =
   | { state: "not-run" }
   | { state: "invalid"; message: string }
   | { state: "ok"; finishedAt: number; lessons: Map<string, ContentCheckLesson> };
+
+/**
+ * A lesson's content:check status against its file as it is now: the saved result counts only
+ * for the exact version of the file it was made from.
+ */
+type LessonCheckStatus =
+  | { state: "not-run" }
+  | { state: "stale"; last: ContentCheckLesson }
+  | { state: "current"; result: ContentCheckLesson };
+
+export function lessonCheckStatus(
+  saved: ContentCheckLesson | undefined,
+  currentHash: string | null,
+): LessonCheckStatus {
+  if (!saved) return { state: "not-run" };
+  if (saved.contentHash === undefined || currentHash === null || saved.contentHash !== currentHash)
+    return { state: "stale", last: saved };
+  return { state: "current", result: saved };
+}
+
+/** The hash of a lesson file as it is on disk now (null when it cannot be read). */
+export async function currentLessonHash(file: string): Promise<string | null> {
+  try {
+    return lessonContentHash(await readFile(path.join(contentRoot(), file), "utf8"));
+  } catch {
+    return null;
+  }
+}
 
 function contentCheckPath(): string {
   return path.resolve(

@@ -5,6 +5,8 @@ import {
   exerciseStats,
   type FunnelStep,
 } from "@/lib/db/analytics-repository";
+import { readThroughAnalytics } from "@/lib/cache/app-cache";
+import { ALL_LEARNERS, type LearnerScope } from "@/lib/db/learner-scope";
 import type { Catalog, Chapter, Track } from "@/lib/content/catalog";
 import { exerciseRows, type ExerciseRef, type ExerciseRow } from "./analytics-model";
 
@@ -27,13 +29,14 @@ async function loadChapterAnalytics(
   catalog: Catalog,
   track: Track,
   chapter: Chapter,
+  scope: LearnerScope,
 ): Promise<ChapterAnalytics> {
   const keys = chapter.lessons.map((l) => l.key);
   const titles = new Map(chapter.lessons.map((l) => [l.key, l.title]));
   const [funnel, stats, errors] = await Promise.all([
-    chapterFunnel(keys),
-    exerciseStats(keys),
-    commonErrors(keys, 3),
+    chapterFunnel(keys, scope),
+    exerciseStats(keys, scope),
+    commonErrors(keys, 3, scope),
   ]);
   const lessons = chapter.lessons.map((l) => ({
     key: l.key,
@@ -48,14 +51,30 @@ async function loadChapterAnalytics(
   };
 }
 
-/** Chapters one after another: the pool is shared with learners' progress writes. */
-export async function loadTracksAnalytics(
+/**
+ * Chapters one after another: the pool is shared with learners' progress writes. Cached for
+ * minutes (lib/cache/app-cache.ts): a class of instructors reloading the page costs one load.
+ */
+export function loadTracksAnalytics(
   catalog: Catalog,
   tracks: Track[],
+  scope: LearnerScope = ALL_LEARNERS,
+): Promise<ChapterAnalytics[]> {
+  // The learners covered are part of the key: one class's figures never answer for another's.
+  const learners = scope.kind === "all" ? "all" : [...scope.classIds].sort().join("+");
+  return readThroughAnalytics(`${tracks.map((track) => track.slug).join(",")}|${learners}`, () =>
+    loadTracksAnalyticsUncached(catalog, tracks, scope),
+  );
+}
+
+async function loadTracksAnalyticsUncached(
+  catalog: Catalog,
+  tracks: Track[],
+  scope: LearnerScope,
 ): Promise<ChapterAnalytics[]> {
   const out: ChapterAnalytics[] = [];
   for (const track of tracks)
     for (const chapter of track.chapters)
-      out.push(await loadChapterAnalytics(catalog, track, chapter));
+      out.push(await loadChapterAnalytics(catalog, track, chapter, scope));
   return out;
 }

@@ -4,13 +4,22 @@
  * engines (V8 adds two header lines), so the offset is measured once with a probe instead of
  * being assumed.
  */
-import { SCOPE_PARAM } from "./scope-transform";
+import { CHECK_PARAM, SCOPE_PARAM, cellColumn, type ColumnEdit } from "./scope-transform";
 
 type CellFunction = (scope: Record<string, unknown>) => Promise<unknown>;
 
+/** What the transformed cell calls at loop bodies and awaits (see scope-transform.ts). */
+export type InterruptCheck = ((value?: unknown) => unknown) & {
+  top: (value?: unknown) => unknown;
+};
+
+const NO_INTERRUPT: InterruptCheck = Object.assign((value?: unknown) => value, {
+  top: (value?: unknown) => value,
+});
+
 const AsyncFunction = Object.getPrototypeOf(async function () {}).constructor as new (
   ...args: string[]
-) => CellFunction;
+) => (scope: Record<string, unknown>, check: InterruptCheck) => Promise<unknown>;
 
 export interface CellPosition {
   line: number;
@@ -48,18 +57,27 @@ async function cellLineOffset(): Promise<number> {
   return measuredOffset;
 }
 
-export function compileCell(body: string, sourceUrl: string): CellFunction {
-  return new AsyncFunction(SCOPE_PARAM, `${body}\n//# sourceURL=${sourceUrl}`);
+export function compileCell(
+  body: string,
+  sourceUrl: string,
+  check: InterruptCheck = NO_INTERRUPT,
+): CellFunction {
+  const fn = new AsyncFunction(SCOPE_PARAM, CHECK_PARAM, `${body}\n//# sourceURL=${sourceUrl}`);
+  return (scope) => fn(scope, check);
 }
 
-/** Cell position (1-based line and column) of an error thrown by code compiled from a cell. */
+/**
+ * Cell position (1-based line and column) of an error thrown by code compiled from a cell;
+ * `columnEdits` (from transformCell) undoes the columns its insertions shifted.
+ */
 export async function errorPositionInCell(
   err: unknown,
   sourceUrl: string,
+  columnEdits: readonly ColumnEdit[] = [],
 ): Promise<CellPosition | null> {
   const stack = err instanceof Error ? (err.stack ?? "") : "";
   const frame = findFrame(stack, sourceUrl);
   if (!frame) return null;
   const line = frame.line - (await cellLineOffset());
-  return line >= 1 ? { line, column: frame.column } : null;
+  return line >= 1 ? { line, column: cellColumn(columnEdits, line, frame.column) } : null;
 }

@@ -6,11 +6,18 @@
 import type { CellOutput } from "@/lib/notebook/types";
 import { compileCell, errorPositionInCell } from "./cell-function";
 import { formatValue, type Tf } from "./format";
+import {
+  createInterruptCheck,
+  installTrainingInterruptCheck,
+  KeyboardInterrupt,
+  type InterruptFlag,
+  type RunInterruptState,
+} from "./interrupt";
 import { OutputBatcher, type BatcherOptions } from "./output-batcher";
 import { createOutputApi, type OutputApi } from "./output-api";
 import { PlotDrawSync } from "./plot-draw-sync";
 import type { CellError, MemoryInfo } from "./protocol";
-import { declaredTopLevelNames, transformCell } from "./scope-transform";
+import { declaredTopLevelNames, transformCell, type ColumnEdit } from "./scope-transform";
 import { unreachableTensorCount } from "./tensor-reachability";
 
 export interface RunInput {
@@ -21,7 +28,8 @@ export interface RunInput {
 }
 
 export interface RunResult {
-  status: "ok" | "error";
+  /** "interrupted": stopped by the interrupt flag; the scope and the kernel live on. */
+  status: "ok" | "error" | "interrupted";
   error?: CellError;
   durationMs: number;
   memory: MemoryInfo;
@@ -33,7 +41,16 @@ export interface RunResult {
 interface ActiveRun {
   batcher: OutputBatcher;
   uncaught: unknown[];
+  interrupt: RunInterruptState;
 }
+
+/** How often a run that waits (a pending await) looks at the interrupt flag. */
+const INTERRUPT_POLL_MS = 50;
+/**
+ * How long the flag may stay unanswered before a waiting run is given up: longer than a training
+ * batch, so code that is about to reach a check (and stop where it is) gets to do so.
+ */
+const ABANDON_AFTER_MS = 300;
 
 const ALLOCATION_PATTERN =
   /Array buffer allocation failed|offset is out of bounds|Invalid typed array length|Invalid array length|Cannot enlarge memory/i;
@@ -56,6 +73,8 @@ export class CellExecutor {
   private current: ActiveRun | null = null;
   private last: ActiveRun | null = null;
   private runCounter = 0;
+  /** Shared with the page (see interrupt.ts); null where there is no shared memory. */
+  interruptFlag: InterruptFlag | null = null;
 
   constructor(
     private readonly tf: Tf,
@@ -73,6 +92,9 @@ export class CellExecutor {
       ...this.api,
     });
     this.scope = Object.create(builtins) as Record<string, unknown>;
+    installTrainingInterruptCheck(tf, () => {
+      if (this.interruptFlag?.requested) throw new KeyboardInterrupt();
+    });
   }
 
   /** Writes to the running cell, or to the last one when a late callback fires. */
@@ -91,6 +113,8 @@ export class CellExecutor {
 
   /** An unhandled rejection or uncaught error from cell code (timers, floating promises). */
   reportUncaught(reason: unknown, kind: "rejection" | "error"): void {
+    // Leftover work of an interrupted run (a timer, an unawaited fit) stopping as asked.
+    if (reason instanceof KeyboardInterrupt) return;
     if (this.current) {
       this.current.uncaught.push(reason);
       return;
@@ -107,10 +131,12 @@ export class CellExecutor {
     const run: ActiveRun = {
       batcher: new OutputBatcher((outputs) => this.send(input.runId, outputs), this.batcherOptions),
       uncaught: [],
+      interrupt: { abandoned: false },
     };
     this.current = run;
     const leakBefore = unreachableTensorCount(this.tf, this.scope);
     let error: CellError | undefined;
+    let interrupted: { line: number } | undefined;
     const transformed = transformCell(input.code);
     if (!transformed.ok) {
       error = { name: "SyntaxError", ...transformed.error };
@@ -120,19 +146,33 @@ export class CellExecutor {
       }
       this.runCounter += 1;
       const url = `cell-${sanitizeId(input.cellId)}-${this.runCounter}.js`;
+      const check = createInterruptCheck(() => this.interruptFlag, run.interrupt);
+      const positions = transformed.columnEdits;
       try {
-        await compileCell(transformed.body, url)(this.scope);
+        await this.untilInterrupted(compileCell(transformed.body, url, check)(this.scope), run);
       } catch (err) {
-        error = await this.toCellError(err, url, input);
+        if (err instanceof KeyboardInterrupt) {
+          interrupted = (await errorPositionInCell(err, url, positions)) ?? { line: 0 };
+        } else {
+          error = await this.toCellError(err, url, input, positions);
+        }
       }
       await settle();
       const [first] = run.uncaught;
-      if (!error && run.uncaught.length > 0) {
-        const e = await this.toCellError(first, url, input);
+      if (!error && !interrupted && run.uncaught.length > 0) {
+        const e = await this.toCellError(first, url, input, positions);
         error = { ...e, message: `Unhandled promise rejection: ${e.message}` };
       }
     }
     if (error) run.batcher.push({ type: "error", ...error });
+    if (interrupted) {
+      const where = interrupted.line > 0 ? ` at line ${interrupted.line}` : " while it waited";
+      run.batcher.push({
+        type: "text",
+        stream: "info",
+        text: `KeyboardInterrupt: stopped${where}. The kernel kept running, so your variables are kept.`,
+      });
+    }
     const leakedTensors = Math.max(0, unreachableTensorCount(this.tf, this.scope) - leakBefore);
     if (leakedTensors > 0) {
       run.batcher.push({
@@ -147,7 +187,7 @@ export class CellExecutor {
     const fatal =
       error && FATAL_PATTERN.test(`${error.name}: ${error.message}`) ? error.message : undefined;
     return {
-      status: error ? "error" : "ok",
+      status: interrupted ? "interrupted" : error ? "error" : "ok",
       ...(error ? { error } : {}),
       durationMs: performance.now() - started,
       memory: this.memory(),
@@ -156,7 +196,34 @@ export class CellExecutor {
     };
   }
 
-  private async toCellError(err: unknown, url: string, input: RunInput): Promise<CellError> {
+  /**
+   * The cell's promise, or a KeyboardInterrupt once the flag is seen while the cell waits on
+   * something that never reaches a check (a promise that never settles, a long sleep). The
+   * abandoned run's top-level code stops at its next check (RunInterruptState.abandoned).
+   */
+  private untilInterrupted(cell: Promise<unknown>, run: ActiveRun): Promise<unknown> {
+    const flag = this.interruptFlag;
+    if (!flag) return cell;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    let seenAt: number | null = null;
+    const interrupted = new Promise<never>((_, reject) => {
+      timer = setInterval(() => {
+        if (!flag.requested) return;
+        seenAt ??= performance.now();
+        if (performance.now() - seenAt < ABANDON_AFTER_MS) return;
+        run.interrupt.abandoned = true;
+        reject(new KeyboardInterrupt());
+      }, INTERRUPT_POLL_MS);
+    });
+    return Promise.race([cell, interrupted]).finally(() => clearInterval(timer));
+  }
+
+  private async toCellError(
+    err: unknown,
+    url: string,
+    input: RunInput,
+    positions: readonly ColumnEdit[],
+  ): Promise<CellError> {
     const name = err instanceof Error ? err.name || "Error" : "Error";
     let message = err instanceof Error ? err.message : `Uncaught ${formatValue(this.tf, err)}`;
     const missing =
@@ -175,7 +242,7 @@ export class CellExecutor {
     } else if (name === "RangeError" && /call stack/i.test(message)) {
       message += ": a function probably calls itself without end.";
     }
-    const pos = await errorPositionInCell(err, url);
+    const pos = await errorPositionInCell(err, url, positions);
     return { name, message, ...(pos ? { line: pos.line, column: pos.column } : {}) };
   }
 }

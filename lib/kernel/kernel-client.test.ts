@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CellOutput } from "@/lib/notebook/types";
 import { KernelClient } from "./kernel-client";
-import type { MainToWorker, WorkerToMain } from "./protocol";
+import { parseMainToWorker, type MainToWorker, type WorkerToMain } from "./protocol";
 
 /** A stand-in worker: records what the client sends and lets the test answer. */
 class FakeWorker {
@@ -200,5 +200,105 @@ describe("KernelClient", () => {
       backend: "cpu",
       notice: "The webgpu backend could not start",
     });
+  });
+});
+
+describe("KernelClient interrupt on a cross-origin isolated page", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  function isolatedSetup() {
+    vi.stubGlobal("crossOriginIsolated", true);
+    vi.useFakeTimers();
+    const { kernel, workers } = setup();
+    const ctl = new AbortController();
+    const out: CellOutput[] = [];
+    const a = kernel.run(cell("a"), (o) => out.push(o), ctl.signal);
+    const queued = kernel.run(cell("b"), () => {});
+    const w = workers[0]!;
+    w.reply({ type: "ready", backend: "cpu", memory });
+    const init = w.sent[0];
+    if (init?.type !== "init" || !init.interruptBuffer) throw new Error("no interrupt buffer sent");
+    const flag = new Int32Array(init.interruptBuffer);
+    return { kernel, workers, ctl, out, a, queued, w, flag };
+  }
+
+  it("shares a flag with the worker, sets it on interrupt and keeps the kernel", async () => {
+    const { kernel, workers, ctl, a, queued, w, flag } = isolatedSetup();
+    expect(parseMainToWorker(w.sent[0]).ok).toBe(true);
+    expect(Atomics.load(flag, 0)).toBe(0);
+    ctl.abort();
+    expect(Atomics.load(flag, 0)).toBe(1);
+    expect(w.terminated).toBe(false);
+    expect((await queued).status).toBe("interrupted");
+    // The worker's cell reached a check and reports the interrupt.
+    w.reply({
+      type: "done",
+      runId: w.lastRun().runId,
+      status: "interrupted",
+      durationMs: 3,
+      memory,
+      leakedTensors: 0,
+    });
+    expect(await a).toEqual({ status: "interrupted", durationMs: 3 });
+    vi.advanceTimersByTime(5000);
+    expect(w.terminated).toBe(false);
+    expect(workers).toHaveLength(1);
+    expect(kernel.getSnapshot()).toMatchObject({ status: "idle", notice: null, workerStarts: 1 });
+    // The flag stays set until the next run is sent (leftover timers of the cell stop too).
+    expect(Atomics.load(flag, 0)).toBe(1);
+    const c = kernel.run(cell("c"), () => {});
+    expect(Atomics.load(flag, 0)).toBe(0);
+    expect(w.lastRun().cellId).toBe("c");
+    w.reply({
+      type: "done",
+      runId: w.lastRun().runId,
+      status: "ok",
+      durationMs: 1,
+      memory,
+      leakedTensors: 0,
+    });
+    expect((await c).status).toBe("ok");
+  });
+
+  it("terminates and restarts the worker when the cell does not stop within the grace period", async () => {
+    const { kernel, workers, ctl, out, a, w } = isolatedSetup();
+    ctl.abort();
+    vi.advanceTimersByTime(1900);
+    expect(w.terminated).toBe(false);
+    kernel.interrupt(); // a second click does not restart the grace period
+    vi.advanceTimersByTime(200);
+    expect(w.terminated).toBe(true);
+    expect((await a).status).toBe("interrupted");
+    expect(out.at(-1)?.type === "text" && out.at(-1)).toMatchObject({
+      text: expect.stringMatching(/did not stop within 2 s.*stopped and restarted/),
+    });
+    expect(workers).toHaveLength(2);
+    expect(kernel.getSnapshot()).toMatchObject({
+      status: "starting",
+      workerStarts: 2,
+      notice: expect.stringMatching(/restarted after an interrupt/),
+    });
+    // The new worker gets a fresh flag.
+    const init = workers[1]!.sent[0];
+    expect(init?.type === "init" && init.interruptBuffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(init?.type === "init" && init.interruptBuffer).not.toBe(
+      w.sent[0]?.type === "init" && w.sent[0].interruptBuffer,
+    );
+  });
+
+  it("terminates at once where the page is not isolated (no shared memory)", async () => {
+    vi.stubGlobal("crossOriginIsolated", false);
+    const { kernel, workers } = setup();
+    const out: CellOutput[] = [];
+    const a = kernel.run(cell("a"), (o) => out.push(o));
+    workers[0]!.reply({ type: "ready", backend: "cpu", memory });
+    expect(workers[0]!.sent[0]).not.toHaveProperty("interruptBuffer");
+    kernel.interrupt();
+    expect(workers[0]!.terminated).toBe(true);
+    expect((await a).status).toBe("interrupted");
+    expect(out[0]?.type === "text" && out[0].text).toMatch(/no shared memory/);
   });
 });

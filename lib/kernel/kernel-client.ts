@@ -1,10 +1,13 @@
 /**
  * The page's handle on one kernel worker: starts it, queues cell runs, streams outputs to the
  * cell that asked, and keeps a subscribable status snapshot (status, backend, memory, leaks).
- * Interrupting or a crash terminates the worker and starts a fresh one, telling the cell why;
- * the page itself never goes down with it.
+ * Interrupt sets the flag shared with the worker (interrupt.ts): the cell stops at its next check
+ * and every name survives. Only when the cell does not stop within INTERRUPT_GRACE_MS, or the
+ * page is not cross-origin isolated (no shared memory), is the worker terminated and a fresh one
+ * started, as after a crash; the cell is told which happened and the page never goes down.
  */
 import type { CellOutput, CodeMarker, RunOutcome } from "@/lib/notebook/types";
+import { InterruptFlag } from "./interrupt";
 import {
   parseWorkerToMain,
   type Backend,
@@ -27,6 +30,8 @@ export interface KernelSnapshot {
   /** A message for the learner: backend fallback, restart reason, start failure. */
   notice: string | null;
   fastRnn: boolean;
+  /** Workers started so far: grows by one at every restart (tests read it to tell). */
+  workerStarts: number;
 }
 
 export interface KernelRunInput {
@@ -55,6 +60,9 @@ interface Job {
 
 const RESTART_NOTE = "Names defined by earlier cells are gone: run them again.";
 
+/** How long an interrupted cell has to reach a check before the worker is terminated. */
+const INTERRUPT_GRACE_MS = 2000;
+
 function defaultWorker(): Worker {
   // This exact shape lets Next's bundlers (Turbopack and webpack) emit the worker as its own chunk.
   return new Worker(new URL("./worker.ts", import.meta.url), {
@@ -77,6 +85,10 @@ export class KernelClient {
   private noticeIsRestart = false;
   private readonly wasmPath: string;
   private readonly createWorker: () => Worker;
+  /** Shared with the current worker; null where the page has no shared memory. */
+  private interruptFlag: InterruptFlag | null = null;
+  /** Runs out when an interrupted cell has not stopped: then the worker is terminated. */
+  private graceTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(options: KernelClientOptions = {}) {
     this.wasmPath = options.wasmPath ?? "/tfjs/";
@@ -89,6 +101,7 @@ export class KernelClient {
       leak: null,
       notice: null,
       fastRnn: options.fastRnn ?? true,
+      workerStarts: 0,
     };
   }
 
@@ -118,7 +131,12 @@ export class KernelClient {
       return;
     }
     this.worker = worker;
-    this.update({ status: "starting", backend: null });
+    this.interruptFlag = InterruptFlag.create();
+    this.update({
+      status: "starting",
+      backend: null,
+      workerStarts: this.snapshot.workerStarts + 1,
+    });
     worker.addEventListener("message", (e: MessageEvent<unknown>) => {
       if (this.worker !== worker) return;
       const parsed = parseWorkerToMain(e.data);
@@ -136,6 +154,7 @@ export class KernelClient {
       fastRnn: this.snapshot.fastRnn,
       wasmPath: this.wasmPath,
       drawAcks: true,
+      ...(this.interruptFlag ? { interruptBuffer: this.interruptFlag.buffer } : {}),
     });
   }
 
@@ -172,6 +191,7 @@ export class KernelClient {
       case "done": {
         const job = this.active;
         if (!job || job.runId !== message.runId) return;
+        this.clearGraceTimer();
         this.finish(job);
         const markers: CodeMarker[] =
           message.error?.line !== undefined
@@ -192,13 +212,13 @@ export class KernelClient {
               : null,
         });
         job.resolve(
-          message.status === "ok"
-            ? { status: "ok", durationMs: message.durationMs }
-            : {
+          message.status === "error"
+            ? {
                 status: "error",
                 durationMs: message.durationMs,
                 ...(markers.length ? { markers } : {}),
-              },
+              }
+            : { status: message.status, durationMs: message.durationMs },
         );
         this.pump();
         return;
@@ -228,6 +248,8 @@ export class KernelClient {
     if (!job) return;
     this.active = job;
     job.startedAt = performance.now();
+    // Sticky until now, so leftovers of an interrupted run (timers, an unawaited fit) stop too.
+    this.interruptFlag?.clear();
     if (this.noticeIsRestart) {
       this.noticeIsRestart = false;
       this.update({ status: "busy", notice: null });
@@ -282,18 +304,49 @@ export class KernelClient {
     job.resolve({ status: "interrupted", durationMs: 0 });
   }
 
-  /** Stops the running cell by terminating the worker, then starts a fresh kernel. */
+  /**
+   * Stops the running cell and cancels queued ones. With shared memory the cell stops at its
+   * next check and the kernel keeps its names; otherwise, or when the cell does not stop within
+   * the grace period, the worker is terminated and a fresh kernel started.
+   */
   interrupt(): void {
-    if (!this.active) return;
-    this.stopAndRestart(
-      {
-        type: "text",
-        stream: "info",
-        text: `Interrupted: the kernel was stopped and restarted. ${RESTART_NOTE}`,
-      },
-      "interrupted",
-      "The kernel was restarted after an interrupt.",
-    );
+    const job = this.active;
+    if (!job) return;
+    const flag = this.interruptFlag;
+    if (!flag) {
+      this.stopAndRestart(
+        {
+          type: "text",
+          stream: "info",
+          text: `Interrupted: the kernel was stopped and restarted (this page has no shared memory, so the cell could not be stopped in place). ${RESTART_NOTE}`,
+        },
+        "interrupted",
+        "The kernel was restarted after an interrupt.",
+      );
+      return;
+    }
+    if (this.graceTimer) return;
+    flag.request();
+    this.failQueue("Not run: an earlier cell was interrupted.");
+    this.graceTimer = setTimeout(() => {
+      this.graceTimer = null;
+      if (this.active !== job) return;
+      const seconds = INTERRUPT_GRACE_MS / 1000;
+      this.stopAndRestart(
+        {
+          type: "text",
+          stream: "info",
+          text: `Interrupted: the cell did not stop within ${seconds} s (it was inside one long operation, such as a big tensor op), so the kernel was stopped and restarted. ${RESTART_NOTE}`,
+        },
+        "interrupted",
+        "The kernel was restarted after an interrupt.",
+      );
+    }, INTERRUPT_GRACE_MS);
+  }
+
+  private clearGraceTimer(): void {
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = null;
   }
 
   /** Restarts the kernel; running and queued cells are stopped. */
@@ -355,8 +408,10 @@ export class KernelClient {
   }
 
   private terminate(): void {
+    this.clearGraceTimer();
     this.worker?.terminate();
     this.worker = null;
+    this.interruptFlag = null;
     this.active = null;
     this.update({ status: "off", backend: null });
   }

@@ -1,3 +1,4 @@
+import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import type { CellOutput } from "@/lib/notebook/types";
 import { createNodeKernel } from "./node-kernel";
@@ -113,5 +114,51 @@ model.summary();`);
     expect(progress).toMatchObject({ type: "progress", value: 3, max: 3, label: "Epoch 3/3" });
     const check = await kernel.run("display(history.history.loss.length)");
     expect(check.outputs[0]).toEqual({ type: "text", stream: "stdout", text: "3" });
+  });
+
+  it("interrupts a busy loop from another thread and keeps every name", async () => {
+    await kernel.run("const keptName = 41;");
+    // The page's role: another thread sets the shared flag while this one spins.
+    const setter = new Worker(
+      "const { workerData } = require('node:worker_threads');" +
+        "setTimeout(() => Atomics.store(new Int32Array(workerData), 0, 1), 150);",
+      { eval: true, workerData: kernel.interruptBuffer },
+    );
+    const r = await kernel.run("let spins = 0;\nwhile (true) {\n  spins++;\n}");
+    await setter.terminate();
+    expect(r.status).toBe("interrupted");
+    expect(texts(r.outputs)).toMatch(/KeyboardInterrupt: stopped at line 2\. .*variables are kept/);
+    const after = await kernel.run("display(keptName + 1);\ndisplay(spins > 0);");
+    expect(after.status).toBe("ok");
+    expect(texts(after.outputs)).toBe("42\ntrue");
+  });
+
+  it("interrupts training between batches; the model is kept and can train again", async () => {
+    await kernel.run(`
+const tX = tf.randomNormal([256, 4]), tY = tf.randomNormal([256, 1]);
+const tModel = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });
+tModel.compile({ optimizer: "sgd", loss: "meanSquaredError" });`);
+    const timer = setTimeout(() => kernel.interrupt(), 300);
+    const r = await kernel.run(
+      "let batchesDone = 0;\nawait tModel.fit(tX, tY, { epochs: 100000, batchSize: 8, callbacks: { onBatchEnd: () => { batchesDone++; } } });",
+    );
+    clearTimeout(timer);
+    expect(r.status).toBe("interrupted");
+    const again = await kernel.run(
+      "display(batchesDone > 0 && batchesDone < 32 * 50000);\nconst h2 = await tModel.fit(tX, tY, { epochs: 1 });\ndisplay(h2.history.loss.length);",
+    );
+    expect(again.status).toBe("ok");
+    // The first fit after an interrupted one may also note a few tensors tfjs re-creates once
+    // (measured: 1-12, none on the fit after it); the names and the model are what must survive.
+    expect(texts(again.outputs)).toMatch(/^true\n1(\nThis run left \d+ tensors? .*)?$/s);
+  });
+
+  it("gives up a run that waits on a promise that never settles", async () => {
+    const timer = setTimeout(() => kernel.interrupt(), 200);
+    const r = await kernel.run("const beforeWait = 'still here';\nawait new Promise(() => {});");
+    clearTimeout(timer);
+    expect(r.status).toBe("interrupted");
+    expect(texts(r.outputs)).toMatch(/stopped while it waited/);
+    expect(texts((await kernel.run("display(beforeWait)")).outputs)).toBe("still here");
   });
 });

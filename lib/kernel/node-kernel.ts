@@ -10,6 +10,7 @@ import type { CellOutput } from "@/lib/notebook/types";
 import { startBackend } from "./backends";
 import { CellExecutor } from "./executor";
 import { applyFastRnn } from "./fast-rnn-seam";
+import { InterruptFlag } from "./interrupt";
 import type { CellError } from "./protocol";
 
 export interface NodeKernelOptions {
@@ -22,7 +23,8 @@ export interface NodeKernelOptions {
 }
 
 export interface NodeRunResult {
-  status: "ok" | "error";
+  /** "interrupted": stopped by `interrupt()`; names defined so far are kept. */
+  status: "ok" | "error" | "interrupted";
   /** Final outputs, merged by the notebook's one rule: what the browser cell would show. */
   outputs: CellOutput[];
   error?: CellError;
@@ -36,6 +38,13 @@ export interface NodeKernel {
     code: string,
     options?: { cellId?: string; previousCells?: { id: string; code: string }[] },
   ): Promise<NodeRunResult>;
+  /**
+   * Asks the running cell to stop at its next loop iteration, resumed await or training batch,
+   * as the browser's Interrupt does. Cleared when the next run starts.
+   */
+  interrupt(): void;
+  /** The flag's shared memory, for a test that sets it from another thread. */
+  readonly interruptBuffer: SharedArrayBuffer;
   dispose(): void;
 }
 
@@ -75,6 +84,8 @@ export function createNodeKernel(options: NodeKernelOptions = {}): NodeKernel {
     },
     { intervalMs: 0 },
   );
+  const interruptFlag = new InterruptFlag();
+  executor.interruptFlag = interruptFlag;
   let notice: string | undefined;
   const ready = (async () => {
     const choice = await startBackend(tf, options.backend ?? "wasm");
@@ -86,6 +97,7 @@ export function createNodeKernel(options: NodeKernelOptions = {}): NodeKernel {
   return {
     async run(code, runOptions = {}) {
       await ready;
+      interruptFlag.clear();
       sink = [];
       if (notice) {
         sink.push({ type: "text", stream: "info", text: notice });
@@ -118,6 +130,10 @@ export function createNodeKernel(options: NodeKernelOptions = {}): NodeKernel {
         Object.assign(console, saved);
       }
     },
+    interrupt() {
+      interruptFlag.request();
+    },
+    interruptBuffer: interruptFlag.buffer,
     dispose() {
       for (const key of Object.keys(executor.scope)) {
         const v = executor.scope[key];

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { CellOutput, PlanOperator } from "@/lib/notebook/types";
+import { isSharedBuffer } from "./interrupt";
 
 export const BACKENDS = ["wasm", "cpu", "webgl", "webgpu"] as const;
 export const backendSchema = z.enum(BACKENDS);
@@ -124,6 +125,13 @@ const mainToWorkerSchema = z.discriminatedUnion("type", [
     wasmPath: z.string(),
     /** The page sends `plot-drawn` after drawing a plot, so training may wait for it. */
     drawAcks: z.boolean().optional(),
+    /** The interrupt flag (interrupt.ts); absent when the page is not cross-origin isolated. */
+    interruptBuffer: z
+      .custom<SharedArrayBuffer>(
+        (v) => isSharedBuffer(v) && v.byteLength >= 4,
+        "expected a SharedArrayBuffer of at least 4 bytes",
+      )
+      .optional(),
   }),
   z.object({
     type: z.literal("run"),
@@ -150,7 +158,8 @@ const workerToMainSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("done"),
     runId: z.string(),
-    status: z.enum(["ok", "error"]),
+    /** "interrupted": the cell stopped at an interrupt check; the kernel and its names live on. */
+    status: z.enum(["ok", "error", "interrupted"]),
     error: cellErrorSchema.optional(),
     durationMs: z.number().nonnegative(),
     memory: memoryInfoSchema,

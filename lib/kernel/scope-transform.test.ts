@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "acorn";
-import { BODY_LINE_OFFSET, declaredTopLevelNames, transformCell } from "./scope-transform";
-import { compileCell, errorPositionInCell } from "./cell-function";
+import {
+  BODY_LINE_OFFSET,
+  CHECK_PARAM,
+  cellColumn,
+  declaredTopLevelNames,
+  transformCell,
+} from "./scope-transform";
+import { compileCell, errorPositionInCell, type InterruptCheck } from "./cell-function";
 
 /** Runs cells one after another against one scope, like the kernel does. */
 function notebook() {
@@ -17,7 +23,11 @@ function notebook() {
       try {
         return await compileCell(t.body, url)(scope);
       } catch (err) {
-        (err as { position?: unknown }).position = await errorPositionInCell(err, url);
+        (err as { position?: unknown }).position = await errorPositionInCell(
+          err,
+          url,
+          t.columnEdits,
+        );
         throw err;
       }
     },
@@ -133,5 +143,115 @@ describe("notebook semantics", () => {
     await nb.run("const leakCheckName = 1;\nlet other;\nvar third = 3;");
     expect("leakCheckName" in globalThis).toBe(false);
     expect("third" in globalThis).toBe(false);
+  });
+});
+
+/** The body's cell lines (without the `with` header and closing line). */
+function cellLines(source: string): string[] {
+  const t = transformCell(source);
+  if (!t.ok) throw new Error(`syntax: ${t.error.message}`);
+  return t.body.split("\n").slice(BODY_LINE_OFFSET, -1);
+}
+
+/** A check that counts its calls and throws once `limit` calls were made. */
+function countingCheck(limit = Infinity) {
+  const calls = { nested: 0, top: 0 };
+  const stop = () => {
+    if (calls.nested + calls.top >= limit) throw new Error("stopped by the check");
+  };
+  const check: InterruptCheck = Object.assign(
+    (v?: unknown) => {
+      calls.nested++;
+      stop();
+      return v;
+    },
+    {
+      top: (v?: unknown) => {
+        calls.top++;
+        stop();
+        return v;
+      },
+    },
+  );
+  return { check, calls };
+}
+
+describe("interrupt checks", () => {
+  it("starts every kind of loop body with a check, top level and inside functions", () => {
+    const src = [
+      "while (true) { i++; }",
+      "for (let i = 0; i < 3; i++) work(i);",
+      "do x--; while (x > 0)",
+      "for (const k in o) {}",
+      "for await (const v of gen()) ;",
+      "function f() { while (a) b(); }",
+    ].join("\n");
+    expect(cellLines(src)).toEqual([
+      `while (true) {${CHECK_PARAM}.top(); i++; }`,
+      `for (let i = 0; i < 3; i++) {${CHECK_PARAM}.top();work(i);}`,
+      `do {${CHECK_PARAM}.top();x--;} while (x > 0)`,
+      `for (const k in o) {${CHECK_PARAM}.top();}`,
+      `for await (const v of gen()) {${CHECK_PARAM}.top();;}`,
+      `function f() { while (a) {${CHECK_PARAM}();b();} }`,
+    ]);
+  });
+
+  it("passes every await through the check, inside destructuring parentheses", () => {
+    expect(cellLines("const { a } = await p;\nconst g = async () => (await q) + 1;")).toEqual([
+      `;     ({ a } = ${CHECK_PARAM}.top(await p));`,
+      `;     g = async () => (${CHECK_PARAM}(await q)) + 1;`,
+    ]);
+    // A statement and its await with the same span: the check's parenthesis closes first.
+    expect(cellLines("while (x) await y")).toEqual([
+      `while (x) {${CHECK_PARAM}.top();${CHECK_PARAM}.top(await y)}`,
+    ]);
+  });
+
+  it("leaves loops and awaits inside strings, comments and templates alone", () => {
+    const src =
+      "const s = 'while (true) {}';\n// for (;;) {}\nconst t = `do { await x } while (1)`;\n/* await y */";
+    const t = transformCell(src);
+    expect(t.ok && t.body).not.toContain(CHECK_PARAM);
+    expect(t.ok && t.columnEdits).toEqual([]);
+  });
+
+  it("maps columns after inserted checks back to the cell", () => {
+    const src = "let n = 0;\nwhile (n < 1) { n++; null.boom; }";
+    const t = transformCell(src);
+    if (!t.ok) throw new Error("parse");
+    const generated = t.body.split("\n")[2]!;
+    const at = generated.indexOf("null.boom") + 1;
+    expect(cellColumn(t.columnEdits, 2, at)).toBe(src.split("\n")[1]!.indexOf("null.boom") + 1);
+    // A column inside the inserted call points at where it was inserted: the loop body's start.
+    const inCheck = generated.indexOf(CHECK_PARAM) + 1;
+    expect(cellColumn(t.columnEdits, 2, inCheck)).toBe(src.split("\n")[1]!.indexOf("{") + 2);
+    // Lines without insertions are untouched.
+    expect(cellColumn(t.columnEdits, 1, 5)).toBe(5);
+  });
+
+  it("reports runtime errors at the right line and column despite the checks", async () => {
+    const nb = notebook();
+    const err = await nb
+      .run("let i = 0;\nwhile (i < 3) { i++; }\nfor (;;) { await 0; i.x.y; }")
+      .catch((e: unknown) => e);
+    // V8 points at the failing property name, `y`.
+    expect((err as { position: unknown }).position).toEqual({ line: 3, column: 25 });
+  });
+
+  it("calls the check once per iteration and per await, and stops when it throws", async () => {
+    const t = transformCell(
+      "let n = 0;\nfunction inner() { for (let j = 0; j < 2; j++) n++; }\nwhile (n < 6) { inner(); await null; }",
+    );
+    if (!t.ok) throw new Error("parse");
+    const scope: Record<string, unknown> = Object.assign(Object.create(null), { n: undefined });
+    const { check, calls } = countingCheck();
+    await compileCell(t.body, "count.js", check)(scope);
+    expect(scope.n).toBe(6);
+    // 3 outer iterations (each one loop check and one await check), 6 inner iterations.
+    expect(calls).toEqual({ top: 6, nested: 6 });
+    const stopped = countingCheck(4);
+    await expect(
+      compileCell(t.body, "count2.js", stopped.check)(Object.assign(Object.create(null), { n: 0 })),
+    ).rejects.toThrow("stopped by the check");
   });
 });

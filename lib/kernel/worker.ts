@@ -12,6 +12,7 @@ import type { CellOutput } from "@/lib/notebook/types";
 import { startBackend } from "./backends";
 import { CellExecutor } from "./executor";
 import { applyFastRnn } from "./fast-rnn-seam";
+import { InterruptFlag } from "./interrupt";
 import { parseMainToWorker, type MainToWorker, type WorkerToMain } from "./protocol";
 
 const ctx = self as unknown as DedicatedWorkerGlobalScope;
@@ -64,6 +65,10 @@ async function handle(message: MainToWorker): Promise<void> {
     case "init": {
       wasmPath = message.wasmPath;
       executor.drawSync.enabled = message.drawAcks === true;
+      // Set before the backend loads: a run can only be interrupted once the page has the flag.
+      executor.interruptFlag = message.interruptBuffer
+        ? new InterruptFlag(message.interruptBuffer)
+        : null;
       const choice = await startBackend(tf, message.backend, { wasmPath });
       const fast = await applyFastRnn(tf, message.fastRnn);
       const notice = [choice.notice, fast.notice].filter(Boolean).join(" ");

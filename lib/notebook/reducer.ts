@@ -1,4 +1,5 @@
 import { findFailureCause, type FailureCause } from "./failure-cause";
+import { followLessonCode } from "./follow-lesson";
 import { mergeOutput } from "./outputs";
 import type { StoredOutputs } from "./stored-outputs";
 import type { CellKind, CellOutput, CheckVerdict, CodeMarker, RunOutcome } from "./types";
@@ -44,6 +45,8 @@ export type NotebookAction =
       outputs?: Record<string, StoredOutputs>;
     }
   | { type: "reset-all" }
+  /** The lesson file changed under the open page (see follow-lesson.ts). */
+  | { type: "lesson-changed"; cells: { id: string; kind: CellKind; code: string }[] }
   | { type: "resolve-conflict"; id: string; choice: "mine" | "lesson" }
   | { type: "queue"; id: string }
   | { type: "start"; id: string; at: number }
@@ -143,6 +146,8 @@ export function notebookReducer(state: NotebookState, action: NotebookAction): N
       for (const id of state.order) next = notebookReducer(next, { type: "reset", id });
       return next;
     }
+    case "lesson-changed":
+      return followLessonCode(state, action.cells);
     case "resolve-conflict":
       return update(state, action.id, (c) =>
         c.conflict

@@ -1,4 +1,5 @@
 import "server-only";
+import { readThroughCatalogProgress } from "@/lib/cache/app-cache";
 import { findCatalogProgress, findLessonProgress } from "@/lib/db/progress-reads";
 import type { LessonProgressDto, LessonSummaryDto } from "./dto";
 
@@ -10,10 +11,14 @@ export function getLessonProgressForUser(
   return findLessonProgress(userId, lessonKey);
 }
 
-/** lessonKey → the user's start/completion, for the catalogue and chapter completion. */
+/**
+ * lessonKey → the user's start/completion, for the catalogue and chapter completion. Read on
+ * every catalogue view, changed only by lesson events: cached (lib/cache), and invalidated by
+ * the sync that writes them (applySyncBatch).
+ */
 export async function getCatalogProgress(
   userId: string,
 ): Promise<Record<string, LessonSummaryDto>> {
-  const rows = await findCatalogProgress(userId);
+  const rows = await readThroughCatalogProgress(userId, () => findCatalogProgress(userId));
   return Object.fromEntries(rows.map((row) => [row.lessonKey, row]));
 }

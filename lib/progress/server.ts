@@ -14,6 +14,9 @@ import {
   type StoredCompletionEvidence,
 } from "@/lib/db/progress-repository";
 import { RouteError } from "@/lib/http/route";
+import { invalidateAnalytics, invalidateCatalogProgress } from "@/lib/cache/app-cache";
+import { logger } from "@/lib/http/log";
+import { recordSyncBatch } from "@/lib/metrics/metrics";
 import {
   defaultLessonIndex,
   completionShortfall,
@@ -95,11 +98,50 @@ export async function applySyncBatch(
   const earlier: PartialCommit = { applied: new Set(), cells: new Map() };
   for (let attempt = 0; ; attempt++) {
     try {
-      return withEarlier(await applyOnce(userId, mutations, lessons, earlier), earlier);
+      const result = withEarlier(await applyOnce(userId, mutations, lessons, earlier), earlier);
+      recordSyncBatch({
+        applied: result.applied.length,
+        duplicates: result.duplicates.length,
+        stale: result.stale.length,
+        ignored: result.ignored.length,
+      });
+      await invalidateCachedReads(userId, mutations, result);
+      return result;
     } catch (error) {
       if (!(error instanceof BatchConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * (attempt + 1)));
     }
+  }
+}
+
+/**
+ * Before the answer goes out, so the learner's next catalogue view shows what they just did:
+ * lesson events change their catalogue summary; attempts, completions and resets change the
+ * instructors' figures (a first visit's "started" may show up to the analytics TTL late).
+ */
+async function invalidateCachedReads(
+  userId: string,
+  mutations: SyncMutation[],
+  result: SyncResult,
+): Promise<void> {
+  const applied = new Set(result.applied);
+  const done = mutations.filter((mutation) => applied.has(mutation.id));
+  const jobs: Promise<void>[] = [];
+  if (done.some((mutation) => mutation.kind === "lesson"))
+    jobs.push(invalidateCatalogProgress(userId));
+  if (
+    done.some(
+      (mutation) =>
+        mutation.kind === "attempt" ||
+        (mutation.kind === "lesson" && mutation.payload.event !== "visit"),
+    )
+  )
+    jobs.push(invalidateAnalytics());
+  try {
+    await Promise.all(jobs);
+  } catch (error) {
+    // The data is committed; cached copies expire within minutes.
+    logger.warn({ err: error }, "sync: cache invalidation failed");
   }
 }
 

@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { invalidateAnalytics } from "@/lib/cache/app-cache";
 import { insertServerAttempt } from "@/lib/db/progress-repository";
 import { defaultLessonIndex, type LessonIndex } from "./lesson-index";
 import { MAX_ERROR_CHARS } from "./schemas";
@@ -57,6 +58,8 @@ export async function recordServerVerdict(
         ? null
         : storableText(input.errorMessage, MAX_ERROR_CHARS),
   });
+  // Instructors' figures count this attempt; the cache must not hide it for minutes.
+  await invalidateAnalytics().catch(() => undefined);
   return { id, at: now };
 }
 

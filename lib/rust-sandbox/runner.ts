@@ -22,6 +22,11 @@ import { randomInt } from "node:crypto";
 import { parseCargoMessages, type Executable } from "./cargo-messages";
 import { COMPILE_LIMITS, MEMORY_LIMIT_BYTES, OUTPUT_LIMIT_BYTES, RUN_LIMITS } from "./limits";
 import { checkManifest } from "./manifest";
+import {
+  observeRustBuild,
+  observeRustQueueWait,
+  setRustQueueDepthSource,
+} from "../metrics/metrics";
 import { createBuildQueue, QueueAbortedError, QueueFullError, type BuildQueue } from "./queue";
 import {
   processesOfUid,
@@ -48,6 +53,8 @@ export interface RunRustOptions {
   /** 1, 2, … while waiting for a build slot; 0 when the build starts. */
   onQueuePosition?: (position: number) => void;
   ticket?: string;
+  /** The learner's id: queue mode (job-queue.ts) allows one build per learner at a time. */
+  learner?: string;
   queue?: BuildQueue;
   /** Tests watch the throw-away uid to prove that no process outlives the run. */
   onSandboxUid?: (uid: number) => void;
@@ -57,6 +64,7 @@ export interface RunRustOptions {
 
 /** The process-wide queue: at most 2 builds at once. */
 const buildQueue: BuildQueue = createBuildQueue(2);
+setRustQueueDepthSource("in-process", () => buildQueue.waiting);
 
 const TRUNCATION_MARKER = `\n… [output truncated at ${OUTPUT_LIMIT_BYTES / 1024} KB]\n`;
 
@@ -81,11 +89,25 @@ export async function runRustProject(
     return unavailable(status.reason ?? "Running Rust is unavailable here.");
   const queue = options.queue ?? buildQueue;
   try {
-    return await queue.run(() => buildAndRun(parsed.data, lookup.toolchain, options), {
-      onPosition: options.onQueuePosition,
-      signal: options.signal,
-      ticket: options.ticket,
-    });
+    const enqueuedAt = performance.now();
+    return await queue.run(
+      async () => {
+        const startedAt = performance.now();
+        observeRustQueueWait("in-process", (startedAt - enqueuedAt) / 1000);
+        const result = await buildAndRun(parsed.data, lookup.toolchain, options);
+        observeRustBuild(
+          options.mode ?? "run",
+          result.status,
+          (performance.now() - startedAt) / 1000,
+        );
+        return result;
+      },
+      {
+        onPosition: options.onQueuePosition,
+        signal: options.signal,
+        ticket: options.ticket,
+      },
+    );
   } catch (error) {
     if (error instanceof QueueFullError || error instanceof QueueAbortedError)
       return unavailable(`${capitalise(error.message)}.`);

@@ -1,7 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { InstructorNav, StatusBadge } from "@/components/instructor/instructor-nav";
-import { readContentCheck } from "@/lib/instructor/content-check-result";
+import {
+  currentLessonHash,
+  lessonCheckStatus,
+  readContentCheck,
+} from "@/lib/instructor/content-check-result";
 import styles from "@/components/instructor/instructor.module.css";
 import { requireInstructor } from "@/lib/auth/instructor";
 import { readCatalog } from "@/lib/content/catalog";
@@ -15,6 +19,14 @@ export default async function InstructorHome() {
   // readCatalog, not getCatalog: invalid content must be listed here, not thrown.
   const catalog = readCatalog();
   const check = await readContentCheck();
+  // Each file's hash now: a saved result counts only for the version it was made from.
+  const hashes = new Map(
+    await Promise.all(
+      [...catalog.lessons.values()].map(
+        async ({ meta }) => [meta.key, await currentLessonHash(meta.file)] as const,
+      ),
+    ),
+  );
   const problemsByFile = new Map<string, typeof catalog.problems>();
   for (const p of catalog.problems)
     problemsByFile.set(p.file, [...(problemsByFile.get(p.file) ?? []), p]);
@@ -71,7 +83,11 @@ export default async function InstructorHome() {
                 <tbody>
                   {chapter.lessons.map((lesson) => {
                     const problems = problemsByFile.get(lesson.file) ?? [];
-                    const result = check.state === "ok" ? check.lessons.get(lesson.key) : undefined;
+                    const status = lessonCheckStatus(
+                      check.state === "ok" ? check.lessons.get(lesson.key) : undefined,
+                      hashes.get(lesson.key) ?? null,
+                    );
+                    const result = status.state === "current" ? status.result : undefined;
                     const failedCells = result?.cells.filter((c) => c.status === "failed") ?? [];
                     return (
                       <tr key={lesson.key} data-lesson-key={lesson.key}>
@@ -97,6 +113,10 @@ export default async function InstructorHome() {
                         <td>
                           {check.state !== "ok" ? (
                             <StatusBadge tone="neutral">not run</StatusBadge>
+                          ) : status.state === "stale" ? (
+                            <StatusBadge tone="neutral">
+                              not checked since the last change
+                            </StatusBadge>
                           ) : !result ? (
                             <StatusBadge tone="neutral">not in last run</StatusBadge>
                           ) : (

@@ -5,15 +5,27 @@
 import neo4j, { type Driver } from "neo4j-driver";
 import { startEmbeddedCypher, type EmbeddedCypher } from "@/lib/neo4j/embedded";
 import { runCypherCell, type CypherCellResult } from "@/lib/cells/cypher/run-cypher-cell";
+import { DEFAULT_PASS_MESSAGE, MISCONFIGURED_CHECK_MESSAGE } from "./cypher-check";
 import type { CellContext, KindRunner, RunVerdict } from "@/lib/content/check/check-lesson";
 
 function verdict(result: CypherCellResult): RunVerdict {
-  if (result.ok) return { ok: true };
+  if (result.ok) {
+    const success = result.outputs.find((o) => o.type === "success");
+    const message = success?.type === "success" ? success.message : undefined;
+    return message !== undefined && message !== DEFAULT_PASS_MESSAGE
+      ? { ok: true, passMessage: message }
+      : { ok: true };
+  }
   const error = result.outputs.find((o) => o.type === "error");
-  return {
-    ok: false,
-    message: error?.type === "error" ? `${error.name}: ${error.message}` : "failed",
-  };
+  if (error?.type !== "error") return { ok: false, message: "failed" };
+  return { ok: false, message: `${error.name}: ${error.message}`, failed: failedPart(error) };
+}
+
+/** Which part of a checked run failed, from the error runCypherCell reported (see its runCheck). */
+function failedPart(error: { name: string; message: string }): RunVerdict["failed"] {
+  if (error.name === "CheckError" || error.message === MISCONFIGURED_CHECK_MESSAGE)
+    return "check-error";
+  return error.name === "CheckFailed" ? "check" : "code";
 }
 
 export interface CypherRunner extends KindRunner {

@@ -13,7 +13,9 @@
 import type { CypherValue } from "@courses/cypher";
 import type { CheckVerdict } from "@/lib/notebook/types";
 
-const DEFAULT_PASS_MESSAGE = "Check passed.";
+export const DEFAULT_PASS_MESSAGE = "Check passed.";
+export const MISCONFIGURED_CHECK_MESSAGE =
+  "This check is misconfigured: its query must return a column named `pass` (e.g. `RETURN size($rows) = 3 AS pass`).";
 export const DEFAULT_FAIL_MESSAGE =
   "Not quite: the result does not match what this exercise asks for yet.";
 
@@ -24,8 +26,7 @@ export function evaluateCheckRows(columns: string[], rows: CypherValue[][]): Che
   if (passAt < 0)
     return {
       passed: false,
-      message:
-        "This check is misconfigured: its query must return a column named `pass` (e.g. `RETURN size($rows) = 3 AS pass`).",
+      message: MISCONFIGURED_CHECK_MESSAGE,
     };
   if (rows.length === 0) return { passed: false, message: DEFAULT_FAIL_MESSAGE };
   const messageOf = (row: CypherValue[]): string | undefined => {

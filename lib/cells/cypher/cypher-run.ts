@@ -16,6 +16,7 @@ import {
 import { RouteError } from "@/lib/http/route";
 import { cellIdSchema, lessonKeySchema } from "@/lib/progress/schemas";
 import { recordVerdictOrLog } from "@/lib/exercises/record-verdict";
+import { observeCypherQuery } from "@/lib/metrics/metrics";
 import { recordServerVerdict, type ServerVerdictInput } from "@/lib/progress/verdicts";
 import type { CellOutput, CodeMarker } from "@/lib/notebook/types";
 import { runCypherCell, type CypherCellInput, type CypherCellResult } from "./run-cypher-cell";
@@ -87,6 +88,7 @@ export async function runCypherRequest(
     query: body.code,
     ...(check !== undefined ? { check } : {}),
   });
+  observeCypherQuery(body.mode, result.ok, result.durationMs / 1000);
   if (check === undefined) return result;
 
   const verdict = verdictOf(result);

@@ -43,7 +43,7 @@ export function createRustRunner(): KindRunner {
     async check(context) {
       const project = files(context, context.code);
       const ran = verdict(await runRustProject(project, { mode: modeOf(context) }), "the exercise");
-      if (!ran.ok) return ran;
+      if (!ran.ok) return { ...ran, failed: "code" };
       const file = fileOf(context.cells[context.index]!);
       return verdict(
         await runRustProject(withCheckModule(project, file, context.check), { mode: "test" }),

@@ -22,8 +22,12 @@ import {
   type RustVerdict,
 } from "./run-events";
 import { withCheckModule } from "./project";
-import { runRustProject } from "@/lib/rust-sandbox/runner";
-import { rustRunnerStatus } from "@/lib/rust-sandbox/status";
+import {
+  cancelRustBuildElsewhere,
+  onRemoteCancel,
+  runRustBuild,
+  rustBuildStatus,
+} from "@/lib/rust-sandbox/build-service";
 import {
   projectFilesSchema,
   stoppedResult,
@@ -70,14 +74,14 @@ function inFlight(): Map<string, { controller: AbortController; userId: string }
 }
 
 export type RustRunDeps = {
-  run: typeof runRustProject;
+  run: typeof runRustBuild;
   record: (verdict: ServerVerdictInput) => Promise<unknown>;
-  status: typeof rustRunnerStatus;
+  status: typeof rustBuildStatus;
 };
 const defaults: RustRunDeps = {
-  run: runRustProject,
+  run: runRustBuild,
   record: recordServerVerdict,
-  status: rustRunnerStatus,
+  status: rustBuildStatus,
 };
 
 /** Starts a run and answers at once with its NDJSON event stream. */
@@ -148,6 +152,8 @@ export type RunOptions = {
   signal: AbortSignal;
   onQueuePosition(position: number): void;
   ticket?: string;
+  /** Whose build it is (queue mode queues one build per learner at a time). */
+  learner: string;
 };
 
 /**
@@ -182,6 +188,7 @@ export function streamRunEvents(
       const options: RunOptions = {
         signal: controller.signal,
         onQueuePosition: (position) => send({ type: "queue", position }),
+        learner: user.id,
         ...(ticket ? { ticket } : {}),
       };
       try {
@@ -217,7 +224,7 @@ export async function checkExercise(
   file: string,
   check: string,
   cellMode: "run" | "test",
-  options: { signal: AbortSignal; onQueuePosition: (position: number) => void; ticket?: string },
+  options: RunOptions,
   deps: RustRunDeps,
 ): Promise<Checked> {
   const started = Date.now();
@@ -262,17 +269,30 @@ export async function record(
 }
 
 /** Stops a run; only the learner who started it may. */
-export function cancelRustRun(ticket: string, user: SessionUser): { cancelled: boolean } {
+function cancelRunHere(ticket: string, userId: string): boolean {
   const run = inFlight().get(ticket);
-  if (!run || run.userId !== user.id) return { cancelled: false };
+  if (!run || run.userId !== userId) return false;
   run.controller.abort();
-  return { cancelled: true };
+  return true;
+}
+
+// Behind a balancer the Stop may reach another app instance than the one streaming the run;
+// in queue mode it is passed on through Redis to the instance that has it.
+onRemoteCancel(cancelRunHere);
+
+/** Stops a run here, or (queue mode) on the instance streaming it; only its learner may. */
+export async function cancelRustRun(
+  ticket: string,
+  user: SessionUser,
+): Promise<{ cancelled: boolean }> {
+  if (cancelRunHere(ticket, user.id)) return { cancelled: true };
+  return { cancelled: await cancelRustBuildElsewhere(ticket, user.id) };
 }
 
 /** Whether this learner can run Rust here: the server's toolchain and sandbox, then a session. */
 export function rustStatusFor(
   user: SessionUser | null,
-  status: RustRunnerStatus = rustRunnerStatus(),
+  status: RustRunnerStatus = rustBuildStatus(),
 ): RustRunnerStatus {
   if (!status.available) return status;
   return user ? status : { available: false, reason: SIGN_IN_TO_RUN, signIn: true };

@@ -47,12 +47,17 @@ export function createTfjsRunner(options: {
         await need().run(context.code, { cellId: cell.id, previousCells: previousOf(context) }),
         "the exercise",
       );
-      if (!exercise.ok) return exercise;
+      if (!exercise.ok) return { ...exercise, failed: "code" };
       const previous = [...previousOf(context), { id: cell.id, code: context.code }];
-      return verdict(
-        await need().run(context.check, { cellId: `${cell.id}--check`, previousCells: previous }),
-        "the check",
-      );
+      const checked = await need().run(context.check, {
+        cellId: `${cell.id}--check`,
+        previousCells: previous,
+      });
+      const result = verdict(checked, "the check");
+      // A check that does not parse is broken whatever it is given; one that throws is its verdict.
+      return result.ok
+        ? result
+        : { ...result, failed: checked.error?.name === "SyntaxError" ? "check-error" : "check" };
     },
   };
 }

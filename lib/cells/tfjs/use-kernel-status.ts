@@ -14,6 +14,7 @@ const SERVER_SNAPSHOT: KernelSnapshot = {
   leak: null,
   notice: null,
   fastRnn: true,
+  workerStarts: 0,
 };
 
 const noopSubscribe = () => () => {};

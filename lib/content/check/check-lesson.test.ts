@@ -128,7 +128,53 @@ describe("checkLesson", () => {
     const report = await checkLesson(lesson, { tfjs: toyRunner([]), cypher: unavailable, rust: unavailable }, 60_000, clock());
     expect(report.status).toBe("failed");
     expect(report.cells[0]?.problems).toEqual(["cell does not run: thrown"]);
-    expect(report.cells[1]?.problems).toEqual(["the solution fails its check: b is 5"]);
+    expect(report.cells[1]?.problems).toEqual(["the solution fails its check (check at line 19): b is 5"]);
+    // At the solution's own line, not the exercise's.
+    expect(report.cells[1]?.problemLines).toEqual([15]);
+  });
+
+  it("blames a check that cannot run on the check, at its line, not on the solution or starter", async () => {
+    const lesson = lessonOf(fence("tfjs id=ex exercise", "let b = 0") + fence("tfjs id=ex solution", "let b = 2") + fence("tfjs id=ex check", "RETRUN b") + withWrong("let b = 1", "let b = 3"));
+    const broken: KindRunner = {
+      ...toyRunner([]),
+      check: async (c) => (c.check.includes("RETRUN") ? { ok: false, message: "SyntaxError: Invalid input 'RETRUN'", failed: "check-error" } : { ok: true }),
+    };
+    const report = await checkLesson(lesson, { tfjs: broken, cypher: unavailable, rust: unavailable }, 60_000, clock());
+    expect(report.status).toBe("failed");
+    expect(report.cells[0]?.problems).toEqual(["the check itself does not run: SyntaxError: Invalid input 'RETRUN'"]);
+    expect(report.cells[0]?.problemLines).toEqual([15]);
+    expect(report.cells[0]?.starterFailure).toBeUndefined();
+    expect(report.cells[0]?.wrongFailures).toBeUndefined();
+  });
+
+  it("says the solution does not run (at its line) when its own code fails", async () => {
+    const lesson = lessonOf(fence("tfjs id=ex exercise", "let b = 0") + fence("tfjs id=ex solution", "let b = 2") + fence("tfjs id=ex check", "expect b = 2") + withWrong("let b = 1", "let b = 3"));
+    const runner: KindRunner = {
+      ...toyRunner([]),
+      check: async (c) => (c.code === "let b = 2" ? { ok: false, message: "the exercise threw TypeError", failed: "code" } : { ok: false, message: "b is wrong", failed: "check" }),
+    };
+    const report = await checkLesson(lesson, { tfjs: runner, cypher: unavailable, rust: unavailable }, 60_000, clock());
+    expect(report.cells[0]?.problems).toEqual(["the solution does not run: the exercise threw TypeError"]);
+    expect(report.cells[0]?.problemLines).toEqual([11]);
+  });
+
+  it("flags a check that tells a passing solution what it tells a wrong answer", async () => {
+    const lesson = lessonOf(fence("cypher id=ex exercise", "x") + fence("cypher id=ex solution", "y") + fence("cypher id=ex check", "c") + withWrong("a", "b").replaceAll("tfjs", "cypher"));
+    const runner: KindRunner = {
+      unavailable: () => null,
+      run: async () => ({ ok: true }),
+      check: async (c) =>
+        c.code === "y"
+          ? { ok: true, passMessage: "Right movies, but sort them." }
+          : { ok: false, message: c.code === "b" ? "CheckFailed: Right movies, but sort them." : "CheckFailed: no", failed: "check" },
+    };
+    const report = await checkLesson(lesson, { tfjs: unavailable, cypher: runner, rust: unavailable }, 60_000, clock());
+    expect(report.status).toBe("failed");
+    expect(report.cells[0]?.problems).toEqual([expect.stringMatching(/^the check passes the solution with the same message it gives a wrong answer: "Right movies, but sort them\."/)]);
+    expect(report.cells[0]?.problemLines).toEqual([15]);
+    // A success text of its own ("Right: …") is fine.
+    const fine: KindRunner = { ...runner, check: async (c) => (c.code === "y" ? { ok: true, passMessage: "Right: 4 movies." } : { ok: false, message: "CheckFailed: no", failed: "check" }) };
+    expect((await checkLesson(lesson, { tfjs: unavailable, cypher: fine, rust: unavailable }, 60_000, clock())).status).toBe("passed");
   });
 
   it("reports an exercise without a solution", async () => {

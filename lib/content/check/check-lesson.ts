@@ -25,6 +25,14 @@ export interface CellContext {
 export interface RunVerdict {
   ok: boolean;
   message?: string;
+  /**
+   * For `check()` when not ok, which part failed: the code under test did not run ("code"), the
+   * check ran and rejected it ("check"), or the check itself could not run — a syntax error in
+   * the check, a check without a `pass` column ("check-error"). Default "check".
+   */
+  failed?: "code" | "check" | "check-error";
+  /** For `check()` when ok: a message the check still returned (learners see it next to ✓). */
+  passMessage?: string;
 }
 
 export interface KindRunner {
@@ -47,6 +55,8 @@ interface CellReport {
   role: "cell" | "exercise";
   status: "passed" | "failed" | "skipped";
   problems: string[];
+  /** The lesson file's line of each problem (same order): the part that failed, not always the cell's fence. */
+  problemLines?: number[];
   /** For exercises: why the untouched starter failed (what a learner sees first). */
   starterFailure?: string;
   /** For exercises: why each wrong answer failed, in order (is it the message a learner needs?). */
@@ -57,6 +67,8 @@ interface CellReport {
 export interface LessonReport {
   key: string;
   file: string;
+  /** lessonContentHash of the file's text this result belongs to (content-hash.ts). */
+  contentHash?: string;
   cells: CellReport[];
   durationMs: number;
   /** Lesson-level problems (budget exceeded, a runner crashed). */
@@ -112,34 +124,68 @@ export async function checkLesson(
       const context = (code: string): CellContext => ({ lessonKey: lesson.key, cells: sameKind, index, code });
       const cellStarted = clock.now();
       const cellProblems: string[] = [];
+      const problemLines: number[] = [];
+      const problem = (message: string, line = cell.line) => {
+        cellProblems.push(message);
+        problemLines.push(line);
+      };
       let starterFailure: string | undefined;
       const wrongFailures: { line: number; message: string }[] = [];
       if (cell.role === "cell") {
         const result = await runner.run(context(cell.code));
-        if (!result.ok) cellProblems.push(`cell does not run: ${result.message ?? "failed"}`);
+        if (!result.ok) problem(`cell does not run: ${result.message ?? "failed"}`);
       } else if (cell.check === undefined) {
-        cellProblems.push("exercise has no check");
+        problem("exercise has no check");
       } else {
+        const checkLine = cell.partLines?.check ?? cell.line;
+        // A check that cannot run at all is the check's fault, whatever code it was given: it is
+        // reported once, at the check's line, and never counted as a starter "failing as expected".
+        let checkBroken: string | undefined;
+        const brokenCheck = (verdict: RunVerdict) => {
+          if (verdict.ok || verdict.failed !== "check-error") return false;
+          checkBroken ??= verdict.message ?? "failed";
+          return true;
+        };
         const starter = await runner.check({ ...context(cell.code), check: cell.check });
-        if (starter.ok) cellProblems.push("the untouched starter already passes its check (make the check stricter or the starter emptier)");
-        else starterFailure = starter.message ?? "failed";
+        // What the check told failing answers: a passing answer must never be told the same.
+        const failureMessages: string[] = [];
+        if (!starter.ok && starter.message !== undefined) failureMessages.push(starter.message);
+        if (starter.ok) problem("the untouched starter already passes its check (make the check stricter or the starter emptier)");
+        else if (!brokenCheck(starter)) starterFailure = starter.message ?? "failed";
         const wrong = cell.wrong ?? [];
         if (wrong.length < MIN_WRONG_ANSWERS)
-          cellProblems.push(
+          problem(
             `exercise lists ${wrong.length} wrong answer(s); add at least ${MIN_WRONG_ANSWERS} (\`${cell.kind} id=${cell.id} wrong\` blocks) so the check is shown to reject mistakes`,
           );
         for (const answer of wrong) {
           const result = await runner.check({ ...context(answer.code), check: cell.check });
-          if (result.ok) cellProblems.push(`the wrong answer at line ${answer.line} passes the check (make the check reject it)`);
-          else wrongFailures.push({ line: answer.line, message: result.message ?? "failed" });
+          if (result.ok) problem(`the wrong answer at line ${answer.line} passes the check (make the check reject it)`, answer.line);
+          else if (!brokenCheck(result)) {
+            wrongFailures.push({ line: answer.line, message: result.message ?? "failed" });
+            if (result.message !== undefined) failureMessages.push(result.message);
+          }
         }
         if (cell.solution === undefined) {
-          cellProblems.push("exercise has no solution block");
+          problem("exercise has no solution block");
         } else {
+          const solutionLine = cell.partLines?.solution ?? cell.line;
           const solved = await runner.check({ ...context(cell.solution), check: cell.check });
-          if (!solved.ok) cellProblems.push(`the solution fails its check: ${solved.message ?? "failed"}`);
+          const passMessage = solved.ok ? solved.passMessage : undefined;
+          if (passMessage !== undefined && failureMessages.some((m) => m === passMessage || m.endsWith(`: ${passMessage}`)))
+            problem(
+              `the check passes the solution with the same message it gives a wrong answer: "${passMessage}" (learners would see a failure hint next to ✓; put failures in WHEN branches and make ELSE null, then coalesce(problem, "Right: …") AS message)`,
+              checkLine,
+            );
+          else if (!solved.ok && !brokenCheck(solved))
+            problem(
+              solved.failed === "code"
+                ? `the solution does not run: ${solved.message ?? "failed"}`
+                : `the solution fails its check (check at line ${checkLine}): ${solved.message ?? "failed"}`,
+              solutionLine,
+            );
           current[position]!.code = cell.solution;
         }
+        if (checkBroken !== undefined) problem(`the check itself does not run: ${checkBroken}`, checkLine);
       }
       reports.push({
         id: cell.id,
@@ -148,6 +194,7 @@ export async function checkLesson(
         role: cell.role,
         status: cellProblems.length > 0 ? "failed" : "passed",
         problems: cellProblems,
+        ...(cellProblems.length > 0 ? { problemLines } : {}),
         ...(starterFailure !== undefined ? { starterFailure } : {}),
         ...(wrongFailures.length > 0 ? { wrongFailures } : {}),
         durationMs: clock.now() - cellStarted,

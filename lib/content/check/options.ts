@@ -12,6 +12,8 @@ interface CheckOptions {
   backend: "wasm" | "cpu";
   /** Only lessons whose key contains one of these (empty: every lesson). */
   filters: string[];
+  /** With --exact, a filter must be the whole lesson key (the instructor's "Check this lesson"). */
+  exact: boolean;
   /** Also print why each starter failed its check. */
   verbose: boolean;
 }
@@ -33,6 +35,7 @@ const envSchema = z.object({
 });
 
 const VERBOSE_FLAGS = new Set(["-v", "--verbose"]);
+const EXACT_FLAG = "--exact";
 
 export type ParsedOptions = { ok: true; options: CheckOptions } | { ok: false; message: string };
 
@@ -41,21 +44,22 @@ export function parseCheckOptions(env: Record<string, string | undefined>, args:
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ""));
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) return { ok: false, message: parsed.error.issues.map((i) => i.message).join("; ") };
-  const unknownFlag = args.find((a) => a.startsWith("-") && !VERBOSE_FLAGS.has(a));
-  if (unknownFlag) return { ok: false, message: `unknown option "${unknownFlag}" (usage: content:check [--verbose] [lesson-key-filter …])` };
+  const unknownFlag = args.find((a) => a.startsWith("-") && !VERBOSE_FLAGS.has(a) && a !== EXACT_FLAG);
+  if (unknownFlag) return { ok: false, message: `unknown option "${unknownFlag}" (usage: content:check [--verbose] [--exact] [lesson-key-filter …])` };
   return {
     ok: true,
     options: {
       trainingScale: parsed.data.CONTENT_CHECK_TRAINING_SCALE,
       lessonBudgetMs: parsed.data.CONTENT_CHECK_LESSON_BUDGET_S * 1000,
       backend: parsed.data.CONTENT_CHECK_BACKEND,
-      filters: args.filter((a) => a && !VERBOSE_FLAGS.has(a)),
+      filters: args.filter((a) => a && !VERBOSE_FLAGS.has(a) && a !== EXACT_FLAG),
       verbose: args.some((a) => VERBOSE_FLAGS.has(a)),
+      exact: args.includes(EXACT_FLAG),
     },
   };
 }
 
-export function selectLessons<T extends { key: string }>(lessons: T[], filters: string[]): T[] {
+export function selectLessons<T extends { key: string }>(lessons: T[], filters: string[], exact = false): T[] {
   if (filters.length === 0) return lessons;
-  return lessons.filter((l) => filters.some((f) => l.key.includes(f)));
+  return lessons.filter((l) => filters.some((f) => (exact ? l.key === f : l.key.includes(f))));
 }

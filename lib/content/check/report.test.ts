@@ -46,5 +46,14 @@ describe("formatLesson and summary", () => {
     const text = formatSummary(t);
     expect(text.split("\n").at(-1)).toBe("content: 1 passed, 1 failed");
     expect(text).toContain("in 4.6 s");
+    // The failing exercise is not counted as proven.
+    expect(text).toContain("1 exercises checked, 0 proven (starter and wrong answers fail, solution passes), 1 with problems (see above)");
+  });
+  it("prints each problem at the line of the part that failed", () => {
+    const report = lesson({
+      status: "failed",
+      cells: [{ id: "q", kind: "cypher", line: 56, role: "exercise", status: "failed", problems: ["the check itself does not run: SyntaxError"], problemLines: [70], durationMs: 1 }],
+    });
+    expect(formatLesson(report)).toContain('content/t/01-c/01-l.md:70: cypher "q": the check itself does not run: SyntaxError');
   });
 });

@@ -25,7 +25,7 @@ export function formatLesson(report: LessonReport, contentDir = "content", verbo
   for (const [kind, reason] of Object.entries(report.skipped)) lines.push(`     ${kind} cells skipped: ${reason}`);
   for (const problem of report.problems) lines.push(`     ${contentDir}/${report.file}: ${problem}`);
   for (const cell of report.cells) {
-    for (const problem of cell.problems) lines.push(`     ${contentDir}/${report.file}:${cell.line}: ${cell.kind} "${cell.id}": ${problem}`);
+    for (const [i, problem] of cell.problems.entries()) lines.push(`     ${contentDir}/${report.file}:${cell.problemLines?.[i] ?? cell.line}: ${cell.kind} "${cell.id}": ${problem}`);
     if (verbose && cell.starterFailure !== undefined) lines.push(`     ${contentDir}/${report.file}:${cell.line}: ${cell.kind} "${cell.id}": starter fails as expected: ${cell.starterFailure}`);
     for (const wrong of verbose ? (cell.wrongFailures ?? []) : []) lines.push(`     ${contentDir}/${report.file}:${wrong.line}: ${cell.kind} "${cell.id}": wrong answer fails as expected: ${wrong.message}`);
   }
@@ -40,6 +40,8 @@ export interface Totals {
   cells: number;
   cellsRun: number;
   exercises: number;
+  /** Exercises whose starter and wrong answers failed and whose solution passed. */
+  exercisesProven: number;
   durationMs: number;
   slowest: { key: string; durationMs: number } | null;
 }
@@ -55,6 +57,7 @@ export function totals(reports: LessonReport[], durationMs: number): Totals {
     cells: cells.length,
     cellsRun: cells.filter((c) => c.status !== "skipped").length,
     exercises: cells.filter((c) => c.role === "exercise" && c.status !== "skipped").length,
+    exercisesProven: cells.filter((c) => c.role === "exercise" && c.status === "passed").length,
     durationMs,
     slowest,
   };
@@ -63,7 +66,9 @@ export function totals(reports: LessonReport[], durationMs: number): Totals {
 /** The closing lines; the last one is always `content: N passed, M failed` (lessons). */
 export function formatSummary(t: Totals): string {
   const lines = [
-    `${t.lessons} lessons, ${t.cellsRun}/${t.cells} cells run, ${t.exercises} exercises checked (starter and wrong answers fail, solution passes) in ${seconds(t.durationMs)}` +
+    `${t.lessons} lessons, ${t.cellsRun}/${t.cells} cells run, ${t.exercises} exercises checked, ${t.exercisesProven} proven (starter and wrong answers fail, solution passes)` +
+      (t.exercises > t.exercisesProven ? `, ${t.exercises - t.exercisesProven} with problems (see above)` : "") +
+      ` in ${seconds(t.durationMs)}` +
       (t.slowest ? `; slowest: ${t.slowest.key} ${seconds(t.slowest.durationMs)}` : ""),
   ];
   if (t.skipped > 0) lines.push(`${t.skipped} lesson(s) skipped entirely (see "skip" lines above)`);

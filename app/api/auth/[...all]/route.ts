@@ -19,6 +19,10 @@ export const dynamic = "force-dynamic";
 // with back-off (see lib/auth/sign-in-limits.ts for the policy).
 const CREDENTIALS = /\/(sign-in\/email|sign-up\/email|change-password)$/;
 const SIGN_IN = /\/sign-in\/email$/;
+// Password reset goes through /api/account/password-reset (rate limits per address and per
+// e-mail, the same answer and timing for unknown addresses, a record of used tokens); the
+// library's own endpoints would skip all of that.
+const RESET = /\/(request-password-reset|reset-password)$/;
 
 function refused(result: Exclude<RateLimitResult, { allowed: true }>): Response {
   const error = result.unavailable
@@ -46,6 +50,8 @@ function withoutCookieCache(url: string): string {
 
 export async function POST(request: Request): Promise<Response> {
   const { pathname } = new URL(request.url);
+  if (RESET.test(pathname))
+    return json({ error: "Use /api/account/password-reset to reset a password." }, 404);
   const body = await readAuthBody(request, withoutCookieCache(request.url));
   if (!body.ok) return body.response;
   if (!CREDENTIALS.test(pathname)) {

@@ -1,5 +1,6 @@
 import { databaseErrorResponse } from "@/lib/http/database-errors";
-import { validatedRoute } from "@/lib/http/route";
+import { userExists } from "@/lib/db/account-repository";
+import { RouteError, validatedRoute } from "@/lib/http/route";
 import { MAX_SYNC_BODY_BYTES, syncBatchSchema } from "@/lib/progress/schemas";
 import { applySyncBatch } from "@/lib/progress/server";
 
@@ -16,7 +17,16 @@ export const POST = validatedRoute({
   signInMessage: "Sign in to save progress to your account.",
   rateLimit: { bucket: "sync", key: "user", message: "Too many sync requests" },
   body: { schema: syncBatchSchema, maxBodyBytes: MAX_SYNC_BODY_BYTES },
-  handle: ({ user, body }) => applySyncBatch(user.id, body),
+  handle: async ({ user, body }) => {
+    try {
+      return await applySyncBatch(user.id, body);
+    } catch (error) {
+      // The account was deleted while this batch was on its way (another tab): not a fault.
+      if (!(await userExists(user.id).catch(() => true)))
+        throw new RouteError(401, "This account no longer exists.");
+      throw error;
+    }
+  },
   mapError: (error) =>
     databaseErrorResponse(
       error,

@@ -1,6 +1,5 @@
 import { validatedRoute } from "@/lib/http/route";
-import { runRustProject } from "@/lib/rust-sandbox/runner";
-import { rustRunnerStatus } from "@/lib/rust-sandbox/status";
+import { runRustBuild, rustBuildStatus } from "@/lib/rust-sandbox/build-service";
 import { recordServerVerdict } from "@/lib/progress/verdicts";
 import { SIGN_IN_TO_RUN } from "@/lib/cells/rust/rust-run";
 import {
@@ -23,8 +22,8 @@ export const POST = validatedRoute({
   body: { schema: rustBatchBodySchema, maxBodyBytes: MAX_RUST_BATCH_BODY_BYTES },
   handle: async ({ body, user, request }) =>
     startRustBatch(body, user, request.signal, {
-      run: runRustProject,
+      run: runRustBuild,
       record: recordServerVerdict,
-      status: rustRunnerStatus,
+      status: rustBuildStatus,
     }),
 });

@@ -3,10 +3,16 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { InstructorNav, StatusBadge } from "@/components/instructor/instructor-nav";
 import styles from "@/components/instructor/instructor.module.css";
-import { formatDuration } from "@/lib/instructor/analytics-model";
+import {
+  formatDuration,
+  formatTimeToPass,
+  TIME_TO_PASS_DEFINITION,
+} from "@/lib/instructor/analytics-model";
+import { ResetExerciseButton } from "@/components/instructor/reset-exercise-button";
 import { requireInstructor } from "@/lib/auth/instructor";
 import { readCatalog } from "@/lib/content/catalog";
-import { learnerDetail } from "@/lib/db/analytics-repository";
+import { learnerCellCode, learnerDetail } from "@/lib/db/analytics-repository";
+import { isMemberOfAny, listClasses } from "@/lib/db/classes-repository";
 
 export const metadata: Metadata = { title: "Learner" };
 export const dynamic = "force-dynamic";
@@ -19,10 +25,21 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
   const id = decodeURIComponent(raw);
   const user = await requireInstructor(`/instructor/learners/${encodeURIComponent(id)}`);
   if (id.length > 200) notFound();
+  // An instructor sees only learners of their own classes (anyone else reads as unknown).
+  if (user.role !== "admin") {
+    const mine = (await listClasses(user.id)).map((c) => c.id);
+    if (!(await isMemberOfAny(mine, id))) notFound();
+  }
   const detail = await learnerDetail(id);
   if (!detail) notFound();
   const catalog = readCatalog();
   const title = (key: string) => catalog.lessons.get(key)?.meta.title ?? key;
+  const starter = (key: string, cellId: string) =>
+    catalog.lessons.get(key)?.parsed.cells.find((c) => c.id === cellId)?.code ?? null;
+  // Each exercise's current code as the learner left it (cell_state), for the code view.
+  const codes = await Promise.all(
+    detail.exercises.map((e) => learnerCellCode(detail.learner.id, e.lessonKey, e.cellId)),
+  );
 
   return (
     <main id="main" className={styles.page}>
@@ -52,7 +69,9 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
             <tbody>
               {detail.lessons.map((l) => (
                 <tr key={l.lessonKey}>
-                  <th scope="row">{title(l.lessonKey)}</th>
+                  <th scope="row">
+                    <Link href={`/instructor/lessons/${l.lessonKey}`}>{title(l.lessonKey)}</Link>
+                  </th>
                   <td>
                     {l.completedAt === null ? (
                       <StatusBadge tone="neutral">in progress</StatusBadge>
@@ -73,6 +92,7 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
       </section>
       <section className={styles.section} aria-labelledby="learner-exercises">
         <h2 id="learner-exercises">Exercises ({detail.exercises.length})</h2>
+        <p className={styles.muted}>{TIME_TO_PASS_DEFINITION}</p>
         <div className={styles.tableWrap}>
           <table className={styles.table}>
             <thead>
@@ -86,11 +106,12 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
                   Time to pass
                 </th>
                 <th scope="col">Last error</th>
+                <th scope="col">Current code</th>
               </tr>
             </thead>
             <tbody>
-              {detail.exercises.map((e) => (
-                <tr key={`${e.lessonKey}/${e.cellId}`}>
+              {detail.exercises.map((e, i) => (
+                <tr key={`${e.lessonKey}/${e.cellId}`} data-exercise={`${e.lessonKey}#${e.cellId}`}>
                   <th scope="row">
                     {title(e.lessonKey)} › <code>{e.cellId}</code>
                   </th>
@@ -103,9 +124,10 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
                   </td>
                   <td className={styles.num}>{e.attempts}</td>
                   <td className={styles.num}>
-                    {e.firstPassAt === null
-                      ? "—"
-                      : formatDuration(e.firstPassAt - e.firstAttemptAt)}
+                    {formatTimeToPass(
+                      e.firstPassAt === null ? null : e.firstPassAt - e.firstAttemptAt,
+                      e.attemptsToPass,
+                    )}
                   </td>
                   <td>
                     {e.lastError ? (
@@ -113,6 +135,26 @@ export default async function LearnerPage({ params }: { params: Promise<{ id: st
                     ) : (
                       <span className={styles.muted}>—</span>
                     )}
+                  </td>
+                  <td>
+                    <details className={styles.details}>
+                      <summary>
+                        {codes[i]?.code == null ? "Starter (unchanged)" : "Learner's code"}
+                      </summary>
+                      <pre className={styles.codeView}>
+                        <code>
+                          {codes[i]?.code ??
+                            starter(e.lessonKey, e.cellId) ??
+                            "(not in the lesson any more)"}
+                        </code>
+                      </pre>
+                    </details>
+                    <ResetExerciseButton
+                      userId={detail.learner.id}
+                      learnerName={detail.learner.name}
+                      lessonKey={e.lessonKey}
+                      cellId={e.cellId}
+                    />
                   </td>
                 </tr>
               ))}

@@ -4,18 +4,33 @@ import { notFound } from "next/navigation";
 import { ChapterNav } from "@/components/lesson/chapter-nav";
 import styles from "@/components/lesson/lesson-layout.module.css";
 import { LessonBody } from "@/components/lesson/lesson-body";
-import { findLesson, getCatalog } from "@/lib/content/catalog";
+import { LessonProblems } from "@/components/lesson/lesson-problems";
+import { LiveReload } from "@/components/instructor/live-reload";
+import { contentRoot, findLesson, getCatalog, lessonProblems } from "@/lib/content/catalog";
+import { contentTreeVersion } from "@/lib/content/content-version";
 
 type Params = { track: string; chapter: string; lesson: string };
 
 export const dynamicParams = false;
 
+// Every lesson file, also one whose front matter is broken (only `next dev` gets that far: the
+// build stops on invalid content), so that its page can show the problems.
 export function generateStaticParams(): Params[] {
-  return [...getCatalog().lessons.values()].map(({ meta }) => ({
-    track: meta.track,
-    chapter: meta.chapter,
-    lesson: meta.lesson,
-  }));
+  return [...getCatalog().lessonFiles.keys()].map((key) => {
+    const [track = "", chapter = "", lesson = ""] = key.split("/");
+    return { track, chapter, lesson };
+  });
+}
+
+/** `next dev`: the page follows saves of the content folder (see LiveReload). */
+function DevReload() {
+  if (process.env.NODE_ENV !== "development") return null;
+  return (
+    <LiveReload
+      versionUrl="/api/dev/content-version"
+      renderedVersion={contentTreeVersion(contentRoot())}
+    />
+  );
 }
 
 export async function generateMetadata({ params }: { params: Promise<Params> }): Promise<Metadata> {
@@ -26,8 +41,26 @@ export async function generateMetadata({ params }: { params: Promise<Params> }):
 
 export default async function LessonPage({ params }: { params: Promise<Params> }) {
   const { track: trackSlug, chapter, lesson } = await params;
+  const catalog = getCatalog();
+  const key = `${trackSlug}/${chapter}/${lesson}`;
+  const problems = lessonProblems(catalog, key);
+  const file = catalog.lessonFiles.get(key)?.file;
+  if (problems.length > 0 && file) {
+    return (
+      <main id="main" className={styles.article}>
+        <div className={styles.prose}>
+          <p className={styles.breadcrumb}>
+            <Link href="/">Catalogue</Link>
+          </p>
+          <h1>This lesson cannot be shown yet</h1>
+          <LessonProblems file={file} problems={problems} />
+        </div>
+        <DevReload />
+      </main>
+    );
+  }
   const found = findLesson(trackSlug, chapter, lesson);
-  const track = getCatalog().tracks.find((t) => t.slug === trackSlug);
+  const track = catalog.tracks.find((t) => t.slug === trackSlug);
   if (!found || !track) notFound();
   const { meta, parsed, previous, next } = found;
   const chapterTitle = track.chapters.find((c) => c.slug === meta.chapter)?.title;
@@ -57,6 +90,7 @@ export default async function LessonPage({ params }: { params: Promise<Params> }
           )}
         </div>
         <LessonBody lessonKey={meta.key} blocks={parsed.blocks} />
+        <DevReload />
         <nav className={styles.pager} aria-label="Previous and next lesson">
           {previous && (
             <Link href={previous.href} rel="prev">
