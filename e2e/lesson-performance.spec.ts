@@ -70,9 +70,10 @@ async function waitForIdle(page: Page, quietMs = 2_000): Promise<void> {
 
 for (const lesson of LESSONS) {
   test(`${lesson.track}: no long task from navigation to idle`, async ({ page }) => {
-    // 2026-12-04 23:10: tasks of 52-67 ms after the load event on every track, with or without
-    // cross-origin isolation (A/B on one build); cause not found yet. Open (issue 17/21 notes).
-    test.fixme(true, "after-load tasks of 52-67 ms; cause under investigation");
+    // 2026-12-04: tasks of 52-67 ms after the load event on every track with this machine's
+    // Chromium 156.0.8078.114 — also on c025699 (the last landed code + two server-only commits) and without the
+    // isolation headers: the browser build changed, not the page. Re-measure, then re-enable.
+    test.fixme(true, "fails on Chromium 156.0.8078.114 with earlier code too (see comment)");
     await observeLongTasks(page);
     await page.goto(lesson.path);
     await waitForIdle(page);
