@@ -81,6 +81,8 @@ type Pending = {
   lastPosition: number | null;
   /** Bumped on each report: a poll that started before a newer report must not undo it. */
   reportedAt: number;
+  /** True once answered: the completion event and the poller may both see the result. */
+  settled: boolean;
   settle(result: RustRunResult): void;
 };
 
@@ -129,7 +131,7 @@ export function createJobBuildQueue(options: JobBuildQueueOptions): JobBuildQueu
   // Results arrive as events; the poller below also settles jobs whose event was missed.
   events.on("completed", ({ jobId, returnvalue }) => {
     const entry = pending.get(jobId);
-    if (entry) entry.settle(resultOf(entry, returnvalue));
+    if (entry) complete(entry, returnvalue);
   });
   events.on("failed", ({ jobId, failedReason }) => {
     const entry = pending.get(jobId);
@@ -142,6 +144,11 @@ export function createJobBuildQueue(options: JobBuildQueueOptions): JobBuildQueu
     if (entry.startedAt !== null) return;
     entry.startedAt = at;
     observeRustQueueWait(METRICS_QUEUE, Math.max(0, at - entry.enqueuedAt) / 1000, metrics);
+  }
+
+  /** Answers with the worker's result, counting the build once however many ways it was seen. */
+  function complete(entry: Pending, value: unknown) {
+    if (!entry.settled) entry.settle(resultOf(entry, value));
   }
 
   function resultOf(entry: Pending, value: unknown): RustRunResult {
@@ -197,11 +204,8 @@ export function createJobBuildQueue(options: JobBuildQueueOptions): JobBuildQueu
           // Building and done between two looks: the worker's own clock says how long it built.
           if (job.processedOn && job.finishedOn)
             markStarted(entry, performance.now() - (job.finishedOn - job.processedOn));
-          entry.settle(
-            state === "completed"
-              ? resultOf(entry, job.returnvalue)
-              : failedResult(job.failedReason),
-          );
+          if (state === "completed") complete(entry, job.returnvalue);
+          else entry.settle(failedResult(job.failedReason));
         } else if (state === "unknown") {
           entry.settle(
             stoppedResult(
@@ -268,7 +272,6 @@ export function createJobBuildQueue(options: JobBuildQueueOptions): JobBuildQueu
 
     let settle!: (result: RustRunResult) => void;
     const outcome = new Promise<RustRunResult>((resolve) => (settle = resolve));
-    let settled = false;
     const mode = runOptions.mode ?? "run";
     const entry: Pending = {
       jobId,
@@ -278,9 +281,10 @@ export function createJobBuildQueue(options: JobBuildQueueOptions): JobBuildQueu
       onPosition: runOptions.onQueuePosition,
       lastPosition: null,
       reportedAt: 0,
+      settled: false,
       settle: (result) => {
-        if (settled) return;
-        settled = true;
+        if (entry.settled) return;
+        entry.settled = true;
         settle(result);
       },
     };
