@@ -2,7 +2,7 @@
 
 Same data (sum of sines plus noise, 1024 windows of 20 steps, 1 feature), RNN(32) -> Linear(1),
 batch 32 shuffled, Adam, MSE; one warm-up epoch, then the median of N timed epochs.
-Prints one JSON line per model. Run with Debian's /usr/bin/python3 (python3-torch).
+Prints one JSON line per model. --threads sets torch's intra-op threads (default 1). Run with Debian's /usr/bin/python3 (python3-torch).
 """
 import argparse
 import json
@@ -54,7 +54,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--models", default="lstm,gru,simpleRNN")
     parser.add_argument("--epochs", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
     args = parser.parse_args()
+    torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     xs, ys = make_data()
     for kind in args.models.split(","):

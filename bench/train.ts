@@ -5,7 +5,8 @@
  * production kernel: lib/kernel's worker and client bundled with esbuild, served with the wasm
  * binaries from node_modules by a throwaway local server. Prints one JSON line per
  * implementation × backend × model. When Debian's PyTorch is installed (/usr/bin/python3), the
- * same task runs in PyTorch on the CPU in the same run and a ratio line follows each result.
+ * same task runs in PyTorch on the CPU in the same run, with 1 and then 2 threads, and a ratio
+ * line follows each result for each.
  */
 import { build } from "esbuild";
 import { execFile } from "node:child_process";
@@ -137,7 +138,11 @@ interface TorchLine {
   torch: string;
 }
 
-async function runTorch(models: BenchModel[], epochs: number): Promise<TorchLine[] | string> {
+async function runTorch(
+  models: BenchModel[],
+  epochs: number,
+  threads: number,
+): Promise<TorchLine[] | string> {
   try {
     await run("/usr/bin/python3", ["-c", "import torch"], { timeout: 60_000 });
   } catch {
@@ -151,6 +156,8 @@ async function runTorch(models: BenchModel[], epochs: number): Promise<TorchLine
       models.join(","),
       "--epochs",
       String(epochs),
+      "--threads",
+      String(threads),
     ],
     { timeout: 600_000 },
   );
@@ -233,32 +240,41 @@ async function main(): Promise<void> {
     await rm(outdir, { recursive: true, force: true });
   }
   if (!args.torch) return;
-  const torch = await runTorch(args.models, args.epochs);
-  if (typeof torch === "string") {
-    log({ torch: "skipped", reason: torch }, torch);
-    return;
-  }
-  for (const t of torch) {
-    log(
-      {
-        model: t.model,
-        backend: "torch-cpu",
-        secPerEpoch: t.secPerEpoch,
-        ...TASK,
-        threads: t.threads,
-        torch: t.torch,
-      },
-      `torch cpu ${t.model.padEnd(9)} ${t.secPerEpoch.toFixed(3)} s/epoch (${t.threads} threads, torch ${t.torch})`,
-    );
-  }
-  for (const r of results) {
-    const t = torch.find((x) => x.model === r.model);
-    if (!t) continue;
-    const ratio = Number((r.secPerEpoch / t.secPerEpoch).toFixed(2));
-    log(
-      { model: r.model, backend: r.backend, impl: r.impl, ratioToTorch: ratio },
-      `${r.impl} ${r.backend} ${r.model}: ${ratio}× PyTorch CPU`,
-    );
+  // PyTorch with 1 intra-op thread (the kernel's worker is one thread), then with 2 (all cores).
+  for (const threads of [1, 2]) {
+    const torch = await runTorch(args.models, args.epochs, threads);
+    if (typeof torch === "string") {
+      log({ torch: "skipped", reason: torch }, torch);
+      return;
+    }
+    for (const t of torch) {
+      log(
+        {
+          model: t.model,
+          backend: "torch-cpu",
+          secPerEpoch: t.secPerEpoch,
+          ...TASK,
+          threads: t.threads,
+          torch: t.torch,
+        },
+        `torch cpu ${t.model.padEnd(9)} ${t.secPerEpoch.toFixed(3)} s/epoch (${t.threads} threads, torch ${t.torch})`,
+      );
+    }
+    for (const r of results) {
+      const t = torch.find((x) => x.model === r.model);
+      if (!t) continue;
+      const ratio = Number((r.secPerEpoch / t.secPerEpoch).toFixed(2));
+      log(
+        {
+          model: r.model,
+          backend: r.backend,
+          impl: r.impl,
+          torchThreads: t.threads,
+          ratioToTorch: ratio,
+        },
+        `${r.impl} ${r.backend} ${r.model}: ${ratio}× PyTorch CPU (${t.threads} threads)`,
+      );
+    }
   }
 }
 
