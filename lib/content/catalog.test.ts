@@ -65,7 +65,9 @@ describe("a lesson with a broken front matter", () => {
   it("stops getCatalog everywhere else (next build, tests)", async () => {
     for (const env of ["production", "test"]) {
       vi.stubEnv("NODE_ENV", env);
-      vi.resetModules(); // a fresh process: nothing cached yet
+      // A fresh process: nothing cached yet (the cache is process-wide, see getCatalog).
+      vi.resetModules();
+      delete (globalThis as Record<symbol, unknown>)[Symbol.for("courses.content.catalog")];
       const fresh = await import("./catalog");
       expect(() => fresh.getCatalog(), env).toThrow(/Invalid course content:[\s\S]*02-broken\.md:2/);
     }

@@ -187,7 +187,13 @@ export function lessonProblems(catalog: Catalog, key: string): Catalog["problems
   return file === undefined ? [] : catalog.problems.filter((p) => p.file === file);
 }
 
-let cached: { root: string; version: string; catalog: Catalog } | null = null;
+// One copy per process, not per bundle: Next compiles instrumentation.ts (which reads the
+// catalogue at start) and each route into separate module instances, and parsing every lesson
+// costs ~1 s of CPU — paid once, before the first request, not again by the first learner.
+const CATALOG = Symbol.for("courses.content.catalog");
+type CatalogCache = { root: string; version: string; catalog: Catalog };
+type GlobalWithCatalog = typeof globalThis & { [CATALOG]?: CatalogCache };
+const store = globalThis as GlobalWithCatalog;
 let reportedInDev = "";
 
 /**
@@ -196,6 +202,7 @@ let reportedInDev = "";
  * lesson's page lists its own problems (see lessonProblems), and edits show at the next call.
  */
 export function getCatalog(): Catalog {
+  const cached = store[CATALOG];
   if (cached && process.env.NODE_ENV === "production") return cached.catalog;
   // Elsewhere it is read again only when a content file changed (stat only, no file is read).
   const root = contentRoot();
@@ -210,7 +217,7 @@ export function getCatalog(): Catalog {
     if (report !== reportedInDev) console.warn(`Invalid course content:\n${report}`);
     reportedInDev = report;
   } else reportedInDev = "";
-  cached = { root, version, catalog };
+  store[CATALOG] = { root, version, catalog };
   return catalog;
 }
 
