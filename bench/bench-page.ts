@@ -13,6 +13,8 @@ export interface BenchRequest {
   backend: Backend;
   fastRnn: boolean;
   epochs: number;
+  /** > 0: tfjs's threaded wasm build with this many threads (the bench page is isolated). */
+  wasmThreads: number;
 }
 
 export interface BenchResponse {
@@ -31,6 +33,7 @@ async function runBench(req: BenchRequest): Promise<BenchResponse> {
     backend: req.backend,
     fastRnn: req.fastRnn,
     wasmPath: "/tfjs/",
+    wasmThreads: req.wasmThreads,
     createWorker: () => new Worker("/worker.js", { type: "module" }),
   });
   const outputs: CellOutput[] = [];

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:train -- [--json] [--impl stock|fast|both] [--backends wasm,cpu] [--models lstm,gru,simpleRNN] [--epochs 5]`
+ * `npm run bench:train -- [--json] [--impl stock|fast|both] [--backends wasm,cpu] [--models lstm,gru,simpleRNN] [--epochs 5] [--wasm-threads N]`
  *
  * Trains the reference task (bench/reference-task.ts) in headless Chromium through the
  * production kernel: lib/kernel's worker and client bundled with esbuild, served with the wasm
@@ -33,6 +33,7 @@ interface Args {
   models: BenchModel[];
   epochs: number;
   torch: boolean;
+  wasmThreads: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -50,6 +51,9 @@ function parseArgs(argv: string[]): Args {
   for (const m of models)
     if (!(BENCH_MODELS as string[]).includes(m)) throw new Error(`unknown model ${m}`);
   const epochs = Number(value("--epochs") ?? 5);
+  const wasmThreads = Number(value("--wasm-threads") ?? 0);
+  if (!Number.isInteger(wasmThreads) || wasmThreads < 0)
+    throw new Error("--wasm-threads must be a whole number");
   if (!Number.isInteger(epochs) || epochs < 1)
     throw new Error("--epochs must be a positive integer");
   return {
@@ -58,6 +62,7 @@ function parseArgs(argv: string[]): Args {
     backends: backends as Backend[],
     models: models as BenchModel[],
     epochs,
+    wasmThreads,
     torch: !argv.includes("--no-torch"),
   };
 }
@@ -87,6 +92,12 @@ const TYPES: Record<string, string> = {
   ".html": "text/html",
 };
 
+/** Cross-origin isolated, as lesson pages are: SharedArrayBuffer, so the threaded build can run. */
+const ISOLATION = {
+  "cross-origin-opener-policy": "same-origin",
+  "cross-origin-embedder-policy": "require-corp",
+};
+
 function serve(outdir: string): Promise<{ server: Server; origin: string }> {
   const wasmDir = path.join(
     path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")),
@@ -101,7 +112,7 @@ function serve(outdir: string): Promise<{ server: Server; origin: string }> {
           ? path.join(wasmDir, path.basename(url.pathname))
           : path.join(outdir, path.basename(url.pathname));
     if (!file) {
-      res.writeHead(200, { "content-type": "text/html" });
+      res.writeHead(200, { "content-type": "text/html", ...ISOLATION });
       res.end(
         '<!doctype html><meta charset="utf-8"><title>bench</title><script type="module" src="/bench-page.js"></script>',
       );
@@ -111,6 +122,7 @@ function serve(outdir: string): Promise<{ server: Server; origin: string }> {
       (body) => {
         res.writeHead(200, {
           "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+          ...ISOLATION,
         });
         res.end(body);
       },
@@ -200,6 +212,7 @@ async function main(): Promise<void> {
             backend,
             fastRnn: impl === "fast",
             epochs: args.epochs,
+            wasmThreads: backend === "wasm" ? args.wasmThreads : 0,
           };
           const res = (await page.evaluate(
             (r) =>
@@ -222,6 +235,7 @@ async function main(): Promise<void> {
             secPerEpoch: Number(res.secPerEpoch.toFixed(4)),
             ...TASK,
             activeBackend: res.backend,
+            wasmThreads: req.wasmThreads,
             finalLoss: res.finalLoss,
             mainThreadLongTasks: res.longTasks,
             longestMainThreadTaskMs: Math.round(res.longestTaskMs),

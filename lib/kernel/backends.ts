@@ -15,19 +15,27 @@ export interface BackendChoice {
 export interface BackendOptions {
   /** URL prefix of the .wasm files (browser), e.g. "/tfjs/". Omit in Node (read from node_modules). */
   wasmPath?: string;
+  /** > 0: the threaded build with this many threads, where the page is cross-origin isolated. */
+  wasmThreads?: number;
 }
 
 async function registerBackend(tf: Tf, name: Backend, options: BackendOptions): Promise<void> {
   if (name === "wasm") {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
-    tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+    const threads =
+      (options.wasmThreads ?? 0) > 0 && globalThis.crossOriginIsolated === true
+        ? (options.wasmThreads ?? 0)
+        : 0;
+    tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", threads > 0);
+    if (threads > 0) wasm.setThreadsCount(threads);
     if (options.wasmPath) {
       const base = options.wasmPath.endsWith("/") ? options.wasmPath : `${options.wasmPath}/`;
-      // A file map rather than a prefix, so only the files we copy are ever requested.
+      // A file map rather than a prefix, so only the files we serve are ever requested (the
+      // threaded build only where threads were asked for: the app does not ship it).
       wasm.setWasmPaths({
         "tfjs-backend-wasm.wasm": `${base}tfjs-backend-wasm.wasm`,
         "tfjs-backend-wasm-simd.wasm": `${base}tfjs-backend-wasm-simd.wasm`,
-        "tfjs-backend-wasm-threaded-simd.wasm": `${base}tfjs-backend-wasm-simd.wasm`,
+        "tfjs-backend-wasm-threaded-simd.wasm": `${base}${threads > 0 ? "tfjs-backend-wasm-threaded-simd.wasm" : "tfjs-backend-wasm-simd.wasm"}`,
       });
     }
   } else if (name === "webgpu") {

@@ -45,6 +45,8 @@ export interface KernelClientOptions {
   fastRnn?: boolean;
   /** Where /tfjs/*.wasm are served (default "/tfjs/"). */
   wasmPath?: string;
+  /** Threads for the wasm backend (see the init message); the notebook leaves it unset. */
+  wasmThreads?: number;
   /** Overrides how the worker is created (the benchmark page loads a prebuilt bundle). */
   createWorker?: () => Worker;
 }
@@ -84,6 +86,7 @@ export class KernelClient {
   /** The current notice only explains a restart: cleared once the next run starts. */
   private noticeIsRestart = false;
   private readonly wasmPath: string;
+  private readonly wasmThreads: number;
   private readonly createWorker: () => Worker;
   /** Shared with the current worker; null where the page has no shared memory. */
   private interruptFlag: InterruptFlag | null = null;
@@ -92,6 +95,7 @@ export class KernelClient {
 
   constructor(options: KernelClientOptions = {}) {
     this.wasmPath = options.wasmPath ?? "/tfjs/";
+    this.wasmThreads = options.wasmThreads ?? 0;
     this.createWorker = options.createWorker ?? defaultWorker;
     this.snapshot = {
       status: "off",
@@ -153,6 +157,7 @@ export class KernelClient {
       backend: this.snapshot.requestedBackend,
       fastRnn: this.snapshot.fastRnn,
       wasmPath: this.wasmPath,
+      ...(this.wasmThreads > 0 ? { wasmThreads: this.wasmThreads } : {}),
       drawAcks: true,
       ...(this.interruptFlag ? { interruptBuffer: this.interruptFlag.buffer } : {}),
     });

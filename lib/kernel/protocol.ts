@@ -123,6 +123,12 @@ const mainToWorkerSchema = z.discriminatedUnion("type", [
     fastRnn: z.boolean(),
     /** Where the wasm binaries are served, e.g. "/tfjs/". */
     wasmPath: z.string(),
+    /**
+     * Threads for the wasm backend (its threaded build; needs cross-origin isolation). Absent or
+     * 0: the single-threaded SIMD build, as the notebook runs — threads did not help at the
+     * lessons' sizes (docs/benchmarks/train.md#threads); `bench:train --wasm-threads` measures it.
+     */
+    wasmThreads: z.number().int().min(0).max(16).optional(),
     /** The page sends `plot-drawn` after drawing a plot, so training may wait for it. */
     drawAcks: z.boolean().optional(),
     /** The interrupt flag (interrupt.ts); absent when the page is not cross-origin isolated. */

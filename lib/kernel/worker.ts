@@ -20,6 +20,7 @@ const MEMORY_INTERVAL_MS = 500;
 let lastMemoryPost = 0;
 /** Remembered from init so a later switch to wasm finds the binaries. */
 let wasmPath: string | undefined;
+let wasmThreads = 0;
 
 function post(message: WorkerToMain): void {
   ctx.postMessage(message);
@@ -64,12 +65,13 @@ async function handle(message: MainToWorker): Promise<void> {
   switch (message.type) {
     case "init": {
       wasmPath = message.wasmPath;
+      wasmThreads = message.wasmThreads ?? 0;
       executor.drawSync.enabled = message.drawAcks === true;
       // Set before the backend loads: a run can only be interrupted once the page has the flag.
       executor.interruptFlag = message.interruptBuffer
         ? new InterruptFlag(message.interruptBuffer)
         : null;
-      const choice = await startBackend(tf, message.backend, { wasmPath });
+      const choice = await startBackend(tf, message.backend, { wasmPath, wasmThreads });
       const fast = await applyFastRnn(tf, message.fastRnn);
       const notice = [choice.notice, fast.notice].filter(Boolean).join(" ");
       post({
@@ -81,7 +83,11 @@ async function handle(message: MainToWorker): Promise<void> {
       return;
     }
     case "set-backend": {
-      const choice = await startBackend(tf, message.backend, wasmPath ? { wasmPath } : {});
+      const choice = await startBackend(
+        tf,
+        message.backend,
+        wasmPath ? { wasmPath, wasmThreads } : {},
+      );
       post({
         type: "ready",
         backend: choice.backend,
