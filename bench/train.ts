@@ -98,6 +98,9 @@ const ISOLATION = {
   "cross-origin-embedder-policy": "require-corp",
 };
 
+/** The .wasm files the page fetched: says which tfjs build (plain, SIMD, threaded) really ran. */
+const wasmServed = new Set<string>();
+
 function serve(outdir: string): Promise<{ server: Server; origin: string }> {
   const wasmDir = path.join(
     path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")),
@@ -111,6 +114,7 @@ function serve(outdir: string): Promise<{ server: Server; origin: string }> {
         : url.pathname.startsWith("/tfjs/")
           ? path.join(wasmDir, path.basename(url.pathname))
           : path.join(outdir, path.basename(url.pathname));
+    if (file?.endsWith(".wasm")) wasmServed.add(path.basename(file));
     if (!file) {
       res.writeHead(200, { "content-type": "text/html", ...ISOLATION });
       res.end(
@@ -251,6 +255,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     server.close();
+    log({ wasmFiles: [...wasmServed] }, `wasm files served: ${[...wasmServed].join(", ")}`);
     await rm(outdir, { recursive: true, force: true });
   }
   if (!args.torch) return;
