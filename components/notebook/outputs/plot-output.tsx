@@ -5,12 +5,13 @@
  * (lib/plotly/load-plotly.ts), behind a placeholder of the final size (no layout shift). A trace
  * type the bundle cannot draw is said in the frame, never a blank figure.
  * Updates arrive often during training: redraws go through Plotly.react at most every
- * REDRAW_MS, always ending on the latest version. Colours follow the page's CSS variables,
+ * REDRAW_MS, always ending on the latest version, one at a time; the first draw is built in
+ * steps of one task each (drawFirst), so none is a long task. Colours follow the page's CSS variables,
  * so the figure matches light and dark themes and redraws when the theme changes.
  */
 import { useEffect, useRef, useState } from "react";
 import type { CellOutput } from "@/lib/notebook/types";
-import { loadPlotly, preloadPlotly, type PlotlyApi } from "@/lib/plotly/load-plotly";
+import { drawFirst, loadPlotly, preloadPlotly, type PlotlyApi } from "@/lib/plotly/load-plotly";
 import { unsupportedTraceMessage } from "@/lib/plotly/trace-types";
 import { isRecord, themedLayout } from "./plot-layout";
 import styles from "./plot-output.module.css";
@@ -80,6 +81,9 @@ export function PlotOutput({ output, onDrawn }: PlotOutputProps) {
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const latest = useRef(output);
   const drawn = useRef<FigureKeys | null>(null);
+  /** The element holds a figure (so a draw is an update), and a draw still running. */
+  const hasFigure = useRef(false);
+  const drawing = useRef<Promise<void> | null>(null);
   const onDrawnRef = useRef(onDrawn);
   useEffect(() => {
     onDrawnRef.current = onDrawn;
@@ -114,6 +118,11 @@ export function PlotOutput({ output, onDrawn }: PlotOutputProps) {
     if (!plotly || !el || !frame || empty) return;
     const draw = () => {
       timer.current = null;
+      // One draw at a time (a first draw takes several tasks): the next one follows it.
+      if (drawing.current) {
+        timer.current = setTimeout(draw, REDRAW_MS);
+        return;
+      }
       lastDraw.current = performance.now();
       const theme = {
         fg: cssVar(frame, "--fg", "#1b1f24"),
@@ -126,24 +135,30 @@ export function PlotOutput({ output, onDrawn }: PlotOutputProps) {
       const next = figureKeys(current.traces, layout);
       // Only the points changed (a live plot with fixed axes): restyle them and skip the diff
       // of everything else. Anything else goes through react.
-      const drawing =
+      const config = { responsive: true, displaylogo: false, displayModeBar: false };
+      const update: Promise<unknown> =
         next &&
         drawn.current &&
         next.layoutKey === drawn.current.layoutKey &&
         next.shapeKey === drawn.current.shapeKey
           ? plotly.restyle(el, { x: next.xs, y: next.ys })
-          : plotly.react(el, current.traces, layout, {
-              responsive: true,
-              displaylogo: false,
-              displayModeBar: false,
-            });
+          : hasFigure.current
+            ? plotly.react(el, current.traces, layout, config)
+            : drawFirst(plotly, el, { traces: current.traces, layout }, config);
       drawn.current = next;
-      drawing
-        .then(() => onDrawnRef.current?.(current))
+      const done: Promise<void> = update
+        .then(() => {
+          hasFigure.current = true;
+          onDrawnRef.current?.(current);
+        })
         .catch((err: unknown) => {
           drawn.current = null;
           setFailed(err instanceof Error ? err.message : String(err));
+        })
+        .finally(() => {
+          if (drawing.current === done) drawing.current = null;
         });
+      drawing.current = done;
     };
     // Always a task of its own: React's commit and Plotly's redraw each stay short, instead of
     // one long task holding both.
