@@ -168,9 +168,10 @@ test("a saved cell shows its new code on the open page, without a reload", async
     'MATCH (p:Person {name: "Keanu Reeves"})',
     'MATCH (p:Person {name: "Carrie-Anne Moss"})',
   );
-  // The goal is 2 s; `next dev` re-renders the page in 2-26 s on this 2-core machine (measured),
-  // so the bound here is what it reaches, and the time is reported.
-  await expect(cell).toContainText('name: "Carrie-Anne Moss"', { timeout: 20_000 });
+  // The goal is 2 s: measured 1.4-2.0 s on the quiet 2-core machine since a save re-parses only
+  // the saved file (4.5-7.6 s before). The bound leaves room for the other e2e worker's load;
+  // the time is reported.
+  await expect(cell).toContainText('name: "Carrie-Anne Moss"', { timeout: 4_000 });
   test.info().annotations.push({
     type: "save → new code on the page",
     description: `${Date.now() - saved} ms`,

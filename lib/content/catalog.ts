@@ -65,6 +65,22 @@ function slugOf(name: string): string {
 }
 
 /** Reads every track, chapter and lesson under the content folder and validates all of it. */
+/**
+ * Each lesson file's last text and its parse. Parsing is pure, so a file whose text did not
+ * change is not parsed again: after an author saves one lesson under `next dev`, re-reading the
+ * catalogue parses that one file (≈ 10 ms) instead of all of them (≈ 0.5–1 s).
+ */
+const parsedFiles = new Map<string, { text: string; parsed: ParsedLesson }>();
+
+function parseLessonFile(absolutePath: string): ParsedLesson {
+  const text = readFileSync(absolutePath, "utf8");
+  const known = parsedFiles.get(absolutePath);
+  if (known && known.text === text) return known.parsed;
+  const parsed = parseLesson(text);
+  parsedFiles.set(absolutePath, { text, parsed });
+  return parsed;
+}
+
 export function readCatalog(root = contentRoot()): Catalog {
   const problems: Catalog["problems"] = [];
   const report = (file: string, list: ContentProblem[]) => list.forEach((p) => problems.push({ file, ...p }));
@@ -116,7 +132,7 @@ export function readCatalog(root = contentRoot()): Catalog {
         const key = `${trackSlug}/${chapter.slug}/${slugOf(base)}`;
         const href = `/learn/${key}`;
         lessonFiles.set(key, { key, href, file });
-        const parsed = parseLesson(readFileSync(path.join(root, file), "utf8"));
+        const parsed = parseLessonFile(path.join(root, file));
         report(file, parsed.problems);
         if (!parsed.frontMatter) continue;
         const meta: LessonMeta = {
