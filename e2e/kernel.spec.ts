@@ -34,6 +34,8 @@ async function runCell(
   timeout = 60_000,
 ) {
   const c = cell(page, id);
+  // A click before React hydrated the cell is lost (seen once in CI: the status stayed idle).
+  await waitForHydration(page, `[data-cell-id="${id}"] button`, timeout);
   await c.getByRole("button", { name: `Run TensorFlow.js cell ${id}` }).click();
   await expect(c.locator("[data-status]").first()).toHaveAttribute("data-status", expected, {
     timeout,
