@@ -82,3 +82,20 @@ describe("a lesson with a broken front matter", () => {
     vi.restoreAllMocks();
   });
 });
+
+describe("re-reading the catalogue after a save", () => {
+  it("parses again only the file whose text changed", () => {
+    const first = readCatalog(root);
+    writeFileSync(
+      path.join(root, BROKEN),
+      "---\ntitle: Fixed\nsummary: Fine now.\nminutes: 5\n---\n\nText.\n",
+    );
+    const second = readCatalog(root);
+    // The unchanged lesson's parse is the very same object; the saved one is new and current.
+    expect(second.lessons.get("demo/basics/good")?.parsed).toBe(
+      first.lessons.get("demo/basics/good")?.parsed,
+    );
+    expect(second.lessons.get("demo/basics/broken")?.meta.title).toBe("Fixed");
+    expect(lessonProblems(second, "demo/basics/broken")).toEqual([]);
+  });
+});
