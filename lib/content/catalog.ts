@@ -64,7 +64,6 @@ function slugOf(name: string): string {
   return ORDERED_NAME.exec(name)?.[2] ?? name;
 }
 
-/** Reads every track, chapter and lesson under the content folder and validates all of it. */
 /**
  * Each lesson file's last text and its parse. Parsing is pure, so a file whose text did not
  * change is not parsed again: after an author saves one lesson under `next dev`, re-reading the
@@ -81,6 +80,7 @@ function parseLessonFile(absolutePath: string): ParsedLesson {
   return parsed;
 }
 
+/** Reads every track, chapter and lesson under the content folder and validates all of it. */
 export function readCatalog(root = contentRoot()): Catalog {
   const problems: Catalog["problems"] = [];
   const report = (file: string, list: ContentProblem[]) => list.forEach((p) => problems.push({ file, ...p }));

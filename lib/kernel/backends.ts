@@ -22,10 +22,8 @@ export interface BackendOptions {
 async function registerBackend(tf: Tf, name: Backend, options: BackendOptions): Promise<void> {
   if (name === "wasm") {
     const wasm = await import("@tensorflow/tfjs-backend-wasm");
-    const threads =
-      (options.wasmThreads ?? 0) > 0 && globalThis.crossOriginIsolated === true
-        ? (options.wasmThreads ?? 0)
-        : 0;
+    const requested = options.wasmThreads ?? 0;
+    const threads = requested > 0 && globalThis.crossOriginIsolated === true ? requested : 0;
     tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", threads > 0);
     if (threads > 0) wasm.setThreadsCount(threads);
     if (options.wasmPath) {
