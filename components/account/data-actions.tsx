@@ -5,6 +5,7 @@ import { useId, useState, type FormEvent } from "react";
 import { authClient } from "@/lib/auth/client";
 import formStyles from "@/components/auth/auth-form.module.css";
 import styles from "./account.module.css";
+import { PasswordField } from "./form-fields";
 
 type Failure = { text: string; signInAgain: boolean };
 
@@ -123,17 +124,12 @@ export function DeleteAccount({ userId }: { userId: string }) {
 
   return (
     <form className={`${formStyles.form} ${styles.narrow}`} onSubmit={onSubmit}>
-      <div className={formStyles.field}>
-        <label htmlFor={`${id}-password`}>Your password, to confirm</label>
-        <input
-          id={`${id}-password`}
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          maxLength={128}
-        />
-      </div>
+      <PasswordField
+        id={`${id}-password`}
+        name="password"
+        label="Your password, to confirm"
+        purpose="current"
+      />
       {failure && <FailureMessage failure={failure} />}
       <button type="submit" className={`button ${styles.danger}`} disabled={pending}>
         {pending ? "Deleting…" : "Delete my account"}

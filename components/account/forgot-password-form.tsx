@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
 import styles from "@/components/auth/auth-form.module.css";
+import { Field, FormSubmit } from "./form-fields";
 import { sendJson } from "./send-json";
 
 /** "Forgot password": asks for a reset link; the answer never tells whether the address is known. */
@@ -40,26 +41,17 @@ export function ForgotPasswordForm() {
     );
   return (
     <form className={styles.form} onSubmit={onSubmit}>
-      <div className={styles.field}>
-        <label htmlFor={`${id}-email`}>E-mail</label>
-        <input
-          id={`${id}-email`}
-          name="email"
-          type="email"
-          autoComplete="email"
-          required
-          maxLength={254}
-          aria-invalid={error ? true : undefined}
-        />
-      </div>
-      {error && (
-        <p role="alert" className={styles.error}>
-          {error}
-        </p>
-      )}
-      <button type="submit" className={styles.submit} disabled={pending}>
-        {pending ? "Sending…" : "Send reset link"}
-      </button>
+      <Field
+        id={`${id}-email`}
+        name="email"
+        label="E-mail"
+        type="email"
+        autoComplete="email"
+        required
+        maxLength={254}
+        aria-invalid={error ? true : undefined}
+      />
+      <FormSubmit label="Send reset link" pendingLabel="Sending…" pending={pending} error={error} />
       <p className={styles.alt}>
         Remembered it? <Link href="/sign-in">Sign in</Link>
       </p>

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useId, useState, type FormEvent } from "react";
 import styles from "@/components/auth/auth-form.module.css";
+import { FormSubmit, PasswordField } from "./form-fields";
 import { sendJson } from "./send-json";
 
 /** Chooses a new password with a reset link's token; afterwards the learner signs in with it. */
@@ -38,42 +39,20 @@ export function ResetPasswordForm({ token }: { token: string }) {
     );
   return (
     <form className={styles.form} onSubmit={onSubmit}>
-      <div className={styles.field}>
-        <label htmlFor={`${id}-password`}>New password</label>
-        <input
-          id={`${id}-password`}
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          maxLength={128}
-          aria-describedby={`${id}-hint`}
-        />
-        <span id={`${id}-hint`} className={styles.hint}>
-          At least 8 characters.
-        </span>
-      </div>
-      <div className={styles.field}>
-        <label htmlFor={`${id}-confirm`}>Repeat the new password</label>
-        <input
-          id={`${id}-confirm`}
-          name="confirm"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          maxLength={128}
-        />
-      </div>
-      {error && (
-        <p role="alert" className={styles.error}>
-          {error}
-        </p>
-      )}
-      <button type="submit" className={styles.submit} disabled={pending}>
-        {pending ? "Saving…" : "Set new password"}
-      </button>
+      <PasswordField
+        id={`${id}-password`}
+        name="password"
+        label="New password"
+        purpose="new"
+        hint="At least 8 characters."
+      />
+      <PasswordField
+        id={`${id}-confirm`}
+        name="confirm"
+        label="Repeat the new password"
+        purpose="new"
+      />
+      <FormSubmit label="Set new password" pendingLabel="Saving…" pending={pending} error={error} />
     </form>
   );
 }

@@ -14,9 +14,11 @@ import { getSessionFromHeaders } from "@/lib/auth/session";
 import { setUpRouteTests } from "@/lib/progress/testing/env";
 import { codeMutation, ORIGIN, signUp, syncRequest } from "@/lib/progress/testing/http";
 import { listUserSessions } from "@/lib/db/account-repository";
+import { changeUserRole } from "@/lib/db/roles-repository";
 
 // The account routes against Postgres: export holds exactly the caller's rows, delete leaves no
-// row of the user anywhere, both need a recent sign-in, devices can be signed out one by one.
+// row of the user anywhere (and no copy of their e-mail in the role audit), both need a recent
+// sign-in, devices can be signed out one by one.
 
 const PASSWORD = "correct horse battery";
 
@@ -108,6 +110,33 @@ async function rowsOfUser(userId: string): Promise<Record<string, number>> {
   }
 }
 
+/** Every role_change row of the test schema, oldest first, and all of them as one text. */
+async function roleAudit() {
+  const client = new pg.Client({ connectionString: db.baseUrl });
+  await client.connect();
+  try {
+    const table = `"${db.schema}"."role_change"`;
+    const { rows } = await client.query<{
+      actor: string;
+      actorUserId: string | null;
+      targetUserId: string | null;
+      targetEmail: string;
+      fromRole: string;
+      toRole: string;
+      at: Date;
+    }>(
+      `SELECT "actor", "actorUserId", "targetUserId", "targetEmail", "fromRole"::text AS "fromRole",
+              "toRole"::text AS "toRole", "at" FROM ${table} ORDER BY "at", "id"`,
+    );
+    const { rows: text } = await client.query<{ all: string | null }>(
+      `SELECT string_agg(r::text, E'\\n') AS "all" FROM ${table} r`,
+    );
+    return { rows, text: text[0]?.all ?? "" };
+  } finally {
+    await client.end();
+  }
+}
+
 describe("GET /api/account/export", () => {
   it("returns exactly the caller's rows as an attachment, with a second learner's rows present", async () => {
     const a = await learnerWithProgress("a's code");
@@ -164,9 +193,19 @@ describe("DELETE /api/account", () => {
   it("with the right password removes the user and every row of theirs, and signs out everywhere", async () => {
     const a = await learnerWithProgress("mine");
     const b = await learnerWithProgress("theirs");
+    // The role audit names a: promoted from the command line, then as the admin changing b's role.
+    await changeUserRole({ userId: a.id }, "admin", { label: "cli:tester", userId: null });
+    await changeUserRole({ userId: b.id }, "instructor", { label: a.email, userId: a.id });
     const before = await rowsOfUser(a.id);
     expect(before["cell_state.userId"]).toBeGreaterThan(0);
     expect(before["verification.value"]).toBeGreaterThan(0);
+    expect(before["role_change.targetUserId"]).toBe(1);
+    expect(before["role_change.actorUserId"]).toBe(1);
+    const auditBefore = (await roleAudit()).rows;
+    expect(auditBefore).toMatchObject([
+      { actor: "cli:tester", targetEmail: a.email, fromRole: "learner", toRole: "admin" },
+      { actor: a.email, targetEmail: b.email, fromRole: "learner", toRole: "instructor" },
+    ]);
 
     const wrong = await deleteAccount(a.cookie, "not my password");
     expect(wrong.status).toBe(403);
@@ -183,6 +222,14 @@ describe("DELETE /api/account", () => {
     expect(
       await getSessionFromHeaders(new Headers({ cookie: a.cookie }), { fresh: true }),
     ).toBeNull();
+
+    // The role audit keeps both changes (roles, times, b's side) but no copy of a's e-mail.
+    const audit = await roleAudit();
+    expect(audit.text).not.toContain(a.email);
+    expect(audit.rows).toEqual([
+      { ...auditBefore[0], targetUserId: null, targetEmail: "deleted account" },
+      { ...auditBefore[1], actorUserId: null, actor: "deleted account" },
+    ]);
 
     // The other learner is untouched; the deleted one cannot sign in.
     expect((await rowsOfUser(b.id))["cell_state.userId"]).toBe(1);

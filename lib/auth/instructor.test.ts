@@ -484,3 +484,95 @@ describe("classes: pages and routes", () => {
     );
   });
 });
+
+describe("rate limits on the class and role routes (429 with Retry-After)", () => {
+  const LIMIT = 2;
+  const ROUTES: {
+    name: string;
+    load: () => Promise<{ POST: Post }>;
+    url: string;
+    role: "learner" | "instructor" | "admin";
+    body: unknown;
+    served: number;
+    message: RegExp;
+  }[] = [
+    {
+      // Guessing join codes: every try counts, found or not.
+      name: "POST /api/classes/join",
+      load: () => import("@/app/api/classes/join/route"),
+      url: "/api/classes/join",
+      role: "learner",
+      body: { code: "A".repeat(22) },
+      served: 404,
+      message: /^Too many attempts to join a class; try again in \d+ s\.$/,
+    },
+    {
+      name: "POST /api/instructor/classes",
+      load: () => import("@/app/api/instructor/classes/route"),
+      url: "/api/instructor/classes",
+      role: "instructor",
+      body: { name: "Burst class", tracks: ["graph-queries"] },
+      served: 200,
+      message: /^Too many class changes; try again in \d+ s\.$/,
+    },
+    {
+      name: "POST /api/instructor/classes/revoke",
+      load: () => import("@/app/api/instructor/classes/revoke/route"),
+      url: "/api/instructor/classes/revoke",
+      role: "instructor",
+      body: { classId: "no-such-class" },
+      served: 404,
+      message: /^Too many class changes; try again in \d+ s\.$/,
+    },
+    {
+      name: "POST /api/admin/users/role",
+      load: () => import("@/app/api/admin/users/role/route"),
+      url: "/api/admin/users/role",
+      role: "admin",
+      body: { userId: "nobody", role: "instructor" },
+      served: 404,
+      message: /^Too many role changes; try again in \d+ s\.$/,
+    },
+  ];
+
+  /** Accounts of their own (with Redis the counters outlive resetRateLimiters), then a low limit. */
+  async function accountsWithLowLimit(role: "learner" | "instructor" | "admin") {
+    const [limited, other] = [await signUp(), await signUp()];
+    if (role !== "learner")
+      for (const account of [limited, other]) await setUserRole(account.email, role);
+    process.env.AUTH_RATE_LIMIT_PER_MINUTE = String(LIMIT);
+    resetRateLimiters();
+    return { limited, other };
+  }
+
+  afterAll(() => {
+    process.env.AUTH_RATE_LIMIT_PER_MINUTE = "1000";
+    resetRateLimiters();
+  });
+
+  it.each(ROUTES)("$name: a burst from one account gets 429, others are served", async (spec) => {
+    const { POST } = await spec.load();
+    try {
+      const { limited, other } = await accountsWithLowLimit(spec.role);
+      const statuses: number[] = [];
+      for (let i = 0; i <= LIMIT; i++)
+        statuses.push((await post(POST, spec.url, spec.body, limited.cookie)).status);
+      expect(statuses).toEqual([...Array<number>(LIMIT).fill(spec.served), 429]);
+
+      const refused = await post(POST, spec.url, spec.body, limited.cookie);
+      expect(refused.status).toBe(429);
+      const retryAfter = Number(refused.headers.get("retry-after"));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      const { error } = (await refused.json()) as { error: string };
+      expect(error).toMatch(spec.message);
+      expect(error).toContain(`${retryAfter} s`);
+
+      // Per account: another account is not held back by the first one's burst.
+      expect((await post(POST, spec.url, spec.body, other.cookie)).status).toBe(spec.served);
+    } finally {
+      process.env.AUTH_RATE_LIMIT_PER_MINUTE = "1000";
+      resetRateLimiters();
+    }
+  });
+});

@@ -170,19 +170,38 @@ const userVerificationRows = (userId: string) => ({
   ],
 });
 
+/** What the role audit says instead of a deleted account's e-mail (who did it, to whom). */
+const DELETED_ACCOUNT_LABEL = "deleted account";
+
 /**
  * Removes the user and every row of theirs. Sessions, accounts (password hashes), cell states,
  * attempts, lesson progress and applied sync ids go by the schema's ON DELETE CASCADE; reset
  * tokens live in `verification`, which has no foreign key, so they are deleted here explicitly.
+ * The role audit keeps its rows (a change happened, from and to which role, when), but its
+ * copies of the e-mail — as target, or as the admin who made the change — become a label; the
+ * ids there go to null by ON DELETE SET NULL.
  * One transaction: either all of it goes or nothing does. False when the user was already gone.
  */
 export async function deleteUserAndData(userId: string): Promise<boolean> {
-  const prisma = getPrisma();
-  const [, deleted] = await prisma.$transaction([
-    prisma.verification.deleteMany({ where: userVerificationRows(userId) }),
-    prisma.user.deleteMany({ where: { id: userId } }),
-  ]);
-  return deleted.count > 0;
+  return getPrisma().$transaction(async (tx) => {
+    // Locked first: a role change in flight (it writes role_change rows referencing this user)
+    // waits for this deletion and then fails, so no row with the e-mail can slip in after the
+    // redaction below.
+    const [user] = await tx.$queryRaw<{ email: string }[]>`
+      SELECT "email" FROM "user" WHERE "id" = ${userId} FOR UPDATE`;
+    if (!user) return false;
+    await tx.roleChange.updateMany({
+      where: { OR: [{ targetUserId: userId }, { targetEmail: user.email }] },
+      data: { targetEmail: DELETED_ACCOUNT_LABEL },
+    });
+    await tx.roleChange.updateMany({
+      where: { OR: [{ actorUserId: userId }, { actor: user.email }] },
+      data: { actor: DELETED_ACCOUNT_LABEL },
+    });
+    await tx.verification.deleteMany({ where: userVerificationRows(userId) });
+    const deleted = await tx.user.deleteMany({ where: { id: userId } });
+    return deleted.count > 0;
+  });
 }
 
 // ---- password-reset token state ----

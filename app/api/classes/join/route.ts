@@ -8,11 +8,15 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 // POST { code }: the signed-in learner joins the class of a join link (/join/<code>). Joining
-// twice is harmless; an unknown or revoked code answers 404 with the link's own message.
+// twice is harmless; an unknown or revoked code answers 404 with the link's own message; 429.
 export const POST = validatedRoute({
   name: "classes/join",
   session: "required",
   signInMessage: "Sign in to join this class.",
+  // A join code is a secret: whoever holds it joins the class. Every attempt counts, found or
+  // not, so nobody can try codes quickly. Per account is enough: joining needs a session, and
+  // new accounts are themselves limited per client address (the same "auth" bucket).
+  rateLimit: { bucket: "auth", key: "user", message: "Too many attempts to join a class" },
   body: { schema: joinSchema, maxBodyBytes: 1024 },
   handle: async ({ user, body }) => {
     const joined = await joinClassByCode(body.code, user.id);

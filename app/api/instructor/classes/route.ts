@@ -8,11 +8,12 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 // POST { name, startsOn?, endsOn?, tracks }: an instructor (or admin) creates a class they teach.
-// Answers { id, joinCode }; 422 names the field that is wrong (unknown tracks included).
+// Answers { id, joinCode }; 422 names the field that is wrong (unknown tracks included); 429.
 export const POST = validatedRoute({
   name: "instructor/classes",
   session: "required",
   signInMessage: "Sign in as an instructor to create a class.",
+  rateLimit: { bucket: "auth", key: "user", message: "Too many class changes" },
   body: { schema: newClassSchema, maxBodyBytes: 8 * 1024 },
   handle: async ({ user, body }) => {
     if (user.role !== "instructor" && user.role !== "admin")

@@ -11,11 +11,12 @@ const bodySchema = z.object({ userId: z.string().min(1).max(200), role: roleSche
 
 // POST { userId, role }: an admin changes someone's role (/admin/users). The change and who made
 // it are recorded; demoting the last admin is refused (409). The session is read fresh from the
-// database (POST), so a demoted admin is refused at once.
+// database (POST), so a demoted admin is refused at once; 429.
 export const POST = validatedRoute({
   name: "admin/users/role",
   session: "required",
   signInMessage: "Sign in as an admin to change roles.",
+  rateLimit: { bucket: "auth", key: "user", message: "Too many role changes" },
   body: { schema: bodySchema, maxBodyBytes: 1024 },
   handle: async ({ user, body }) => {
     if (user.role !== "admin") throw new RouteError(403, "Only admins can change roles.");

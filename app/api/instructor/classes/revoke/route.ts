@@ -8,11 +8,12 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 // POST { classId }: replaces the class's join code; the old link then says it is no longer
-// valid. Only the class's instructor (or an admin): 403 for anyone else's class.
+// valid. Only the class's instructor (or an admin): 403 for anyone else's class; 429.
 export const POST = validatedRoute({
   name: "instructor/classes/revoke",
   session: "required",
   signInMessage: "Sign in as an instructor to manage a class.",
+  rateLimit: { bucket: "auth", key: "user", message: "Too many class changes" },
   body: { schema: classIdSchema, maxBodyBytes: 1024 },
   handle: async ({ user, body }) => {
     if (user.role !== "instructor" && user.role !== "admin")
