@@ -19,7 +19,14 @@
  * write, as many concurrent writers as learners, a pool as large as the server's) into the same
  * database in the same run, before the server starts — the ceiling the sync path is compared with.
  *
- * Options: --learners N --batches N --edits-per-batch N --interval-ms N --port N --dir <root> --json
+ * Warm-up: before the clock starts, every learner sends --warm-up-batches (default 10) paced
+ * batches like the timed ones (counted in the read-back, not in the figures), so the server's
+ * code is compiled by V8's optimising tier, as on a server that has been serving for a while.
+ * p99ByTenSecondsMs lists the p99 of each 10 s window of a timed run; --warm-up-batches 0
+ * measures a cold server (its first window shows the warm-up).
+ *
+ * Options: --learners N --batches N --edits-per-batch N --interval-ms N --warm-up-batches N
+ *          --port N --dir <root> --json
  * BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -42,6 +49,7 @@ const { values } = parseArgs({
     batches: { type: "string", default: "50" },
     "edits-per-batch": { type: "string", default: "4" },
     "interval-ms": { type: "string" },
+    "warm-up-batches": { type: "string", default: "10" },
     port: { type: "string" },
     dir: { type: "string" },
   },
@@ -49,6 +57,7 @@ const { values } = parseArgs({
 const LEARNERS = Number(values.learners);
 const BATCHES = Number(values.batches);
 const EDITS = Number(values["edits-per-batch"]);
+const WARM_UP_BATCHES = Number(values["warm-up-batches"]);
 const INTERVALS = values["interval-ms"] === undefined ? [1000, 0] : [Number(values["interval-ms"])];
 const MAX_CELLS = 6;
 const root = path.resolve(values.dir ?? process.cwd());
@@ -60,13 +69,13 @@ const log = (message: string) => {
 for (const [name, value] of [
   ["learners", LEARNERS],
   ["batches", BATCHES],
+  ["warm-up-batches", WARM_UP_BATCHES],
   ["edits-per-batch", EDITS],
   ...INTERVALS.map((i) => ["interval-ms", i] as const),
 ] as const) {
-  if (!Number.isInteger(value) || value < 0 || (name !== "interval-ms" && value < 1)) {
-    console.error(
-      `bench:progress: --${name} must be a whole number${name === "interval-ms" ? " ≥ 0" : " ≥ 1"}`,
-    );
+  const mayBeZero = name === "interval-ms" || name === "warm-up-batches";
+  if (!Number.isInteger(value) || value < 0 || (!mayBeZero && value < 1)) {
+    console.error(`bench:progress: --${name} must be a whole number${mayBeZero ? " ≥ 0" : " ≥ 1"}`);
     process.exit(2);
   }
 }
@@ -465,13 +474,18 @@ async function main() {
         );
     });
 
+    if (WARM_UP_BATCHES > 0) {
+      log(`bench: warm-up — ${WARM_UP_BATCHES} paced batches per learner, not timed…`);
+      await runMode(base, db, server, learners, 1000, WARM_UP_BATCHES);
+    }
+
     let lostSoFar = 0;
     for (const intervalMs of INTERVALS) {
       const mode = intervalMs > 0 ? "paced" : "closed-loop";
       log(
         `bench: ${mode} — ${LEARNERS} learners × ${BATCHES} batches × ${EDITS + 1} writes, one batch per ${intervalMs} ms…`,
       );
-      const measured = await runMode(base, db, server, learners, intervalMs);
+      const measured = await runMode(base, db, server, learners, intervalMs, BATCHES);
       const lostTotal = await readBack(base, learners);
       const result = {
         mode,
@@ -505,8 +519,10 @@ async function runMode(
   server: ChildProcess,
   learners: Learner[],
   intervalMs: number,
+  batchesPerLearner: number,
 ) {
   const latencies: number[] = [];
+  const windows: number[][] = []; // latencies by the 10 s window their request started in
   let failures = 0;
   // Postgres backends stay in the pool for the run; PGlite runs inside this process.
   const backends = db.kind === "postgres" ? await postgresBackendPids(db.url, APP_NAME) : [];
@@ -524,7 +540,7 @@ async function runMode(
       // Learners start spread over one interval, as real ones would.
       if (intervalMs > 0)
         await new Promise((resolve) => setTimeout(resolve, Math.random() * intervalMs));
-      for (let b = 0; b < BATCHES; b++) {
+      for (let b = 0; b < batchesPerLearner; b++) {
         const batchStarted = performance.now();
         const at = Date.now();
         const sequence = learner.batchesSent++;
@@ -562,7 +578,9 @@ async function runMode(
             headers: { "content-type": "application/json", origin: base, cookie: learner.cookie },
             body,
           }).catch(() => null);
-          latencies.push(performance.now() - t0);
+          const latency = performance.now() - t0;
+          latencies.push(latency);
+          (windows[Math.floor((t0 - started) / 10_000)] ??= []).push(latency);
           if (response?.ok) {
             const result = (await response.json()) as {
               cells: { cellId: string; version: number }[];
@@ -580,13 +598,14 @@ async function runMode(
           await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** Math.min(attempt, 5)));
         }
         const wait = intervalMs - (performance.now() - batchStarted);
-        if (wait > 0 && b < BATCHES - 1) await new Promise((resolve) => setTimeout(resolve, wait));
+        if (wait > 0 && b < batchesPerLearner - 1)
+          await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }),
   );
   const elapsedMs = performance.now() - started;
   const loadAfter = load1();
-  const writes = LEARNERS * BATCHES * (EDITS + 1);
+  const writes = LEARNERS * batchesPerLearner * (EDITS + 1);
   const laterBackends = db.kind === "postgres" ? await postgresBackendPids(db.url, APP_NAME) : [];
   // Backends opened during the run count from zero; ones that closed are missed (pool idle
   // timeout is 30 s, so they stay during the run).
@@ -595,7 +614,7 @@ async function runMode(
     database: laterBackends.reduce((sum, pid) => sum + cpuMsOf(pid), 0) - cpuBefore.database,
     bench: benchCpu() - cpuBefore.bench,
   };
-  const batches = LEARNERS * BATCHES;
+  const batches = LEARNERS * batchesPerLearner;
   latencies.sort((a, b) => a - b);
   return {
     writes,
@@ -606,6 +625,15 @@ async function runMode(
       batches,
       writesPerBatch: EDITS + 1,
       intervalMs,
+      warmUpBatches: WARM_UP_BATCHES,
+      p99ByTenSecondsMs: windows.map((window) =>
+        round1(
+          percentile(
+            window.sort((a, b) => a - b),
+            99,
+          ),
+        ),
+      ),
       retriedBatches: failures,
       seconds: round1(elapsedMs / 1000),
       database: db.kind,
