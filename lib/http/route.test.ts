@@ -9,7 +9,12 @@ const ada: SessionUser = { id: "ada", email: "ada@example.test", name: "Ada", ro
 
 /** Fake session, limiter and address that record the order they were asked in. */
 function fakes(
-  options: { user?: SessionUser | null; sessionFails?: boolean; allowed?: boolean } = {},
+  options: {
+    user?: SessionUser | null;
+    sessionFails?: boolean;
+    allowed?: boolean;
+    limiterFails?: boolean;
+  } = {},
 ) {
   const calls: string[] = [];
   const keys: string[] = [];
@@ -24,6 +29,7 @@ function fakes(
     consume: async (bucket: RateLimitBucket, key: string) => {
       calls.push(`limit:${bucket}`);
       keys.push(key);
+      if (options.limiterFails) return { allowed: false, retryAfterSeconds: 5, unavailable: true };
       return options.allowed === false
         ? { allowed: false, retryAfterSeconds: 17 }
         : { allowed: true };
@@ -122,6 +128,15 @@ describe("validatedRoute", () => {
     expect(response.status).toBe(429);
     expect(response.headers.get("retry-after")).toBe("17");
     expect(await response.json()).toEqual({ error: "Too many runs; try again in 17 s." });
+    expect(f.calls).toEqual(["session", "limit:cypher"]);
+  });
+
+  it("answers 503, not 429, when the limiter itself failed (the person did nothing wrong)", async () => {
+    const f = fakes({ limiterFails: true });
+    const response = await route(f)(post(JSON.stringify({ name: "x" })));
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("5");
+    expect((await response.json()).error).toMatch(/briefly unavailable/);
     expect(f.calls).toEqual(["session", "limit:cypher"]);
   });
 

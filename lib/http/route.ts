@@ -153,6 +153,13 @@ export function validatedRoute<
         const key =
           options.rateLimit.key === "user" && user ? `user:${user.id}` : `client:${clientAddress}`;
         const taken = await use.consume(options.rateLimit.bucket, key);
+        if (!taken.allowed && taken.unavailable) {
+          // rate-limit.ts has logged the limiter's failure.
+          return unavailableResponse(
+            "This is briefly unavailable; please try again in a moment.",
+            taken.retryAfterSeconds,
+          );
+        }
         if (!taken.allowed) {
           const message = options.rateLimit.message ?? "Too many requests";
           return errorResponse(429, `${message}; try again in ${taken.retryAfterSeconds} s.`, {
