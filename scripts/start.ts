@@ -71,6 +71,17 @@ async function main() {
   // Before Next (and React) load: they pick their production code paths from NODE_ENV; the
   // app derives its own origin (trusted for sign-in and the API) from PORT.
   Object.assign(process.env, { NODE_ENV: "production", PORT: String(port) });
+  // tsx (which runs this file) turns on Node's source-map support for the whole process. Next's
+  // server chunks come with 27 MB of maps that Node would then read and keep as modules load:
+  // ~100 MB more live heap, so every full GC paused the server several times longer (the sync
+  // tail, docs/benchmarks/progress.md). Production runs without them, as `next start` does;
+  // NODE_OPTIONS=--enable-source-maps keeps them on for debugging.
+  if (
+    !`${process.env.NODE_OPTIONS ?? ""} ${process.execArgv.join(" ")}`.includes(
+      "--enable-source-maps",
+    )
+  )
+    process.setSourceMapsEnabled(false);
   const { startProductionServer } = await import("../lib/http/server");
   await startProductionServer({ dir: root, port, hostname: values.hostname });
 }
