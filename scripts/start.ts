@@ -73,8 +73,8 @@ async function main() {
   Object.assign(process.env, { NODE_ENV: "production", PORT: String(port) });
   // tsx (which runs this file) turns on Node's source-map support for the whole process. Next's
   // server chunks come with 27 MB of maps that Node would then read and keep as modules load:
-  // ~100 MB more live heap, so every full GC paused the server several times longer (the sync
-  // tail, docs/benchmarks/progress.md). Production runs without them, as `next start` does;
+  // 60-80 MB more live heap for every full GC to mark (96-97 MB after a full GC without them,
+  // 150-181 MB with; docs/benchmarks/progress.md). Production runs without them, as `next start` does;
   // NODE_OPTIONS=--enable-source-maps keeps them on for debugging.
   if (
     !`${process.env.NODE_OPTIONS ?? ""} ${process.execArgv.join(" ")}`.includes(
