@@ -140,3 +140,42 @@ test("account page: export my data, then delete the account; signing in fails af
   await signInWith(page, email, PASSWORD);
   await expect(page.getByRole("main").getByRole("alert")).toContainText("do not match");
 });
+
+/** Presses Tab until `target` has focus (at most `limit` times); fails if it never does. */
+async function tabTo(page: Page, target: ReturnType<Page["locator"]>, limit = 40) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press("Tab");
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+  }
+  throw new Error(`Tab never reached ${target}`);
+}
+
+test("account page by keyboard only: change the password, with a visible focus ring", async ({
+  page,
+}) => {
+  const email = uniqueEmail();
+  await signUp(page, email);
+  await page.goto("/account");
+  await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();
+
+  const password = page.getByRole("region", { name: "Change password" });
+  await tabTo(page, password.getByLabel("Current password"));
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press("Tab");
+  await expect(password.getByLabel("New password")).toBeFocused();
+  await page.keyboard.type(NEW_PASSWORD);
+  await page.keyboard.press("Tab");
+  const submit = password.getByRole("button", { name: "Change password" });
+  await expect(submit).toBeFocused();
+  // The focused button shows where the keyboard is (an outline that is not "none").
+  expect(await submit.evaluate((el) => getComputedStyle(el).outlineStyle)).not.toBe("none");
+  await page.keyboard.press("Enter");
+  await expect(password.getByRole("status")).toContainText("Password changed");
+
+  // "Export my data" is reachable and works from the keyboard too.
+  const exportButton = page.getByRole("button", { name: "Export my data" });
+  await tabTo(page, exportButton);
+  const downloading = page.waitForEvent("download");
+  await page.keyboard.press("Enter");
+  expect((await downloading).suggestedFilename()).toMatch(/^courses-my-data-/);
+});

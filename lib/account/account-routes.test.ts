@@ -195,7 +195,7 @@ describe("DELETE /api/account", () => {
     const b = await learnerWithProgress("theirs");
     // The role audit names a: promoted from the command line, then as the admin changing b's role.
     await changeUserRole({ userId: a.id }, "admin", { label: "cli:tester", userId: null });
-    await changeUserRole({ userId: b.id }, "instructor", { label: a.email, userId: a.id });
+    await changeUserRole({ userId: b.id }, "admin", { label: a.email, userId: a.id });
     const before = await rowsOfUser(a.id);
     expect(before["cell_state.userId"]).toBeGreaterThan(0);
     expect(before["verification.value"]).toBeGreaterThan(0);
@@ -204,7 +204,7 @@ describe("DELETE /api/account", () => {
     const auditBefore = (await roleAudit()).rows;
     expect(auditBefore).toMatchObject([
       { actor: "cli:tester", targetEmail: a.email, fromRole: "learner", toRole: "admin" },
-      { actor: a.email, targetEmail: b.email, fromRole: "learner", toRole: "instructor" },
+      { actor: a.email, targetEmail: b.email, fromRole: "learner", toRole: "admin" },
     ]);
 
     const wrong = await deleteAccount(a.cookie, "not my password");
@@ -241,6 +241,25 @@ describe("DELETE /api/account", () => {
       }),
     );
     expect(signIn.status).toBe(401);
+  });
+
+  it("keeps the only admin's account (409) until someone else is an admin", async () => {
+    const client = new pg.Client({ connectionString: db.baseUrl });
+    await client.connect();
+    await client
+      .query(`UPDATE "${db.schema}"."user" SET "role" = 'learner' WHERE "role" = 'admin'`)
+      .finally(() => client.end());
+    const admin = await learnerWithProgress("the only admin");
+    await changeUserRole({ userId: admin.id }, "admin", { label: "cli:tester", userId: null });
+
+    const refused = await deleteAccount(admin.cookie, PASSWORD);
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).error).toMatch(/^You are the only admin/);
+    expect((await rowsOfUser(admin.id))["user.id"]).toBe(1);
+
+    const next = await signUp();
+    await changeUserRole({ email: next.email }, "admin", { label: admin.email, userId: admin.id });
+    expect((await deleteAccount(admin.cookie, PASSWORD)).status).toBe(204);
   });
 
   it("another tab's outbox syncing after the deletion gets 401, not a server error", async () => {

@@ -59,7 +59,11 @@ export async function deleteAccount(headers: Headers, userId: string, password: 
     if (refused?.status === "UNAUTHORIZED") throw new RouteError(401, "Sign in to do this.");
     throw error;
   }
-  await deleteUserAndData(userId);
+  if ((await deleteUserAndData(userId)) === "last-admin")
+    throw new RouteError(
+      409,
+      "You are the only admin: make someone else an admin first, or your account stays.",
+    );
   forgetVerifiedSessions();
 }
 

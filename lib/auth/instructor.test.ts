@@ -485,7 +485,7 @@ describe("classes: pages and routes", () => {
   });
 });
 
-describe("rate limits on the class and role routes (429 with Retry-After)", () => {
+describe("rate limits on the class, role and instructor routes (429 with Retry-After)", () => {
   const LIMIT = 2;
   const ROUTES: {
     name: string;
@@ -523,6 +523,25 @@ describe("rate limits on the class and role routes (429 with Retry-After)", () =
       body: { classId: "no-such-class" },
       served: 404,
       message: /^Too many class changes; try again in \d+ s\.$/,
+    },
+    {
+      // Checks run the lesson's cells: one at a time already, and now a budget per account.
+      name: "POST /instructor/lessons-check",
+      load: () => import("@/app/(instructor)/instructor/lessons-check/route"),
+      url: "/instructor/lessons-check",
+      role: "instructor",
+      body: { key: "no/such/lesson" },
+      served: 404,
+      message: /^Too many lesson checks; try again in \d+ s\.$/,
+    },
+    {
+      name: "POST /instructor/learner-exercise-reset",
+      load: () => import("@/app/(instructor)/instructor/learner-exercise-reset/route"),
+      url: "/instructor/learner-exercise-reset",
+      role: "instructor",
+      body: { userId: "nobody", lessonKey: "no/such/lesson", cellId: "none" },
+      served: 404,
+      message: /^Too many exercise resets; try again in \d+ s\.$/,
     },
     {
       name: "POST /api/admin/users/role",

@@ -180,16 +180,25 @@ const DELETED_ACCOUNT_LABEL = "deleted account";
  * The role audit keeps its rows (a change happened, from and to which role, when), but its
  * copies of the e-mail — as target, or as the admin who made the change — become a label; the
  * ids there go to null by ON DELETE SET NULL.
- * One transaction: either all of it goes or nothing does. False when the user was already gone.
+ * One transaction: either all of it goes or nothing does. "gone" when the user was already gone;
+ * "last-admin" (nothing deleted) for the only admin.
  */
-export async function deleteUserAndData(userId: string): Promise<boolean> {
+export async function deleteUserAndData(
+  userId: string,
+): Promise<"deleted" | "gone" | "last-admin"> {
   return getPrisma().$transaction(async (tx) => {
     // Locked first: a role change in flight (it writes role_change rows referencing this user)
     // waits for this deletion and then fails, so no row with the e-mail can slip in after the
     // redaction below.
-    const [user] = await tx.$queryRaw<{ email: string }[]>`
-      SELECT "email" FROM "user" WHERE "id" = ${userId} FOR UPDATE`;
-    if (!user) return false;
+    const [user] = await tx.$queryRaw<{ email: string; role: string }[]>`
+      SELECT "email", "role"::text AS "role" FROM "user" WHERE "id" = ${userId} FOR UPDATE`;
+    if (!user) return "gone";
+    // The last admin stays (as demoting them is refused): nobody could make a new one but the CLI.
+    if (user.role === "admin") {
+      const admins = await tx.$queryRaw<{ id: string }[]>`
+        SELECT "id" FROM "user" WHERE "role" = 'admin' ORDER BY "id" FOR UPDATE`;
+      if (admins.length <= 1) return "last-admin";
+    }
     await tx.roleChange.updateMany({
       where: { OR: [{ targetUserId: userId }, { targetEmail: user.email }] },
       data: { targetEmail: DELETED_ACCOUNT_LABEL },
@@ -200,7 +209,7 @@ export async function deleteUserAndData(userId: string): Promise<boolean> {
     });
     await tx.verification.deleteMany({ where: userVerificationRows(userId) });
     const deleted = await tx.user.deleteMany({ where: { id: userId } });
-    return deleted.count > 0;
+    return deleted.count > 0 ? "deleted" : "gone";
   });
 }
 

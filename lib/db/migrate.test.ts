@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { applyMigrations, migrationChecksum, readMigrations } from "./migrate";
@@ -79,6 +81,44 @@ describe("applyMigrations", () => {
     } finally {
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await client.end();
+    }
+  });
+});
+
+describe("20261205033000_redact_deleted_accounts_in_role_audit", () => {
+  it("replaces the e-mails of accounts deleted earlier in the role audit, and nothing else", async () => {
+    const schema = `redact_${Date.now().toString(36)}`;
+    const before = mkdtempSync(path.join(tmpdir(), "migrations-"));
+    for (const { name } of await readMigrations())
+      if (name < "20261205033000")
+        cpSync(`prisma/migrations/${name}`, path.join(before, name), { recursive: true });
+    const client = new pg.Client({ connectionString: base });
+    await client.connect();
+    try {
+      await applyMigrations(client, { schema, migrationsDir: before });
+      const table = `"${schema}"."role_change"`;
+      await client.query(`INSERT INTO "${schema}"."user" ("id", "name", "email", "emailVerified", "createdAt", "updatedAt")
+                          VALUES ('live', 'Live', 'live@example.test', false, now(), now())`);
+      // Rows as a deletion before the redaction left them (ids null), and rows of a live account.
+      await client.query(
+        `INSERT INTO ${table} ("id", "actor", "actorUserId", "targetUserId", "targetEmail", "fromRole", "toRole") VALUES
+           ('1', 'cli:root', NULL, NULL, 'gone@example.test', 'learner', 'admin'),
+           ('2', 'gone@example.test', NULL, 'live', 'live@example.test', 'learner', 'instructor'),
+           ('3', 'cli:root', NULL, 'live', 'live@example.test', 'instructor', 'admin')`,
+      );
+      await applyMigrations(client, { schema });
+      const { rows } = await client.query(
+        `SELECT "id", "actor", "targetEmail" FROM ${table} ORDER BY "id"`,
+      );
+      expect(rows).toEqual([
+        { id: "1", actor: "cli:root", targetEmail: "deleted account" },
+        { id: "2", actor: "deleted account", targetEmail: "live@example.test" },
+        { id: "3", actor: "cli:root", targetEmail: "live@example.test" },
+      ]);
+    } finally {
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+      rmSync(before, { recursive: true, force: true });
     }
   });
 });

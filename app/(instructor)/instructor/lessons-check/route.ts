@@ -22,6 +22,7 @@ export const POST = validatedRoute({
   name: "instructor.lesson-check",
   session: "required",
   signInMessage: "Sign in as an instructor to use this.",
+  rateLimit: { bucket: "auth", key: "user", message: "Too many lesson checks" },
   body: { schema: bodySchema, maxBodyBytes: 2_000 },
   async handle({ request, body }) {
     const user = await instructorOrResponse(request);
