@@ -1,5 +1,6 @@
 import "server-only";
 import { getPrisma } from "./client";
+import { isOnlyAdmin } from "./roles-repository";
 
 // A learner's own account: what they may see of it (sessions, an export of their rows) and its
 // deletion. Every query is scoped by the caller's user id; results are plain DTOs.
@@ -194,11 +195,7 @@ export async function deleteUserAndData(
       SELECT "email", "role"::text AS "role" FROM "user" WHERE "id" = ${userId} FOR UPDATE`;
     if (!user) return "gone";
     // The last admin stays (as demoting them is refused): nobody could make a new one but the CLI.
-    if (user.role === "admin") {
-      const admins = await tx.$queryRaw<{ id: string }[]>`
-        SELECT "id" FROM "user" WHERE "role" = 'admin' ORDER BY "id" FOR UPDATE`;
-      if (admins.length <= 1) return "last-admin";
-    }
+    if (user.role === "admin" && (await isOnlyAdmin(tx))) return "last-admin";
     await tx.roleChange.updateMany({
       where: { OR: [{ targetUserId: userId }, { targetEmail: user.email }] },
       data: { targetEmail: DELETED_ACCOUNT_LABEL },

@@ -37,6 +37,19 @@ type RoleChangeEntry = {
   at: number;
 };
 
+type Transaction = Parameters<Parameters<ReturnType<typeof getPrisma>["$transaction"]>[0]>[0];
+
+/**
+ * Inside a transaction about to take an admin away (a demotion, a deletion): whether that admin is
+ * the only one. The admin rows stay locked until the transaction ends, so two admins leaving at
+ * the same moment cannot both go.
+ */
+export async function isOnlyAdmin(tx: Transaction): Promise<boolean> {
+  const admins = await tx.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "user" WHERE "role" = 'admin' ORDER BY "id" FOR UPDATE`;
+  return admins.length <= 1;
+}
+
 /** Sets the role of the user with this id (or, failing that, e-mail) and records who did it. */
 export async function changeUserRole(
   target: { userId: string } | { email: string },
@@ -52,11 +65,8 @@ export async function changeUserRole(
     const from: Role = user.role;
     if (from === to)
       return { status: "unchanged", userId: user.id, email: user.email, from, to } as const;
-    if (from === "admin") {
-      const admins = await tx.$queryRaw<{ id: string }[]>`
-        SELECT "id" FROM "user" WHERE "role" = 'admin' ORDER BY "id" FOR UPDATE`;
-      if (admins.length <= 1) return { status: "last-admin", email: user.email } as const;
-    }
+    if (from === "admin" && (await isOnlyAdmin(tx)))
+      return { status: "last-admin", email: user.email } as const;
     await tx.user.update({ where: { id: user.id }, data: { role: to } });
     await tx.roleChange.create({
       data: {
