@@ -35,7 +35,7 @@ test("progress saved from one browser is there after signing in from another (AP
   expect(session?.sameSite).toBe("Lax");
 
   const marker = `e2e_${Date.now().toString(36)}`;
-  const status = await page.evaluate(
+  const sent = await page.evaluate(
     async ({ lessonKey, marker }) => {
       const response = await fetch("/api/progress/sync", {
         method: "POST",
@@ -63,11 +63,18 @@ test("progress saved from one browser is there after signing in from another (AP
           ],
         }),
       });
-      return response.status;
+      return {
+        status: response.status,
+        serverTiming: response.headers.get("server-timing"),
+        nosniff: response.headers.get("x-content-type-options"),
+      };
     },
     { lessonKey: LESSON_KEY, marker },
   );
-  expect(status).toBe(200);
+  expect(sent.status).toBe(200);
+  // Our server answered it directly (lib/http/direct-routes.ts), with next.config's headers.
+  expect(sent.serverTiming).toMatch(/^app;dur=/);
+  expect(sent.nosniff).toBe("nosniff");
 
   const other = await signInFreshContext(browser, email, "/");
   const progress = await other.evaluate(

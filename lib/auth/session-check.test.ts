@@ -6,6 +6,7 @@ import { getPrisma } from "@/lib/db/client";
 import type { TestDatabase } from "@/lib/db/testing";
 import { setUpRouteTests } from "@/lib/progress/testing/env";
 import { ORIGIN, signUp } from "@/lib/progress/testing/http";
+import { requestContextStorage, type RequestContext } from "@/lib/http/request-context";
 import { getAuth, resetAuth } from "./auth";
 import { getSessionFromHeaders } from "./session";
 import { cookieValue, verifySignedValue } from "./session-check";
@@ -136,5 +137,22 @@ describe("a fresh session check", () => {
     expect(await fresh(cookie)).not.toBeNull();
     const renewed = await getPrisma().session.findUnique({ where: { token } });
     expect(renewed!.expiresAt.getTime()).toBeGreaterThan(soon.getTime() + 24 * 3600 * 1000);
+  });
+
+  it("keeps the renewed cookie for our server's direct routes to send", async () => {
+    const { cookie } = await signUp();
+    const token = tokenOf(cookie);
+    const soon = new Date(Date.now() + 2 * 24 * 3600 * 1000);
+    await getPrisma().session.update({ where: { token }, data: { expiresAt: soon } });
+    const context: RequestContext = { requestId: "test-request", clientAddress: "127.0.0.1" };
+    await requestContextStorage().run(context, () => fresh(cookie));
+    const renewedCookie = context.authCookies?.find((line) =>
+      line.startsWith("better-auth.session_token="),
+    );
+    expect(renewedCookie).toMatch(/Max-Age=\d+/);
+    // A lookup with nothing to renew sets no cookie.
+    const quiet: RequestContext = { requestId: "test-request-2", clientAddress: "127.0.0.1" };
+    await requestContextStorage().run(quiet, () => fresh(cookie));
+    expect(quiet.authCookies).toBeUndefined();
   });
 });

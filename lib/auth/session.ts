@@ -1,6 +1,7 @@
 import "server-only";
 import { headers } from "next/headers";
 import { logger } from "@/lib/http/log";
+import { currentRequest } from "@/lib/http/request-context";
 import { getAuth } from "./auth";
 import { checkSessionInDatabase, DELEGATE, toRole } from "./session-check";
 
@@ -44,10 +45,15 @@ export async function getSessionFromHeaders(
       return checked;
     }
   }
-  const session = await getAuth().api.getSession({
+  const { headers: authHeaders, response: session } = await getAuth().api.getSession({
     headers: requestHeaders,
     query: fresh ? { disableCookieCache: true } : {},
+    returnHeaders: true,
   });
+  const renewedCookies = authHeaders.getSetCookie();
+  const context = currentRequest();
+  if (context && renewedCookies.length > 0)
+    context.authCookies = [...(context.authCookies ?? []), ...renewedCookies];
   if (!session) {
     // A fresh miss also tells later cached reads with this cookie that the session is gone.
     if (cookie) verified.delete(cookie);

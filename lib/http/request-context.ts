@@ -9,6 +9,11 @@ export type RequestContext = {
   clientAddress: string;
   /** Set by validatedRoute: the route's name, for the latency metric's `route` label. */
   routeName?: string;
+  /**
+   * Set-Cookie values better-auth produced while checking the session (a renewal). Next sends
+   * them through its cookies() store; our server's direct routes (direct-routes.ts) send these.
+   */
+  authCookies?: string[];
 };
 
 const CONTEXT = Symbol.for("courses.http.requestContext");

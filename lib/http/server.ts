@@ -1,14 +1,17 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 import next from "next";
 import { parseTrustedProxies } from "./client-address";
+import { findDirectRoute, loadDirectRoutes, serveDirect, type DirectRoute } from "./direct-routes";
 import { logger } from "./log";
 import { createRequestPipeline } from "./request-pipeline";
 import { claimShutdown, onShutdown, shutDownGracefully, type ShutdownLog } from "./shutdown";
 
 // The production HTTP server behind `npm start`: Node's http server with Next's request handler
-// inside our request pipeline (client address, request id, access log), and one owner for stop
-// signals so the database outlives the last request.
+// inside our request pipeline (client address, request id, access log), the hot JSON routes
+// called directly (direct-routes.ts), and one owner for stop signals so the database outlives
+// the last request.
 
 export type ServeOptions = { dir: string; port: number; hostname?: string; graceMs?: number };
 
@@ -45,7 +48,14 @@ export async function startProductionServer({
     httpServer: server,
   });
   await app.prepare();
-  server.on("request", createRequestPipeline({ handle: app.getRequestHandler(), trusted }));
+  const nextHandler = app.getRequestHandler();
+  // Filled in once the app is warm: until then (and when they cannot load) Next serves them.
+  let direct: DirectRoute[] = [];
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const route = direct.length > 0 ? findDirectRoute(direct, req) : undefined;
+    return route ? serveDirect(route, req, res) : nextHandler(req, res);
+  };
+  server.on("request", createRequestPipeline({ handle, trusted }));
   // Next's own resources (e.g. `after()` work) close after the last request, before the database.
   onShutdown("next", () => app.close(), 5);
   installStopSignals(server, graceMs);
@@ -62,8 +72,29 @@ export async function startProductionServer({
     "listening",
   );
   await warmUp(server);
-  logger.info({ ms: Math.round(performance.now() - started) }, "ready");
+  direct = await directRoutes(dir);
+  logger.info(
+    {
+      ms: Math.round(performance.now() - started),
+      directRoutes: direct.map(({ spec }) => `${spec.method} ${spec.path}`),
+    },
+    "ready",
+  );
   return server;
+}
+
+/**
+ * The routes our server answers without Next's router (direct-routes.ts), unless DIRECT_ROUTES=off.
+ * A build they cannot be loaded from is served through Next, with a warning.
+ */
+async function directRoutes(dir: string): Promise<DirectRoute[]> {
+  if (process.env.DIRECT_ROUTES === "off") return [];
+  try {
+    return await loadDirectRoutes(path.join(dir, process.env.NEXT_DIST_DIR || ".next"));
+  } catch (error) {
+    logger.warn({ err: error }, "direct routes unavailable; Next serves them");
+    return [];
+  }
 }
 
 /**
