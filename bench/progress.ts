@@ -644,6 +644,8 @@ async function runMode(
       seconds: round1(elapsedMs / 1000),
       database: db.kind,
       poolMax: db.poolMax,
+      // Sync answered by our server directly (lib/http/direct-routes.ts) or, when off, through Next.
+      directRoutes: process.env.DIRECT_ROUTES !== "off",
       // CPU per batch of the app server and (Postgres) its database backends; with PGlite the
       // database runs in the bench process, whose CPU is listed separately.
       serverCpuMsPerBatch: Math.round((cpu.server / batches) * 100) / 100,

@@ -83,6 +83,57 @@ export function verifySignedValue(value: string, secret: string): string | null 
 
 type SessionRow = { id: string; email: string; name: string; role: string; expiresAt: number };
 
+// Who a session token belongs to never changes; whether the session is still live does. For
+// routes that prove liveness in their own first query (validatedRoute's `liveness: "handler"`,
+// progress sync), the owner found by a full check is remembered for a minute, so their next
+// requests skip the session query: one database round trip fewer per sync.
+const IDENTITY_TTL_MS = 60_000;
+const IDENTITY_MAX = 10_000;
+type Identity = { user: SessionUser; expiresAt: number; until: number };
+const identities = new Map<string, Identity>();
+
+function rememberIdentity(token: string, user: SessionUser, expiresAt: number, now: number) {
+  if (identities.size >= IDENTITY_MAX) identities.clear();
+  identities.set(token, { user, expiresAt, until: now + IDENTITY_TTL_MS });
+}
+
+/** Forget remembered session owners (sign-out, account changes, tests). */
+export function forgetSessionIdentities(token?: string): void {
+  if (token === undefined) identities.clear();
+  else identities.delete(token);
+}
+
+/**
+ * The session token of the request's signed session cookie (null without a valid signature),
+ * or DELEGATE for a "don't remember me" session, which better-auth manages.
+ */
+export async function signedSessionToken(
+  cookieHeader: string | null,
+): Promise<string | null | typeof DELEGATE> {
+  if (!cookieHeader) return null;
+  const keys = await sessionKeys();
+  const signed = cookieValue(cookieHeader, keys.cookieName);
+  const token = signed === null ? null : verifySignedValue(signed, keys.secret);
+  if (token === null) return null;
+  return cookieValue(cookieHeader, keys.dontRememberCookieName) !== null ? DELEGATE : token;
+}
+
+/**
+ * The owner of `token` as a full check in this process found it less than a minute ago, or
+ * null (unknown, or its session is due for renewal or expired: a full check must run). The
+ * session may have ended since: the caller must check that in its own query.
+ */
+export async function rememberedSessionOwner(
+  token: string,
+  now: number,
+): Promise<SessionUser | null> {
+  const identity = identities.get(token);
+  if (!identity || identity.until <= now) return null;
+  const keys = await sessionKeys();
+  const renewalDue = identity.expiresAt - keys.expiresInMs + keys.updateAgeMs <= now;
+  return identity.expiresAt <= now || renewalDue ? null : identity.user;
+}
+
 /**
  * The user of a live session named by the request's cookie, null when there is none (no or
  * forged cookie, unknown or revoked session), or DELEGATE when better-auth must act.
@@ -91,12 +142,9 @@ export async function checkSessionInDatabase(
   cookieHeader: string | null,
   now: number,
 ): Promise<SessionUser | null | typeof DELEGATE> {
-  if (!cookieHeader) return null;
+  const token = await signedSessionToken(cookieHeader);
+  if (token === null || token === DELEGATE) return token;
   const keys = await sessionKeys();
-  const signed = cookieValue(cookieHeader, keys.cookieName);
-  const token = signed === null ? null : verifySignedValue(signed, keys.secret);
-  if (token === null) return null;
-  if (cookieValue(cookieHeader, keys.dontRememberCookieName) !== null) return DELEGATE;
   // session.token is unique (indexed); TIMESTAMP(3) columns hold UTC, so EPOCH reads them as such.
   const [row] = await dbQuery<SessionRow>(
     `SELECT u."id", u."email", u."name", u."role"::text AS "role",
@@ -106,9 +154,19 @@ export async function checkSessionInDatabase(
     [token],
     "session-by-token",
   );
-  if (!row) return null;
+  if (!row) {
+    identities.delete(token);
+    return null;
+  }
   const expired = row.expiresAt <= now;
   const renewalDue = row.expiresAt - keys.expiresInMs + keys.updateAgeMs <= now;
   if (expired || renewalDue) return DELEGATE;
-  return { id: row.id, email: row.email, name: row.name, role: toRole(row.role) };
+  const user: SessionUser = {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: toRole(row.role),
+  };
+  rememberIdentity(token, user, row.expiresAt, now);
+  return user;
 }

@@ -3,7 +3,14 @@ import { headers } from "next/headers";
 import { logger } from "@/lib/http/log";
 import { currentRequest } from "@/lib/http/request-context";
 import { getAuth } from "./auth";
-import { checkSessionInDatabase, DELEGATE, toRole } from "./session-check";
+import {
+  checkSessionInDatabase,
+  DELEGATE,
+  forgetSessionIdentities,
+  rememberedSessionOwner,
+  signedSessionToken,
+  toRole,
+} from "./session-check";
 
 // Session helpers for server components, server actions and route handlers. They return the
 // app's own SessionUser, never the library's types.
@@ -70,6 +77,20 @@ export async function getSessionFromHeaders(
   return user;
 }
 
+/**
+ * The owner of the request's session as a full check in this process found it within the last
+ * minute, with the session's token — without asking the database whether the session is still
+ * live: the caller must (validatedRoute's `liveness: "handler"`). Null when a full check is due.
+ */
+export async function rememberedSessionFromHeaders(
+  requestHeaders: Headers,
+): Promise<{ user: SessionUser; token: string } | null> {
+  const token = await signedSessionToken(requestHeaders.get("cookie"));
+  if (token === null || token === DELEGATE) return null;
+  const user = await rememberedSessionOwner(token, Date.now());
+  return user ? { user, token } : null;
+}
+
 function remember(cookie: string, user: SessionUser, now: number): void {
   if (verified.size >= VERIFIED_MAX) verified.clear();
   verified.set(cookie, { user, until: now + VERIFIED_TTL_MS });
@@ -78,6 +99,7 @@ function remember(cookie: string, user: SessionUser, now: number): void {
 /** Forget verified sessions (sign-out in the same process, tests). */
 export function forgetVerifiedSessions(): void {
   verified.clear();
+  forgetSessionIdentities();
 }
 
 /**

@@ -3,8 +3,9 @@ import type { StoredCell as ServerCell, StoredLesson as ServerLesson } from "./p
 import { dbQuery, getPrisma, retryAfterLossOrConflict } from "./client";
 
 // Progress storage for sync batches. A batch costs two statements (two database round trips,
-// counted by progress-round-trips.test.ts), no transaction:
-//   1. readBatchState: which mutation ids were seen, and the current rows the batch touches;
+// counted by sync-round-trips.test.ts), no transaction:
+//   1. readBatchState: which mutation ids were seen, and the current rows the batch touches
+//      (and, when asked, whether the request's session is still live);
 //   2. commitBatch: ONE statement that writes every row guarded by the values read in step 1
 //      (optimistic concurrency) and claims each mutation id with the row it wrote. If another
 //      batch of the same learner changed a row in between, that row and its ids are left
@@ -28,6 +29,8 @@ export type LessonWrite = {
   expected: ServerLesson | null;
 };
 export type BatchState = {
+  /** Whether the session token given to readBatchState is live and the user's (false without one). */
+  live: boolean;
   seen: Set<string>;
   cells: Map<string, ServerCell>;
   lessons: Map<string, ServerLesson>;
@@ -41,7 +44,7 @@ export function cellMapKey(lessonKey: string, cellId: string): string {
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 const epochMs = (column: string) => `(EXTRACT(EPOCH FROM "${column}") * 1000)::bigint`;
 
-type StateRow = { k: "seen" | "cell" | "lesson"; v: unknown };
+type StateRow = { k: "live" | "seen" | "cell" | "lesson"; v: unknown };
 
 function asObject(value: unknown): Record<string, unknown> {
   const parsed = typeof value === "string" ? (JSON.parse(value) as unknown) : value;
@@ -57,9 +60,15 @@ export async function readBatchState(
   ids: string[],
   cellKeys: CellKey[],
   lessonKeys: string[],
+  sessionToken?: string,
 ): Promise<BatchState> {
+  // 'live': the session check of a request whose owner was known (session-check.ts), in the
+  // same round trip. TIMESTAMP(3) columns hold UTC.
   const rows = await dbQuery<StateRow>(
-    `SELECT 'seen' AS k, to_json("id"::text) AS v FROM "sync_mutation" WHERE "userId" = $1 AND "id" = ANY($2::uuid[])
+    `SELECT 'live' AS k, NULL::json AS v FROM "session"
+       WHERE $6::text IS NOT NULL AND "token" = $6 AND "userId" = $1 AND "expiresAt" > (now() AT TIME ZONE 'UTC')
+     UNION ALL
+     SELECT 'seen', to_json("id"::text) FROM "sync_mutation" WHERE "userId" = $1 AND "id" = ANY($2::uuid[])
      UNION ALL
      SELECT 'cell', json_build_object('lessonKey', "lessonKey", 'cellId', "cellId", 'code', "code", 'version', "version",
               'lessonCodeHash', "lessonCodeHash", 'codeUpdatedAt', ${epochMs("codeUpdatedAt")}, 'lastRunStatus', "lastRunStatus",
@@ -75,12 +84,15 @@ export async function readBatchState(
       cellKeys.map((key) => key.lessonKey),
       cellKeys.map((key) => key.cellId),
       lessonKeys,
+      sessionToken ?? null,
     ],
     "sync-read-batch-state",
   );
-  const state: BatchState = { seen: new Set(), cells: new Map(), lessons: new Map() };
+  const state: BatchState = { live: false, seen: new Set(), cells: new Map(), lessons: new Map() };
   for (const row of rows) {
-    if (row.k === "seen") {
+    if (row.k === "live") {
+      state.live = true;
+    } else if (row.k === "seen") {
       state.seen.add(
         String(typeof row.v === "string" && row.v.startsWith('"') ? JSON.parse(row.v) : row.v),
       );

@@ -14,6 +14,7 @@ function fakes(
     sessionFails?: boolean;
     allowed?: boolean;
     limiterFails?: boolean;
+    remembered?: { user: SessionUser; token: string } | null;
   } = {},
 ) {
   const calls: string[] = [];
@@ -35,6 +36,10 @@ function fakes(
         : { allowed: true };
     },
     clientAddress: () => "203.0.113.9",
+    rememberedSession: async () => {
+      calls.push("remembered");
+      return options.remembered ?? null;
+    },
   };
   return { deps, calls, keys, freshness };
 }
@@ -70,6 +75,39 @@ function route(
 }
 
 describe("validatedRoute", () => {
+  describe('liveness: "handler"', () => {
+    const tokenRoute = (f: ReturnType<typeof fakes>) =>
+      route(f, {
+        liveness: "handler",
+        handle: async ({ user, unverifiedSessionToken }) => {
+          f.calls.push("handle");
+          return { user: user?.id ?? null, token: unverifiedSessionToken ?? null };
+        },
+      });
+
+    it("skips the session check for a remembered owner and hands the handler the token to check", async () => {
+      const f = fakes({ remembered: { user: ada, token: "tok" } });
+      const response = await tokenRoute(f)(post(JSON.stringify({ name: "x" })));
+      expect(await response.json()).toEqual({ user: "ada", token: "tok" });
+      expect(f.calls).toEqual(["remembered", "limit:cypher", "handle"]);
+      expect(f.keys).toEqual(["user:ada"]);
+    });
+
+    it("checks the session as usual when the owner is not remembered; the handler has nothing left to check", async () => {
+      const f = fakes({ remembered: null });
+      const response = await tokenRoute(f)(post(JSON.stringify({ name: "x" })));
+      expect(await response.json()).toEqual({ user: "ada", token: null });
+      expect(f.calls).toEqual(["remembered", "session", "limit:cypher", "handle"]);
+      expect(f.freshness).toEqual([true]);
+    });
+
+    it("is not asked for by other routes", async () => {
+      const f = fakes({ remembered: { user: ada, token: "tok" } });
+      await route(f)(post(JSON.stringify({ name: "x" })));
+      expect(f.calls).toEqual(["session", "limit:cypher", "handle"]);
+    });
+  });
+
   it("runs origin, body limit, session, rate limit, JSON, schema, then the handler", async () => {
     const f = fakes();
     const response = await route(f)(post(JSON.stringify({ name: "x" })));

@@ -7,12 +7,14 @@ import {
   readBatchState,
   readCompletionEvidence,
   type AttemptWrite,
+  type BatchState,
   type CellKey,
   type ClaimEffect,
   type CellWrite,
   type LessonWrite,
   type StoredCompletionEvidence,
 } from "@/lib/db/progress-repository";
+import { forgetSessionIdentities } from "@/lib/auth/session-check";
 import { RouteError } from "@/lib/http/route";
 import { invalidateAnalytics, invalidateCatalogProgress } from "@/lib/cache/app-cache";
 import { logger } from "@/lib/http/log";
@@ -41,7 +43,20 @@ export type SyncOptions = {
   serverNow?: number;
   /** The lessons and cells sync accepts; the real catalogue by default (tests pass their own). */
   lessons?: LessonIndex;
+  /**
+   * The request's session token when its session was not read from the database for this
+   * request (validatedRoute's `liveness: "handler"`): the batch's first statement checks it is
+   * still live and the user's, and nothing is written otherwise (401).
+   */
+  unverifiedSessionToken?: string;
 };
+
+/** The session ended (sign-out, revoked, expired, account deleted) since its owner was checked. */
+class SessionEndedError extends RouteError {
+  constructor(message = "Sign in to save progress to your account.") {
+    super(401, message);
+  }
+}
 
 /** A batch naming lessons or cells the catalogue does not have: 422, nothing applied. */
 class SyncRefusedError extends RouteError {
@@ -98,7 +113,10 @@ export async function applySyncBatch(
   const earlier: PartialCommit = { applied: new Set(), cells: new Map() };
   for (let attempt = 0; ; attempt++) {
     try {
-      const result = withEarlier(await applyOnce(userId, mutations, lessons, earlier), earlier);
+      const result = withEarlier(
+        await applyOnce(userId, mutations, lessons, earlier, options.unverifiedSessionToken),
+        earlier,
+      );
       recordSyncBatch({
         applied: result.applied.length,
         duplicates: result.duplicates.length,
@@ -166,6 +184,7 @@ async function applyOnce(
   mutations: SyncMutation[],
   index: LessonIndex,
   earlier: PartialCommit,
+  unverifiedSessionToken: string | undefined,
 ): Promise<SyncResult> {
   const uniqueIds = [...new Set(mutations.map((mutation) => mutation.id))];
   const cellKeys = new Map<string, CellKey>();
@@ -184,13 +203,29 @@ async function applyOnce(
     ),
   ];
 
+  const refuseUnlessLive = (state: BatchState) => {
+    if (unverifiedSessionToken === undefined || state.live) return;
+    forgetSessionIdentities(unverifiedSessionToken);
+    throw new SessionEndedError();
+  };
   // Resets first, as their own idempotent statement: the rows read below are then post-reset.
+  // They delete, so an unverified session is checked before them (one more round trip, rare).
+  const resets = mutations.some((m) => m.kind === "lesson" && m.payload.event === "reset");
+  if (resets && unverifiedSessionToken !== undefined)
+    refuseUnlessLive(await readBatchState(userId, [], [], [], unverifiedSessionToken));
   for (const mutation of mutations) {
     if (mutation.kind === "lesson" && mutation.payload.event === "reset")
       await deleteLessonCellsUpTo(userId, mutation.lessonKey, mutation.at);
   }
 
-  const state = await readBatchState(userId, uniqueIds, [...cellKeys.values()], lessonKeys);
+  const state = await readBatchState(
+    userId,
+    uniqueIds,
+    [...cellKeys.values()],
+    lessonKeys,
+    unverifiedSessionToken,
+  );
+  refuseUnlessLive(state);
   const fresh = new Set<string>();
   const todo = mutations.filter((mutation) => {
     if (state.seen.has(mutation.id) || fresh.has(mutation.id)) return false;
