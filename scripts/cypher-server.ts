@@ -21,6 +21,7 @@ const Args = z.object({
   "max-tx-seconds": z.coerce.number().positive().default(5),
   "tls-cert": z.string().min(1).optional(),
   "tls-key": z.string().min(1).optional(),
+  "exit-with-parent": z.boolean().default(false),
 });
 
 async function main(): Promise<void> {
@@ -34,6 +35,9 @@ async function main(): Promise<void> {
       "max-tx-seconds": { type: "string" },
       "tls-cert": { type: "string" },
       "tls-key": { type: "string" },
+      // Set by the app's supervisor (lib/neo4j/embedded.ts): a parent killed outright (OOM
+      // killer, kill -9, a crash at start) runs no cleanup, and this server would live on.
+      "exit-with-parent": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     strict: true,
@@ -85,6 +89,13 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => void stop());
   process.on("SIGTERM", () => void stop());
+  if (args["exit-with-parent"]) {
+    // An orphan is adopted by init (or a subreaper): its parent process id changes.
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) void stop();
+    }, 500).unref();
+  }
 }
 
 main().catch((e: unknown) => {

@@ -29,7 +29,7 @@ export type DirectRouteSpec = {
   maxBodyBytes: number;
 };
 
-export const DIRECT_ROUTES: readonly DirectRouteSpec[] = [
+const DIRECT_ROUTES: readonly DirectRouteSpec[] = [
   {
     method: "POST",
     path: "/api/progress/sync",

@@ -1,3 +1,6 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import neo4j from "neo4j-driver";
 import { describe, expect, it } from "vitest";
 import { startEmbeddedCypher } from "./embedded";
@@ -36,6 +39,48 @@ describe("startEmbeddedCypher", () => {
       await driver.close();
       await embedded.close();
     }
+  }, 60_000);
+
+  it("does not outlive an app process killed outright", async () => {
+    // The app as a process of its own (server-only resolves as in Next's server bundles).
+    const app = spawn(
+      process.execPath,
+      [
+        "--conditions=react-server",
+        "--import",
+        "tsx",
+        "--input-type=module",
+        "-e",
+        `const { startEmbeddedCypher } = await import(${JSON.stringify(path.resolve("lib/neo4j/embedded.ts"))});
+         const cypher = await startEmbeddedCypher({ log: () => {} });
+         console.log("child " + cypher.pid());
+         setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
+    const child = await new Promise<number>((resolve, reject) => {
+      let out = "";
+      app.stdout!.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /child (\d+)/.exec(out);
+        if (match) resolve(Number(match[1]));
+      });
+      app.on("exit", (code) => reject(new Error(`the app exited first (${code}): ${out}`)));
+    });
+    // Running or sleeping; an exited child that nobody reaped yet (a zombie) does not count.
+    const alive = (pid: number) => {
+      try {
+        return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+      } catch {
+        return false;
+      }
+    };
+    expect(alive(child)).toBe(true);
+    app.kill("SIGKILL");
+    const deadline = Date.now() + 10_000;
+    while (alive(child) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (alive(child)) process.kill(child, "SIGKILL");
+    expect(alive(child)).toBe(false);
   }, 60_000);
 });
 

@@ -86,6 +86,7 @@ export async function startEmbeddedCypher(
         String(wantedPort),
         "--user",
         user,
+        "--exit-with-parent",
       ];
       if (options.dataDir) args.push("--data", options.dataDir);
       // The password travels in the environment, not on the command line (visible in `ps`).
