@@ -117,7 +117,7 @@ const defaultDeps: RouteDeps = {
   // A state-changing request reads the session from the database, not the signed cookie cache,
   // so that a signed-out cookie stops working at once.
   session: (headers, fresh) => getSessionFromHeaders(headers, { fresh }),
-  rememberedSession: rememberedSessionFromHeaders,
+  rememberedSession: (headers) => rememberedSessionFromHeaders(headers),
   consume: consumeRateLimit,
   clientAddress: clientAddressFromHeaders,
 };
