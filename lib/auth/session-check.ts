@@ -129,9 +129,12 @@ export async function rememberedSessionOwner(
 ): Promise<SessionUser | null> {
   const identity = identities.get(token);
   if (!identity || identity.until <= now) return null;
-  const keys = await sessionKeys();
-  const renewalDue = identity.expiresAt - keys.expiresInMs + keys.updateAgeMs <= now;
-  return identity.expiresAt <= now || renewalDue ? null : identity.user;
+  return betterAuthMustAct(identity.expiresAt, await sessionKeys(), now) ? null : identity.user;
+}
+
+/** An expired session (to delete) or one due for its sliding renewal: better-auth's to handle. */
+function betterAuthMustAct(expiresAt: number, keys: SessionKeys, now: number): boolean {
+  return expiresAt <= now || expiresAt - keys.expiresInMs + keys.updateAgeMs <= now;
 }
 
 /**
@@ -158,9 +161,7 @@ export async function checkSessionInDatabase(
     identities.delete(token);
     return null;
   }
-  const expired = row.expiresAt <= now;
-  const renewalDue = row.expiresAt - keys.expiresInMs + keys.updateAgeMs <= now;
-  if (expired || renewalDue) return DELEGATE;
+  if (betterAuthMustAct(row.expiresAt, keys, now)) return DELEGATE;
   const user: SessionUser = {
     id: row.id,
     email: row.email,

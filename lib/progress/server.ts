@@ -53,8 +53,8 @@ export type SyncOptions = {
 
 /** The session ended (sign-out, revoked, expired, account deleted) since its owner was checked. */
 class SessionEndedError extends RouteError {
-  constructor(message = "Sign in to save progress to your account.") {
-    super(401, message);
+  constructor() {
+    super(401, "Sign in to save progress to your account.");
   }
 }
 
@@ -210,13 +210,10 @@ async function applyOnce(
   };
   // Resets first, as their own idempotent statement: the rows read below are then post-reset.
   // They delete, so an unverified session is checked before them (one more round trip, rare).
-  const resets = mutations.some((m) => m.kind === "lesson" && m.payload.event === "reset");
-  if (resets && unverifiedSessionToken !== undefined)
+  const resets = mutations.filter((m) => m.kind === "lesson" && m.payload.event === "reset");
+  if (resets.length > 0 && unverifiedSessionToken !== undefined)
     refuseUnlessLive(await readBatchState(userId, [], [], [], unverifiedSessionToken));
-  for (const mutation of mutations) {
-    if (mutation.kind === "lesson" && mutation.payload.event === "reset")
-      await deleteLessonCellsUpTo(userId, mutation.lessonKey, mutation.at);
-  }
+  for (const reset of resets) await deleteLessonCellsUpTo(userId, reset.lessonKey, reset.at);
 
   const state = await readBatchState(
     userId,
